@@ -1,0 +1,44 @@
+# The two commands of the README:
+#   make run   installs, migrates, loads the demo and serves http://127.0.0.1:8000 (SQLite, no Redis)
+#   make test  installs and runs every check and the whole test suite
+# The suite runs twice: on PostgreSQL + Redis (services mode) and on SQLite (embedded mode).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/familieliv
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+SERVICES_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SECRET_KEY=test-only-not-secret
+# The embedded run keeps its files apart from the demo site's var/.
+EMBEDDED_ENV := DATABASE_URL= REDIS_URL= DATA_DIR=$(CURDIR)/var/test
+
+.PHONY: install run test lint services-check
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(INSTALLED)
+
+run: $(INSTALLED)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+services-check: $(INSTALLED)
+	$(SERVICES_ENV) $(PY) -m tests.services_ready
+
+test: lint services-check
+	$(EMBEDDED_ENV) $(PY) manage.py check --fail-level WARNING
+	$(EMBEDDED_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(SERVICES_ENV) $(VENV)/bin/pytest
+	$(EMBEDDED_ENV) $(VENV)/bin/pytest -m "not postgresql and not redis"

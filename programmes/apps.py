@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammesConfig(AppConfig):
+    name = "programmes"
+    verbose_name = _("Programmes and schedules")
+
+    def ready(self) -> None:
+        from .roles import ensure_librarian_group
+
+        # Permissions exist only after migrate has run, so the group is kept in step there.
+        post_migrate.connect(ensure_librarian_group, dispatch_uid="programmes.librarian_group")

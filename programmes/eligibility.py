@@ -1,0 +1,75 @@
+"""Who may join a programme: a child's age in whole months on the session date, or a grade.
+
+Parents give only a birth month and year, which is stored as the first of that month:
+a child born in March 2026 counts as three months old from 1 June 2026. Where the day of
+birth is known the same rule applies to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .models import Programme
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: bool
+    reason: str = ""
+
+
+ELIGIBLE = Eligibility(eligible=True)
+
+
+def age_in_months(*, birth_date: date, on: date) -> int:
+    """Whole months completed between birth and the given date (0 on the day of birth)."""
+    if on < birth_date:
+        raise ValueError("The date is before the child was born.")
+    months = (on.year - birth_date.year) * 12 + (on.month - birth_date.month)
+    if on.day < birth_date.day:
+        months -= 1
+    return months
+
+
+def _months_text(months: int) -> str:
+    return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
+
+
+def age_eligibility(*, programme: Programme, birth_date: date, on: date) -> Eligibility:
+    """Whether a child born on ``birth_date`` may take part in the programme on ``on``."""
+    if on < birth_date:
+        return Eligibility(False, _("The child is not born yet on that date."))
+    age = age_in_months(birth_date=birth_date, on=on)
+    low, high = programme.min_age_months, programme.max_age_months
+    if low is not None and age < low:
+        return Eligibility(
+            False,
+            _("%(programme)s is for children from %(low)s. On that day the child is %(age)s.")
+            % {"programme": programme.name, "low": _months_text(low), "age": _months_text(age)},
+        )
+    if high is not None and age > high:
+        return Eligibility(
+            False,
+            _("%(programme)s is for children up to %(high)s old. On that day the child is %(age)s.")
+            % {"programme": programme.name, "high": _months_text(high), "age": _months_text(age)},
+        )
+    return ELIGIBLE
+
+
+def grade_eligibility(*, programme: Programme, grade: int) -> Eligibility:
+    low, high = programme.min_grade, programme.max_grade
+    if (low is not None and grade < low) or (high is not None and grade > high):
+        return Eligibility(
+            False,
+            _("%(programme)s is for pupils in grades %(low)s to %(high)s.")
+            % {
+                "programme": programme.name,
+                "low": low if low is not None else 0,
+                "high": high if high is not None else 13,
+            },
+        )
+    return ELIGIBLE

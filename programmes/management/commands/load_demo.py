@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from partners.demo import load_partners
+from programmes.demo import DEMO_PASSWORD, load_schedule
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo programmes, branches, schedules, partners and logins from the seed "
+        "documents. Safe to run again: nothing is duplicated."
+    )
+
+    def handle(self, *args, **options) -> None:
+        with transaction.atomic():
+            results = load_schedule(today=timezone.localdate())
+            load_partners()
+        for programme, series_results in results.items():
+            created = sum(len(r.created) for r in series_results)
+            kept = sum(r.already_there for r in series_results)
+            clashes = sum(len(r.conflicts) for r in series_results)
+            line = f"{programme}: {created} sessions created, {kept} already there"
+            self.stdout.write(line + (f", {clashes} skipped (room taken)" if clashes else ""))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo loaded. Librarian login: baerum / "
+                f"{DEMO_PASSWORD} (also aarhus, ballerup; superuser admin)."
+            )
+        )

@@ -1,0 +1,88 @@
+"""Reads about schedules that are more than one line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from .models import Branch, Programme, Room, Session
+
+
+def room_conflicts(
+    *, room: Room, starts_at: datetime, ends_at: datetime, exclude_pk: int | None = None
+) -> QuerySet[Session]:
+    """Scheduled sessions in the room whose time overlaps [starts_at, ends_at).
+
+    Back-to-back sessions (one ends when the next starts) do not conflict, and a
+    cancelled session frees its room.
+    """
+    qs = Session.objects.filter(
+        room=room,
+        status=Session.Status.SCHEDULED,
+        starts_at__lt=ends_at,
+        ends_at__gt=starts_at,
+    ).select_related("programme", "room__branch")
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.order_by("starts_at")
+
+
+def branches_for_user(*, user: AbstractBaseUser) -> QuerySet[Branch]:
+    """The branches a staff user works at; a superuser works everywhere."""
+    if user.is_superuser:
+        return Branch.objects.all()
+    if not user.is_active or not user.is_staff:
+        return Branch.objects.none()
+    return Branch.objects.filter(memberships__user=user)
+
+
+@dataclass
+class ProgrammeAtBranch:
+    programme: Programme
+    next_sessions: list[Session] = field(default_factory=list)
+
+
+@dataclass
+class BranchListing:
+    branch: Branch
+    programmes: list[ProgrammeAtBranch] = field(default_factory=list)
+
+
+def upcoming_sessions_by_branch(
+    *, now: datetime | None = None, per_programme: int = 3
+) -> list[BranchListing]:
+    """Each branch with its published programmes and their next few sessions.
+
+    One query whatever the number of sessions: a window function numbers each
+    programme's sessions per branch and only the first few leave the database.
+    """
+    now = now or timezone.now()
+    rank = Window(
+        RowNumber(),
+        partition_by=[F("programme_id"), F("room__branch_id")],
+        order_by=F("starts_at").asc(),
+    )
+    sessions = (
+        Session.objects.filter(
+            status=Session.Status.SCHEDULED, starts_at__gte=now, programme__is_published=True
+        )
+        .select_related("programme", "room__branch")
+        .annotate(rank=rank)
+        .filter(rank__lte=per_programme)
+        .order_by(
+            "room__branch__municipality", "room__branch__name", "programme__name", "starts_at"
+        )
+    )
+    listings: dict[int, BranchListing] = {}
+    for session in sessions:
+        branch = session.room.branch
+        listing = listings.setdefault(branch.pk, BranchListing(branch=branch))
+        if not listing.programmes or listing.programmes[-1].programme.pk != session.programme_id:
+            listing.programmes.append(ProgrammeAtBranch(programme=session.programme))
+        listing.programmes[-1].next_sessions.append(session)
+    return list(listings.values())

@@ -1,0 +1,52 @@
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from programmes.models import BranchMembership
+from programmes.roles import ensure_librarian_group
+
+from .factories import BranchFactory
+
+
+def pytest_configure(config):
+    # Assertions read English; the translations have tests of their own.
+    settings.LANGUAGE_CODE = "en"
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def pytest_runtest_setup(item):
+    """A test that needs a service fails loudly without it; it never skips."""
+    if item.get_closest_marker("postgresql") and connection.vendor != "postgresql":
+        pytest.fail(
+            "This test needs PostgreSQL: set DATABASE_URL, or deselect -m 'not postgresql'."
+        )
+    if item.get_closest_marker("redis") and not settings.REDIS_URL:
+        pytest.fail("This test needs Redis: set REDIS_URL, or deselect -m 'not redis'.")
+
+
+@pytest.fixture
+def make_librarian(db):
+    group = ensure_librarian_group()
+
+    def make(*branches, username: str | None = None):
+        user = get_user_model().objects.create_user(
+            username=username or f"librarian-{get_user_model().objects.count() + 1}",
+            password="pw-for-tests",
+            is_staff=True,
+        )
+        user.groups.add(group)
+        for branch in branches:
+            BranchMembership.objects.create(user=user, branch=branch)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def branch(db):
+    return BranchFactory()
