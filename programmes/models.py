@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 NORDIC_TIME_ZONES = [
     ("Europe/Copenhagen", "Europe/Copenhagen"),
@@ -345,7 +346,7 @@ class Series(models.Model):
     class Meta:
         ordering = ["start_date", "programme__name"]
         verbose_name = _("series")
-        verbose_name_plural = _("series")
+        verbose_name_plural = pgettext_lazy("plural", "series")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")), name="series_dates_ordered"
