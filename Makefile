@@ -1,12 +1,16 @@
 # The two commands of the README:
 #   make run   installs, migrates, loads the demo and serves http://127.0.0.1:8000 (SQLite, no Redis)
-#   make test  installs and runs every check and the whole test suite
+#   make test  installs (also axe-core from npm) and runs every check and the whole test suite,
+#              the browser tests in Debian's Chromium included
 # The suite runs twice: on PostgreSQL + Redis (services mode) and on SQLite (embedded mode).
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+# Only `make test` needs the JavaScript (axe-core for the browser tests) and Debian's Chromium.
+AXE := node_modules/axe-core/axe.min.js
+NODE_INSTALLED := node_modules/.installed
 
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/familieliv
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
@@ -21,6 +25,14 @@ $(INSTALLED): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
+
+# Again when package-lock.json changes, or when axe-core is missing: a rule with neither
+# prerequisites nor recipe counts a missing file as just made.
+$(NODE_INSTALLED): package-lock.json $(AXE)
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(AXE):
 
 install: $(INSTALLED)
 
@@ -37,8 +49,9 @@ lint: $(INSTALLED)
 services-check: $(INSTALLED)
 	$(SERVICES_ENV) $(PY) -m tests.services_ready
 
-test: lint services-check
+# The browser tests (Debian's Chromium at /usr/bin/chromium) run in the services run only.
+test: lint services-check $(NODE_INSTALLED)
 	$(EMBEDDED_ENV) $(PY) manage.py check --fail-level WARNING
 	$(EMBEDDED_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(SERVICES_ENV) $(VENV)/bin/pytest
-	$(EMBEDDED_ENV) $(VENV)/bin/pytest -m "not postgresql and not redis"
+	$(EMBEDDED_ENV) $(VENV)/bin/pytest -m "not postgresql and not redis and not browser"

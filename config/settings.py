@@ -30,6 +30,9 @@ env = environ.Env(
     DATA_DIR=(str, str(BASE_DIR / "var")),
     STATIC_ROOT=(str, str(BASE_DIR / "staticfiles")),
     LOG_LEVEL=(str, "INFO"),
+    SITE_URL=(str, "http://127.0.0.1:8000"),
+    RATELIMIT_IP_META_KEY=(str, ""),
+    RATELIMIT_ENABLE=(bool, True),
 )
 
 DEBUG = env("DEBUG")
@@ -57,6 +60,8 @@ if not SECRET_KEY:
     SECRET_KEY = _embedded_secret_key(DATA_DIR)
 
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
+# The address links in messages point to.
+SITE_URL = env("SITE_URL")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -163,10 +168,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT"))
+# Hashed, compressed names once collectstatic has run (make run, deployments); a
+# developer's runserver without it still serves static/ as it is.
+_collected = (STATIC_ROOT / "staticfiles.json").exists()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if _collected
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
+WHITENOISE_USE_FINDERS = not _collected
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
@@ -202,7 +215,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
+}
 
 if env("HTTPS"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -210,6 +225,12 @@ if env("HTTPS"):
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 30
     SECURE_SSL_REDIRECT = True
+
+# Behind a proxy, rate limits count the client's address from this header instead, e.g.
+# HTTP_X_REAL_IP (set only by your proxy: a client could forge X-Forwarded-For).
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY") or None
+# Off only for load benchmarks, which send every request from one address.
+RATELIMIT_ENABLE = env("RATELIMIT_ENABLE")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

@@ -17,5 +17,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("programmes.urls")),
+    path("", include("bookings.urls")),
     prefix_default_language=False,
 )

@@ -11,6 +11,7 @@ from datetime import date, time, timedelta
 
 from django.contrib.auth import get_user_model
 
+from .goals import ensure_goals
 from .models import (
     Branch,
     BranchMembership,
@@ -238,6 +239,7 @@ def christmas_dates(start: date, end: date) -> list[date]:
 
 
 def load_schedule(*, today: date) -> dict[str, list[GenerationResult]]:
+    ensure_goals(SustainableDevelopmentGoal)
     goals = {g.number: g for g in SustainableDevelopmentGoal.objects.all()}
     tracks = {}
     for name, numbers in STRATEGY_TRACKS:

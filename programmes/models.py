@@ -467,6 +467,11 @@ class Session(models.Model):
         return self.room.branch
 
     @property
+    def places_left(self) -> int:
+        """Needs the ``taken`` annotation of programmes.selectors.with_places."""
+        return max(self.capacity - self.taken, 0)
+
+    @property
     def local_start(self):
         return self.starts_at.astimezone(self.room.branch.zone)
 

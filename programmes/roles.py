@@ -17,6 +17,9 @@ LIBRARIAN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "strategytrack": ("view",),
         "sustainabledevelopmentgoal": ("view",),
     },
+    "bookings": {
+        "booking": ("view", "change"),
+    },
     "partners": {
         "partnerorganisation": ("view",),
         "partnership": ("view", "add", "change"),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import F, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Q, QuerySet, Sum, Value, Window
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, RowNumber
 from django.utils import timezone
 
 from .models import Branch, Programme, Room, Session
@@ -68,10 +68,7 @@ def upcoming_sessions_by_branch(
         order_by=F("starts_at").asc(),
     )
     sessions = (
-        Session.objects.filter(
-            status=Session.Status.SCHEDULED, starts_at__gte=now, programme__is_published=True
-        )
-        .select_related("programme", "room__branch")
+        with_places(upcoming_sessions(now=now))
         .annotate(rank=rank)
         .filter(rank__lte=per_programme)
         .order_by(
@@ -86,3 +83,42 @@ def upcoming_sessions_by_branch(
             listing.programmes.append(ProgrammeAtBranch(programme=session.programme))
         listing.programmes[-1].next_sessions.append(session)
     return list(listings.values())
+
+
+def with_places(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """Annotate places taken (confirmed, in the programme's unit) and households waiting."""
+    return sessions.annotate(
+        taken=Coalesce(Sum("bookings__places", filter=Q(bookings__status="confirmed")), Value(0)),
+        waiting=Count("bookings", filter=Q(bookings__status="waitlisted")),
+    )
+
+
+def upcoming_sessions(*, now: datetime) -> QuerySet[Session]:
+    return Session.objects.filter(
+        status=Session.Status.SCHEDULED, starts_at__gte=now, programme__is_published=True
+    ).select_related("programme", "room__branch")
+
+
+def sessions_for_child_born(sessions: QuerySet[Session], *, birth_month: date) -> QuerySet[Session]:
+    """Sessions a child born in ``birth_month`` may join, by their age in months that day.
+
+    The age is counted in whole calendar months, as parents give a birth month only
+    (programmes.eligibility); programmes by school grade are left out.
+    """
+    age = (
+        ExtractYear("starts_at") * 12
+        + ExtractMonth("starts_at")
+        - Value(birth_month.year * 12 + birth_month.month)
+    )
+    return (
+        sessions.annotate(child_age=age)
+        .filter(programme__audience_basis="age", child_age__gte=0)
+        .filter(
+            Q(programme__min_age_months__isnull=True)
+            | Q(programme__min_age_months__lte=F("child_age"))
+        )
+        .filter(
+            Q(programme__max_age_months__isnull=True)
+            | Q(programme__max_age_months__gte=F("child_age"))
+        )
+    )

@@ -1,10 +1,21 @@
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .selectors import upcoming_sessions_by_branch
+from .forms import SessionFilterForm
+from .models import Programme
+from .selectors import (
+    sessions_for_child_born,
+    upcoming_sessions,
+    upcoming_sessions_by_branch,
+    with_places,
+)
+
+PAGE_SIZE = 20
 
 
 @require_GET
@@ -19,4 +30,45 @@ def health(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "programmes/home.html", {"branches": upcoming_sessions_by_branch()})
+    return render(
+        request,
+        "programmes/home.html",
+        {"branches": upcoming_sessions_by_branch(), "filter": SessionFilterForm()},
+    )
+
+
+@require_GET
+def session_list(request: HttpRequest) -> HttpResponse:
+    """Upcoming sessions, filtered by library, date and the child's age."""
+    form = SessionFilterForm(request.GET or None)
+    now = timezone.now()
+    sessions = upcoming_sessions(now=now)
+    if form.is_valid():
+        if form.cleaned_data["branch"]:
+            sessions = sessions.filter(room__branch=form.cleaned_data["branch"])
+        if form.cleaned_data["date_from"]:
+            sessions = sessions.filter(starts_at__date__gte=form.cleaned_data["date_from"])
+        if form.cleaned_data["born"]:
+            sessions = sessions_for_child_born(sessions, birth_month=form.cleaned_data["born"])
+    page = Paginator(with_places(sessions).order_by("starts_at", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "programmes/session_list.html",
+        {"filter": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@require_GET
+def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_object_or_404(Programme, slug=slug, is_published=True)
+    sessions = with_places(upcoming_sessions(now=timezone.now()).filter(programme=programme))
+    page = Paginator(sessions.order_by("starts_at", "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "programmes/programme_detail.html", {"programme": programme, "page": page}
+    )

@@ -1,8 +1,10 @@
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 
+from config import celery_app
 from programmes.models import BranchMembership
 from programmes.roles import ensure_librarian_group
 
@@ -12,6 +14,8 @@ from .factories import BranchFactory
 def pytest_configure(config):
     # Assertions read English; the translations have tests of their own.
     settings.LANGUAGE_CODE = "en"
+    # Messages are sent in-process after commit, so tests see them in mail.outbox.
+    celery_app.conf.task_always_eager = True
     # Tests render templates without running collectstatic first.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -50,3 +54,9 @@ def make_librarian(db):
 @pytest.fixture
 def branch(db):
     return BranchFactory()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and cached pages do not leak from one test into the next."""
+    cache.clear()

@@ -30,11 +30,12 @@ def test_cache_round_trips_through_redis(raw_redis):
 
 def test_celery_publishes_tasks_to_the_redis_broker(raw_redis):
     queue = f"test-{uuid.uuid4()}"
-    assert celery_app.conf.task_always_eager is False
-
-    celery_app.send_task("familieliv.probe", queue=queue)
-
+    assert settings.CELERY_TASK_ALWAYS_EAGER is False
+    # The suite runs tasks in-process; this test wants the real broker path back.
+    celery_app.conf.task_always_eager = False
     try:
+        celery_app.send_task("familieliv.probe", queue=queue)
         assert raw_redis.llen(queue) == 1
     finally:
+        celery_app.conf.task_always_eager = True
         raw_redis.delete(queue)

@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
+from bookings.models import Booking, Household
 from partners.models import PartnerOrganisation, Partnership
 from programmes.models import Room, Series, Session
 from tests.factories import (
@@ -37,7 +39,18 @@ def build_branch(name: str, programme):
     partnership = Partnership.objects.create(
         organisation=organisation, programme=programme, branch=branch, starts_on=date(2030, 1, 1)
     )
+    household = Household.objects.create(
+        email=f"{name}@example.com", name=f"{name} family", privacy_accepted_at=timezone.now()
+    )
+    booking = Booking.objects.create(
+        session=session,
+        household=household,
+        places=1,
+        status=Booking.Status.CONFIRMED,
+        created_at=timezone.now(),
+    )
     return {
+        "booking": booking,
         "branch": branch,
         "room": room,
         "series": series,
@@ -71,6 +84,7 @@ MODELS = [
     ("programmes", "series"),
     ("programmes", "session"),
     ("partners", "partnership"),
+    ("bookings", "booking"),
 ]
 
 
@@ -294,3 +308,33 @@ def test_conflicting_session_in_admin_shows_the_clash(client, world, librarian):
     errors = response.context["adminform"].form.errors["room"]
     assert "is already in use" in errors[0]
     assert Session.objects.filter(room=existing.room).count() == 1
+
+
+def test_librarian_cancels_a_booking_and_the_waitlist_moves_up(client, world, librarian):
+    client.force_login(librarian)
+    booking = world["own"]["booking"]
+    session = booking.session
+    session.capacity = 1
+    session.save()
+    waiting = Booking.objects.create(
+        session=session,
+        household=Household.objects.create(
+            email="w@example.com", name="Waiting", privacy_accepted_at=timezone.now()
+        ),
+        places=1,
+        status=Booking.Status.WAITLISTED,
+        created_at=timezone.now(),
+        waitlisted_at=timezone.now(),
+    )
+
+    response = client.post(
+        reverse("admin:bookings_booking_changelist"),
+        {"action": "cancel_bookings", "_selected_action": [booking.pk]},
+        follow=True,
+    )
+
+    booking.refresh_from_db()
+    waiting.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert waiting.status == Booking.Status.CONFIRMED
+    assert "1 family moved up from the waitlist" in response.content.decode()

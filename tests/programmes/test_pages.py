@@ -41,22 +41,55 @@ def test_home_lists_upcoming_sessions_by_branch(client):
     assert "Past thing" not in text
 
 
-def test_home_shows_at_most_three_sessions_per_programme_in_one_query(
-    client, django_assert_num_queries
-):
-    room = RoomFactory()
-    programme = ProgrammeFactory(name="Babydans")
+def add_weekly_sessions(programme, room, weeks):
     start = timezone.now() + timedelta(days=1)
-    for week in range(10):
+    for week in range(weeks):
         at = start + timedelta(weeks=week)
         SessionFactory(
             programme=programme, room=room, starts_at=at, ends_at=at + timedelta(hours=1)
         )
 
-    with django_assert_num_queries(1):
-        response = client.get(reverse("programmes:home"))
 
-    assert response.content.decode().count("<time ") == 3
+def test_home_shows_the_next_three_sessions_per_programme(client):
+    add_weekly_sessions(ProgrammeFactory(name="Babydans"), RoomFactory(), weeks=10)
+
+    response = client.get(reverse("programmes:home"))
+
+    assert response.content.decode().count('<time datetime="') == 3
+
+
+PAGES = [
+    ("programmes:home", {}),
+    ("programmes:sessions", {}),
+    ("programmes:sessions", {"birth_month": "3", "birth_year": "2026"}),
+]
+
+
+@pytest.mark.parametrize(("name", "query"), PAGES)
+def test_listing_pages_issue_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, name, query
+):
+    """Two sessions or two hundred over several programmes and branches: the same queries."""
+    for n in range(5):
+        room = RoomFactory()
+        add_weekly_sessions(ProgrammeFactory(name=f"P{n}"), room, weeks=40)
+
+    with django_assert_max_num_queries(3):
+        response = client.get(reverse(name), query)
+
+    assert response.status_code == 200
+
+
+def test_programme_page_issues_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    programme = ProgrammeFactory(name="Babydans")
+    for _ in range(3):
+        add_weekly_sessions(programme, RoomFactory(), weeks=30)
+
+    with django_assert_max_num_queries(3):
+        response = client.get(reverse("programmes:detail", args=[programme.slug]))
+
+    assert response.status_code == 200
+    assert response.content.decode().count("list-group-item") == 20  # one page
 
 
 def test_home_leaves_out_cancelled_sessions(client):

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from bookings.demo import load_bookings
 from partners.demo import load_partners
 from programmes.demo import DEMO_PASSWORD, load_schedule
 
@@ -16,12 +17,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             results = load_schedule(today=timezone.localdate())
             load_partners()
+            booked = load_bookings()
         for programme, series_results in results.items():
             created = sum(len(r.created) for r in series_results)
             kept = sum(r.already_there for r in series_results)
             clashes = sum(len(r.conflicts) for r in series_results)
             line = f"{programme}: {created} sessions created, {kept} already there"
             self.stdout.write(line + (f", {clashes} skipped (room taken)" if clashes else ""))
+        self.stdout.write(f"demo bookings made: {booked}")
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo loaded. Librarian login: baerum / "

@@ -1,0 +1,84 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from programmes.admin_scoping import ScopedModelAdmin
+
+from .models import Booking, Child, Household
+from .services import BookingError, booking_cancel
+
+
+@admin.register(Booking)
+class BookingAdmin(ScopedModelAdmin):
+    list_display = ("session", "household_name", "children_names", "places", "status", "created_at")
+    list_filter = (
+        "status",
+        ("session__room__branch", admin.RelatedOnlyFieldListFilter),
+        "session__programme",
+    )
+    search_fields = ("household__name", "household__email", "children__first_name")
+    list_select_related = ("session__programme", "session__room__branch", "household")
+    date_hierarchy = "session__starts_at"
+    actions = ("cancel_bookings",)
+    readonly_fields = (
+        "session",
+        "household",
+        "places",
+        "status",
+        "created_at",
+        "waitlisted_at",
+        "confirmed_at",
+        "cancelled_at",
+    )
+    fields = (*readonly_fields[:2], "adults", *readonly_fields[2:])
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("children")
+
+    def has_add_permission(self, request) -> bool:
+        # Bookings are made through the booking rules (the public page), never by hand.
+        return False
+
+    @admin.display(description=_("household"), ordering="household__name")
+    def household_name(self, obj: Booking) -> str:
+        return obj.household.name
+
+    @admin.display(description=_("children"))
+    def children_names(self, obj: Booking) -> str:
+        return ", ".join(child.first_name for child in obj.children.all())
+
+    @admin.action(description=_("Cancel the selected bookings (the waitlist moves up)"))
+    def cancel_bookings(self, request, queryset) -> None:
+        cancelled = promoted = 0
+        for booking in queryset.exclude(status=Booking.Status.CANCELLED):
+            try:
+                promoted += len(booking_cancel(booking_id=booking.pk))
+            except BookingError as exc:
+                messages.error(request, f"{booking}: {exc}")
+            else:
+                cancelled += 1
+        messages.success(
+            request,
+            ngettext("%(count)d booking cancelled", "%(count)d bookings cancelled", cancelled)
+            % {"count": cancelled}
+            + "; "
+            + ngettext(
+                "%(count)d family moved up from the waitlist and was told",
+                "%(count)d families moved up from the waitlist and were told",
+                promoted,
+            )
+            % {"count": promoted},
+        )
+
+
+class ChildInline(admin.TabularInline):
+    model = Child
+    extra = 0
+
+
+@admin.register(Household)
+class HouseholdAdmin(admin.ModelAdmin):
+    list_display = ("name", "email", "language", "consents_to_followups", "created_at")
+    list_filter = ("language", "consents_to_followups")
+    search_fields = ("name", "email")
+    inlines = (ChildInline,)

@@ -1,0 +1,44 @@
+"""What a household is told about its bookings, written to the outbox."""
+
+from __future__ import annotations
+
+from notifications.services import Attachment, notify
+
+from .calendar import booking_ics
+from .links import manage_url
+from .models import Booking
+from .selectors import waitlist_position
+
+KINDS_WITH_CALENDAR = {"booking_confirmed", "waitlist_promoted"}
+
+
+def notify_booking(*, booking: Booking, kind: str) -> None:
+
+    household = booking.household
+    link = manage_url(household=household)
+    attachments = ()
+    if kind in KINDS_WITH_CALENDAR:
+        attachments = (
+            Attachment(
+                filename="familieliv.ics",
+                content=booking_ics(booking=booking, manage_link=link),
+                mimetype="text/calendar",
+            ),
+        )
+    notify(
+        key=f"{kind}:booking:{booking.pk}",
+        kind=kind,
+        recipient=household.email,
+        language=household.language,
+        reference=f"booking:{booking.pk}",
+        context={
+            "booking": booking,
+            "session": booking.session,
+            "programme": booking.session.programme,
+            "branch": booking.session.room.branch,
+            "household": household,
+            "manage_url": link,
+            "position": waitlist_position(booking=booking),
+        },
+        attachments=attachments,
+    )

@@ -1,0 +1,221 @@
+"""Booking rules: the only place that books, cancels and promotes from the waitlist.
+
+Every change to a session's places happens with the session row locked, inside one
+transaction, so two requests can never both take the last place. Views, the admin and
+any API call these functions and show the ``BookingError`` they raise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from programmes.eligibility import age_eligibility
+from programmes.models import Programme, Session
+
+from .messages import notify_booking
+from .models import Booking, Child, Household
+
+
+class BookingError(Exception):
+    """A booking that cannot be made or changed; the message is safe to show a parent."""
+
+
+@dataclass(frozen=True)
+class ChildInput:
+    first_name: str
+    birth_month: date  # the first day of the month
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def places_needed(*, programme: Programme, children: int) -> int:
+    if programme.capacity_unit == Programme.CapacityUnit.FAMILIES:
+        return 1
+    return children
+
+
+def _require_atomic() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Call this inside transaction.atomic(), with the session locked.")
+
+
+def _lock_session(session_id: int) -> Session:
+    try:
+        return (
+            Session.objects.select_for_update(of=("self",))
+            .select_related("programme", "room__branch")
+            .get(pk=session_id)
+        )
+    except Session.DoesNotExist as exc:
+        raise BookingError(_("This session does not exist (any more).")) from exc
+
+
+def confirmed_places(*, session: Session) -> int:
+    total = session.bookings.filter(status=Booking.Status.CONFIRMED).aggregate(total=Sum("places"))[
+        "total"
+    ]
+    return total or 0
+
+
+def _check_bookable(session: Session, now: datetime) -> None:
+    if session.programme.booking_mode != Programme.BookingMode.BOOKING:
+        raise BookingError(_("This activity has no booking: just come along."))
+    if session.status != Session.Status.SCHEDULED:
+        raise BookingError(_("This session has been cancelled."))
+    if session.starts_at <= now:
+        raise BookingError(_("This session has already started, so it can no longer be booked."))
+
+
+def _check_children(session: Session, children: list[ChildInput]) -> None:
+    if not children:
+        raise BookingError(_("Tell us which child is coming."))
+    if session.programme.audience_basis != Programme.AudienceBasis.AGE_MONTHS:
+        return
+    on = session.local_start.date()
+    for child in children:
+        result = age_eligibility(programme=session.programme, birth_date=child.birth_month, on=on)
+        if not result.eligible:
+            raise BookingError(f"{child.first_name}: {result.reason}")
+
+
+def _household_for(
+    *,
+    email: str,
+    name: str,
+    phone: str,
+    language: str,
+    consents_to_followups: bool,
+    now: datetime,
+) -> Household:
+    household, created = Household.objects.get_or_create(
+        email=normalise_email(email),
+        defaults={
+            "name": name,
+            "phone": phone,
+            "language": language,
+            "consents_to_followups": consents_to_followups,
+            "privacy_accepted_at": now,
+        },
+    )
+    if not created:
+        household.name, household.language, household.privacy_accepted_at = name, language, now
+        household.phone = phone or household.phone
+        # An unticked box is no withdrawal: consent is withdrawn through the unsubscribe link.
+        household.consents_to_followups = household.consents_to_followups or consents_to_followups
+        household.save()
+    return household
+
+
+def booking_create(
+    *,
+    session_id: int,
+    name: str,
+    email: str,
+    language: str,
+    children: list[ChildInput],
+    adults: int = 1,
+    phone: str = "",
+    consents_to_followups: bool = False,
+    now: datetime | None = None,
+) -> Booking:
+    """Book the session for a household: a place if there is one, else the waitlist."""
+    with transaction.atomic():
+        session = _lock_session(session_id)
+        # Taken once the lock is held, so the line's order is the order of arrival.
+        now = now or timezone.now()
+        _check_bookable(session, now)
+        _check_children(session, children)
+        household = _household_for(
+            email=email,
+            name=name,
+            phone=phone,
+            language=language,
+            consents_to_followups=consents_to_followups,
+            now=now,
+        )
+        if (
+            session.bookings.filter(household=household)
+            .exclude(status=Booking.Status.CANCELLED)
+            .exists()
+        ):
+            raise BookingError(
+                _("You have already booked this session. Your booking is in the link we e-mailed.")
+            )
+        places = places_needed(programme=session.programme, children=len(children))
+        fits = confirmed_places(session=session) + places <= session.capacity
+        status = Booking.Status.CONFIRMED if fits else Booking.Status.WAITLISTED
+        try:
+            with transaction.atomic():
+                booking = Booking.objects.create(
+                    session=session,
+                    household=household,
+                    adults=adults,
+                    places=places,
+                    status=status,
+                    created_at=now,
+                    confirmed_at=now if fits else None,
+                    waitlisted_at=None if fits else now,
+                )
+        except IntegrityError as exc:  # the same household, racing itself
+            raise BookingError(_("You have already booked this session.")) from exc
+        booking.children.set(
+            [
+                Child.objects.get_or_create(
+                    household=household,
+                    first_name=child.first_name.strip(),
+                    birth_month=child.birth_month,
+                )[0]
+                for child in children
+            ]
+        )
+        notify_booking(booking=booking, kind="booking_confirmed" if fits else "booking_waitlisted")
+    return booking
+
+
+def waitlist_promote(*, session: Session, now: datetime | None = None) -> list[Booking]:
+    """Give free places to the first families in line whose whole party fits.
+
+    A family waits and moves as one party: it is never split. A party too big for the
+    places free keeps its place in line, and a smaller one behind it may go first.
+    """
+    _require_atomic()
+    now = now or timezone.now()
+    free = session.capacity - confirmed_places(session=session)
+    promoted: list[Booking] = []
+    waiting = session.bookings.filter(status=Booking.Status.WAITLISTED).order_by(
+        "waitlisted_at", "pk"
+    )
+    for booking in waiting.select_related("household"):
+        if free <= 0:
+            break
+        if booking.places <= free:
+            booking.status, booking.confirmed_at = Booking.Status.CONFIRMED, now
+            booking.save(update_fields=["status", "confirmed_at"])
+            free -= booking.places
+            promoted.append(booking)
+            notify_booking(booking=booking, kind="waitlist_promoted")
+    return promoted
+
+
+def booking_cancel(*, booking_id: int, now: datetime | None = None) -> list[Booking]:
+    """Cancel a booking or leave the waitlist; returns the bookings promoted in its place."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session_id = Booking.objects.values_list("session_id", flat=True).get(pk=booking_id)
+        session = _lock_session(session_id)
+        booking = Booking.objects.select_for_update().get(pk=booking_id)
+        if booking.status == Booking.Status.CANCELLED:
+            return []
+        if booking.status == Booking.Status.CONFIRMED and session.starts_at <= now:
+            raise BookingError(_("This session has already started."))
+        booking.status, booking.cancelled_at = Booking.Status.CANCELLED, now
+        booking.save(update_fields=["status", "cancelled_at"])
+        return waitlist_promote(session=session, now=now)

@@ -1,0 +1,176 @@
+"""Parents' pages: a session with its booking form, the confirmation, and the manage page.
+
+The views parse input, call one service and show its BookingError; no rule lives here.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from programmes.models import Session
+from programmes.structured_data import session_event
+
+from .calendar import booking_ics
+from .forms import BookingForm, ChildFormSet
+from .links import (
+    booking_from_token,
+    booking_token,
+    household_from_token,
+    manage_token,
+    manage_url,
+)
+from .models import Booking
+from .selectors import household_bookings, waitlist_position
+from .services import BookingError, booking_cancel, booking_create, confirmed_places
+
+BOOKING_RATE = "20/m"
+MANAGE_RATE = "60/m"
+TOO_MANY = _("Too many tries in a short time. Please wait a minute and try again.")
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return render(request, "bookings/too_many.html", status=429)
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=BOOKING_RATE, method="POST", block=False)
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(
+        Session.objects.select_related("programme", "room__branch"),
+        pk=pk,
+        programme__is_published=True,
+    )
+    form = BookingForm(request.POST or None)
+    children = ChildFormSet(request.POST or None, prefix="children")
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return _too_many(request)
+        if form.is_valid() and children.is_valid():
+            data = form.cleaned_data
+            try:
+                booking = booking_create(
+                    session_id=session.pk,
+                    name=data["name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    adults=data["adults"],
+                    language=request.LANGUAGE_CODE,
+                    children=children.children(),
+                    consents_to_followups=data["wants_followups"],
+                )
+            except BookingError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("bookings:done", token=booking_token(booking=booking))
+    taken = confirmed_places(session=session)
+    return render(
+        request,
+        "bookings/session_detail.html",
+        {
+            "session": session,
+            "programme": session.programme,
+            "branch": session.room.branch,
+            "places_left": max(session.capacity - taken, 0),
+            "has_started": session.starts_at <= timezone.now(),
+            "form": form,
+            "children": children,
+            "event": session_event(
+                session=session,
+                url=request.build_absolute_uri(),
+                places_left=session.capacity - taken,
+            ),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _booking_or_404(token: str) -> Booking:
+    booking = booking_from_token(token)
+    if booking is None:
+        raise Http404(_("This link is not valid."))
+    return booking
+
+
+@require_GET
+@ratelimit(key="ip", rate=MANAGE_RATE, block=False)
+def booking_done(request: HttpRequest, token: str) -> HttpResponse:
+    if getattr(request, "limited", False):
+        return _too_many(request)
+    booking = _booking_or_404(token)
+    return render(
+        request,
+        "bookings/done.html",
+        {
+            "booking": booking,
+            "session": booking.session,
+            "branch": booking.session.room.branch,
+            "position": waitlist_position(booking=booking),
+            "token": token,
+        },
+    )
+
+
+@require_GET
+@ratelimit(key="ip", rate=MANAGE_RATE, block=False)
+def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    if getattr(request, "limited", False):
+        return _too_many(request)
+    booking = _booking_or_404(token)
+    ics = booking_ics(booking=booking, manage_link=manage_url(household=booking.household))
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="familieliv.ics"'
+    return response
+
+
+def _household_or_404(token: str):
+    household = household_from_token(token)
+    if household is None:
+        raise Http404(_("This link is not valid."))
+    return household
+
+
+@require_GET
+@ratelimit(key="ip", rate=MANAGE_RATE, block=False)
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    if getattr(request, "limited", False):
+        return _too_many(request)
+    household = _household_or_404(token)
+    upcoming, past = household_bookings(household=household)
+    return render(
+        request,
+        "bookings/manage.html",
+        {"household": household, "upcoming": upcoming, "past": past, "token": token},
+    )
+
+
+@require_POST
+@ratelimit(key="ip", rate=MANAGE_RATE, block=False)
+def cancel(request: HttpRequest, token: str, booking_pk: int) -> HttpResponse:
+    if getattr(request, "limited", False):
+        return _too_many(request)
+    household = _household_or_404(token)
+    booking = get_object_or_404(Booking, pk=booking_pk, household=household)
+    was_waiting = booking.status == Booking.Status.WAITLISTED
+    try:
+        booking_cancel(booking_id=booking.pk)
+    except BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("You have left the waitlist.")
+            if was_waiting
+            else _("Your booking is cancelled. Thank you for giving the place to another family."),
+        )
+    return redirect("bookings:manage", token=manage_token(household=household))
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "bookings/privacy.html")

@@ -1,0 +1,125 @@
+"""Writing messages to the outbox and sending what is due.
+
+``notify()`` is called by other apps' services inside their transaction; the row is sent
+after commit. ``outbox_send_due()`` claims rows, sends them outside any transaction and
+records the outcome, so a message is marked sent only after its channel accepted it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .channels import CHANNELS
+from .models import Outbox
+
+MAX_ATTEMPTS = 6
+BATCH_SIZE = 100
+# A row claimed by a worker that died is taken up again after this long.
+CLAIM_LEASE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: str
+    mimetype: str
+
+
+def render_message(*, kind: str, language: str, context: dict) -> tuple[str, str, str]:
+    """Subject, text and HTML from templates/emails/<kind>/, in the recipient's language."""
+    with translation.override(language):
+        subject = render_to_string(f"emails/{kind}/subject.txt", context)
+        text = render_to_string(f"emails/{kind}/body.txt", context)
+        html = render_to_string(f"emails/{kind}/body.html", context)
+    return " ".join(subject.split()), text.strip() + "\n", html
+
+
+def notify(
+    *,
+    key: str,
+    kind: str,
+    recipient: str,
+    language: str,
+    context: dict,
+    reference: str = "",
+    attachments: tuple[Attachment, ...] = (),
+) -> Outbox:
+    """Write a message for sending after the current transaction commits.
+
+    A message whose key was written before is not written again.
+    """
+    existing = Outbox.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    subject, text, html = render_message(kind=kind, language=language, context=context)
+    message = Outbox.objects.create(
+        key=key,
+        kind=kind,
+        reference=reference,
+        recipient=recipient,
+        language=language,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        attachments=[a.__dict__ for a in attachments],
+    )
+    transaction.on_commit(lambda: _schedule_send(message.pk))
+    return message
+
+
+def _schedule_send(outbox_id: int) -> None:
+    from .tasks import send_outbox
+
+    try:
+        send_outbox.delay([outbox_id])
+    except Exception:  # noqa: BLE001 — the broker is down; the periodic sweep sends it later
+        return
+
+
+def _claim(*, ids: list[int] | None, now: datetime) -> list[Outbox]:
+    with transaction.atomic():
+        due = Outbox.objects.filter(next_attempt_at__lte=now).filter(
+            status__in=[Outbox.Status.PENDING, Outbox.Status.SENDING]
+        )
+        if ids is not None:
+            due = due.filter(pk__in=ids)
+        rows = list(
+            due.select_for_update(skip_locked=True).order_by("next_attempt_at")[:BATCH_SIZE]
+        )
+        for row in rows:
+            row.status = Outbox.Status.SENDING
+            row.attempts += 1
+            row.next_attempt_at = now + CLAIM_LEASE
+        Outbox.objects.bulk_update(rows, ["status", "attempts", "next_attempt_at"])
+    return rows
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(minutes=min(2 ** (attempts - 1), 60))
+
+
+def outbox_send_due(*, ids: list[int] | None = None, now: datetime | None = None) -> int:
+    """Send due messages (all, or the given ids); returns how many were accepted."""
+    now = now or timezone.now()
+    rows = _claim(ids=ids, now=now)
+    sent = 0
+    for channel_name in {row.channel for row in rows}:
+        batch = [row for row in rows if row.channel == channel_name]
+        results = CHANNELS[channel_name].send_batch(batch)
+        for row in batch:
+            error = results.get(row.pk, "not sent")
+            if error is None:
+                row.status, row.sent_at, row.last_error = Outbox.Status.SENT, timezone.now(), ""
+                sent += 1
+            elif row.attempts >= MAX_ATTEMPTS:
+                row.status, row.last_error = Outbox.Status.FAILED, error
+            else:
+                row.status, row.last_error = Outbox.Status.PENDING, error
+                row.next_attempt_at = timezone.now() + backoff(row.attempts)
+        Outbox.objects.bulk_update(batch, ["status", "sent_at", "last_error", "next_attempt_at"])
+    return sent

@@ -1,0 +1,39 @@
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext_lazy as _
+
+from .models import Branch
+
+MONTH_CHOICES = [("", _("Month"))] + [(str(n), name) for n, name in MONTHS.items()]
+
+
+def year_choices() -> list[tuple[str, str]]:
+    """Birth years of children a family programme could be for, newest first."""
+    this_year = timezone.localdate().year
+    return [("", _("Year"))] + [(str(y), str(y)) for y in range(this_year, this_year - 19, -1)]
+
+
+class SessionFilterForm(forms.Form):
+    branch = forms.ModelChoiceField(
+        label=_("Library"), queryset=Branch.objects.all(), required=False, empty_label=_("All")
+    )
+    date_from = forms.DateField(
+        label=_("From date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    birth_month = forms.ChoiceField(
+        label=_("Child's birth month"), choices=MONTH_CHOICES, required=False
+    )
+    birth_year = forms.ChoiceField(label=_("Birth year"), choices=year_choices, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        month, year = cleaned.get("birth_month"), cleaned.get("birth_year")
+        if bool(month) != bool(year):
+            raise forms.ValidationError(_("Give both the month and the year your child was born."))
+        cleaned["born"] = date(int(year), int(month), 1) if month else None
+        if cleaned["born"] and cleaned["born"] > timezone.localdate():
+            raise forms.ValidationError(_("The birth month cannot be in the future."))
+        return cleaned

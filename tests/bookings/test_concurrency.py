@@ -1,0 +1,106 @@
+"""Concurrent bookings never overbook a session: a real race on PostgreSQL.
+
+Fifty threads, each with its own database connection, wait at a barrier and then book
+the same 15-place session at once. The control runs the same race with the row lock
+taken out and shows the overbooking the lock prevents.
+"""
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from bookings import services
+from bookings.models import Booking
+from bookings.services import ChildInput, booking_create
+from tests.factories import ProgrammeFactory, SessionFactory
+
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+
+CALLERS = 50
+PLACES = 15
+
+
+def race(session_id: int) -> list[object]:
+    barrier = threading.Barrier(CALLERS)
+    results: list[object] = [None] * CALLERS
+    birth = timezone.localdate().replace(day=1) - timedelta(days=150)
+
+    def parent(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = booking_create(
+                session_id=session_id,
+                name=f"Parent {i}",
+                email=f"parent{i}@example.com",
+                language="en",
+                children=[ChildInput(first_name="Baby", birth_month=birth)],
+            )
+        except Exception as exc:  # noqa: BLE001 — collected and asserted below
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=parent, args=(i,)) for i in range(CALLERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@pytest.fixture
+def session():
+    start = timezone.now() + timedelta(days=30)
+    return SessionFactory(
+        programme=ProgrammeFactory(min_age_months=0, max_age_months=24),
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        capacity=PLACES,
+    )
+
+
+@pytest.fixture
+def slow_count(monkeypatch):
+    """Widen the window between counting places and inserting the booking."""
+    real = services.confirmed_places
+
+    def counted_slowly(*, session):
+        taken = real(session=session)
+        time.sleep(0.02)
+        return taken
+
+    monkeypatch.setattr(services, "confirmed_places", counted_slowly)
+
+
+def test_fifty_simultaneous_bookings_fill_exactly_fifteen_places(session, slow_count):
+    results = race(session.pk)
+
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert errors == []
+    confirmed = Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED)
+    waiting = Booking.objects.filter(session=session, status=Booking.Status.WAITLISTED)
+    assert confirmed.count() == PLACES
+    assert waiting.count() == CALLERS - PLACES
+    # The line is first come, first served: the order bookings got the lock (their ids)
+    # is the order of the waitlist, and every confirmed booking came before it.
+    line = list(waiting.order_by("waitlisted_at", "pk").values_list("pk", flat=True))
+    assert line == sorted(line)
+    assert max(confirmed.values_list("pk", flat=True)) < min(line)
+
+
+def test_control_without_the_row_lock_the_same_race_overbooks(session, slow_count, monkeypatch):
+    def lock_nothing(session_id):
+        return services.Session.objects.select_related("programme", "room__branch").get(
+            pk=session_id
+        )
+
+    monkeypatch.setattr(services, "_lock_session", lock_nothing)
+
+    race(session.pk)
+
+    confirmed = Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED).count()
+    assert confirmed > PLACES, "without the lock the race should overbook; the test lost its teeth"

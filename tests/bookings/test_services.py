@@ -1,0 +1,287 @@
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core import mail
+
+from bookings.models import Booking, Household
+from bookings.selectors import waitlist_position
+from bookings.services import BookingError, ChildInput, booking_cancel, booking_create
+from programmes.models import Programme, Session
+from tests.factories import ProgrammeFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 5, 1, 9, tzinfo=UTC)
+# Session on Wednesday 3 June 2026 at 11:00 in Oslo (09:00 UTC).
+SESSION_START = datetime(2026, 6, 3, 9, tzinfo=UTC)
+BABY = ChildInput(first_name="Ella", birth_month=date(2026, 2, 1))  # 4 months on 3 June
+
+
+@pytest.fixture
+def babydans():
+    return ProgrammeFactory(name="Babydans", min_age_months=3, max_age_months=12)
+
+
+def make_session(programme, capacity=15, **kwargs):
+    return SessionFactory(
+        programme=programme,
+        starts_at=SESSION_START,
+        ends_at=SESSION_START + timedelta(hours=1),
+        capacity=capacity,
+        **kwargs,
+    )
+
+
+def book(session, email="anna@example.com", children=(BABY,), **kwargs):
+    return booking_create(
+        session_id=session.pk,
+        name=kwargs.pop("name", "Anna"),
+        email=email,
+        language=kwargs.pop("language", "en"),
+        children=list(children),
+        now=kwargs.pop("now", NOW),
+        **kwargs,
+    )
+
+
+def babies(n):
+    return [ChildInput(first_name=f"Baby{i}", birth_month=date(2026, 1, 1)) for i in range(n)]
+
+
+def test_booking_with_places_left_is_confirmed(babydans):
+    session = make_session(babydans)
+
+    booking = book(session)
+
+    assert booking.status == Booking.Status.CONFIRMED
+    assert booking.places == 1
+    assert [c.first_name for c in booking.children.all()] == ["Ella"]
+    assert booking.household.email == "anna@example.com"
+
+
+def test_capacity_in_children_counts_each_child(babydans):
+    session = make_session(babydans, capacity=3)
+
+    twins = book(session, email="twins@example.com", children=babies(2))
+    triplets = book(session, email="triplets@example.com", children=babies(3))
+
+    assert twins.places == 2
+    assert twins.status == Booking.Status.CONFIRMED
+    assert triplets.status == Booking.Status.WAITLISTED  # 2 + 3 > 3
+
+
+def test_capacity_in_families_counts_a_family_as_one(babydans):
+    babydans.capacity_unit = Programme.CapacityUnit.FAMILIES
+    babydans.save()
+    session = make_session(babydans, capacity=2)
+
+    first = book(session, email="a@example.com", children=babies(3))
+    second = book(session, email="b@example.com", children=babies(2))
+    third = book(session, email="c@example.com", children=babies(1))
+
+    assert (first.places, second.places) == (1, 1)
+    assert [first.status, second.status, third.status] == [
+        Booking.Status.CONFIRMED,
+        Booking.Status.CONFIRMED,
+        Booking.Status.WAITLISTED,
+    ]
+
+
+def test_full_session_puts_the_household_on_the_waitlist_with_its_position(babydans):
+    session = make_session(babydans, capacity=1)
+    book(session, email="first@example.com")
+
+    second = book(session, email="second@example.com")
+    third = book(session, email="third@example.com")
+
+    assert second.status == Booking.Status.WAITLISTED
+    assert waitlist_position(booking=second) == 1
+    assert waitlist_position(booking=third) == 2
+
+
+@pytest.mark.parametrize(
+    ("birth_month", "ok"),
+    [
+        (date(2026, 3, 1), True),  # turns 3 months on 1 June, before the 3 June session
+        (date(2026, 4, 1), False),  # 2 months on 3 June
+        (date(2025, 6, 1), True),  # 12 months on 3 June
+        (date(2025, 5, 1), False),  # turned 13 months on 1 June
+    ],
+)
+def test_eligibility_is_by_age_on_the_session_date(babydans, birth_month, ok):
+    session = make_session(babydans)
+    child = ChildInput(first_name="Ole", birth_month=birth_month)
+
+    if ok:
+        assert book(session, children=[child]).status == Booking.Status.CONFIRMED
+    else:
+        with pytest.raises(BookingError, match="Ole: Babydans is for children"):
+            book(session, children=[child])
+        assert not Booking.objects.exists()
+
+
+def test_eligibility_edge_on_the_day_the_child_turns_3_months(babydans):
+    """A session on 1 June: a March baby turns 3 months that very day."""
+    session = SessionFactory(
+        programme=babydans,
+        starts_at=datetime(2026, 6, 1, 9, tzinfo=UTC),
+        ends_at=datetime(2026, 6, 1, 10, tzinfo=UTC),
+    )
+    march = ChildInput(first_name="Mia", birth_month=date(2026, 3, 1))
+
+    assert book(session, children=[march]).status == Booking.Status.CONFIRMED
+
+
+def test_eligibility_edge_on_the_day_the_child_turns_13_months(babydans):
+    session = SessionFactory(
+        programme=babydans,
+        starts_at=datetime(2027, 4, 1, 9, tzinfo=UTC),
+        ends_at=datetime(2027, 4, 1, 10, tzinfo=UTC),
+    )
+    march = ChildInput(first_name="Mia", birth_month=date(2026, 3, 1))
+
+    with pytest.raises(BookingError, match="up to 12 months old"):
+        book(session, children=[march])
+
+
+def test_the_same_household_cannot_book_the_same_session_twice(babydans):
+    session = make_session(babydans)
+    book(session, email="anna@example.com")
+
+    with pytest.raises(BookingError, match="already booked"):
+        book(session, email="  ANNA@Example.com ")
+
+    assert Booking.objects.count() == 1
+    assert Household.objects.count() == 1
+
+
+def test_after_cancelling_the_household_can_book_again(babydans):
+    session = make_session(babydans)
+    first = book(session)
+    booking_cancel(booking_id=first.pk, now=NOW)
+
+    again = book(session)
+
+    assert again.status == Booking.Status.CONFIRMED
+
+
+def test_cancellation_promotes_the_first_in_line(babydans, django_capture_on_commit_callbacks):
+    session = make_session(babydans, capacity=1)
+    confirmed = book(session, email="a@example.com")
+    first_in_line = book(session, email="b@example.com")
+    second_in_line = book(session, email="c@example.com")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        promoted = booking_cancel(booking_id=confirmed.pk, now=NOW)
+
+    assert promoted == [first_in_line]
+    first_in_line.refresh_from_db()
+    second_in_line.refresh_from_db()
+    assert first_in_line.status == Booking.Status.CONFIRMED
+    assert second_in_line.status == Booking.Status.WAITLISTED
+    assert waitlist_position(booking=second_in_line) == 1
+    assert [m.to for m in mail.outbox] == [["b@example.com"]]
+    assert "a place for you" in mail.outbox[0].subject.lower()
+
+
+def test_a_family_is_not_split_and_does_not_block_a_smaller_one_behind(babydans):
+    session = make_session(babydans, capacity=3)
+    twins = book(session, email="twins@example.com", children=babies(2))
+    book(session, email="single@example.com", children=babies(1))
+    family_of_three = book(session, email="three@example.com", children=babies(3))
+    family_of_one = book(session, email="one@example.com", children=babies(1))
+
+    promoted = booking_cancel(booking_id=twins.pk, now=NOW)  # frees 2 places
+
+    assert promoted == [family_of_one]
+    family_of_three.refresh_from_db()
+    assert family_of_three.status == Booking.Status.WAITLISTED
+    assert waitlist_position(booking=family_of_three) == 1  # keeps its place in line
+
+
+def test_leaving_the_waitlist_promotes_nobody(babydans):
+    session = make_session(babydans, capacity=1)
+    book(session, email="a@example.com")
+    waiting = book(session, email="b@example.com")
+
+    promoted = booking_cancel(booking_id=waiting.pk, now=NOW)
+
+    waiting.refresh_from_db()
+    assert promoted == []
+    assert waiting.status == Booking.Status.CANCELLED
+
+
+def test_cancelling_twice_is_harmless(babydans):
+    booking = book(make_session(babydans))
+    booking_cancel(booking_id=booking.pk, now=NOW)
+
+    assert booking_cancel(booking_id=booking.pk, now=NOW) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"status": Session.Status.CANCELLED}, "has been cancelled"),
+        (
+            {"starts_at": NOW - timedelta(minutes=5), "ends_at": NOW + timedelta(hours=1)},
+            "already started",
+        ),
+    ],
+)
+def test_sessions_that_cannot_be_booked(babydans, change, message):
+    session = make_session(babydans)
+    Session.objects.filter(pk=session.pk).update(**change)
+
+    with pytest.raises(BookingError, match=message):
+        book(session)
+
+
+def test_drop_in_programmes_take_no_bookings():
+    lektiecafe = ProgrammeFactory(
+        booking_mode=Programme.BookingMode.DROP_IN,
+        audience_basis=Programme.AudienceBasis.SCHOOL_GRADE,
+        min_grade=8,
+        max_grade=10,
+    )
+
+    with pytest.raises(BookingError, match="just come along"):
+        book(make_session(lektiecafe))
+
+
+def test_a_booking_needs_a_child(babydans):
+    with pytest.raises(BookingError, match="which child"):
+        book(make_session(babydans), children=[])
+
+
+def test_confirmation_is_sent_in_the_households_language_with_calendar_and_link(
+    babydans, django_capture_on_commit_callbacks
+):
+    session = make_session(babydans)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        book(session, language="da")
+
+    (message,) = mail.outbox
+    assert message.to == ["anna@example.com"]
+    assert "Babydans" in message.subject
+    assert "/manage/" in message.body
+    filename, content, mimetype = message.attachments[0]
+    assert (filename, mimetype) == ("familieliv.ics", "text/calendar")
+    assert "BEGIN:VEVENT" in content
+    assert "DTSTART;TZID=Europe/Oslo:20260603T110000" in content
+    assert "Hej Anna" in message.body  # Danish
+
+
+def test_followup_consent_is_kept_until_withdrawn(babydans):
+    first = make_session(babydans)
+    second = SessionFactory(
+        programme=babydans,
+        starts_at=SESSION_START + timedelta(days=7),
+        ends_at=SESSION_START + timedelta(days=7, hours=1),
+    )
+    book(first, consents_to_followups=True)
+
+    book(second, consents_to_followups=False)
+
+    assert Household.objects.get().consents_to_followups is True

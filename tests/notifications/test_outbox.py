@@ -1,0 +1,96 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+from django.utils import timezone
+
+from notifications.models import Outbox
+from notifications.services import MAX_ATTEMPTS, notify, outbox_send_due
+
+pytestmark = pytest.mark.django_db
+
+FAILING_BACKEND = "tests.notifications.failing_backend.EmailBackend"
+
+
+def write(key="confirmation:booking:1", **kwargs):
+    return notify(
+        key=key,
+        kind="booking_waitlisted",
+        recipient="anna@example.com",
+        language="en",
+        context={
+            "household": {"name": "Anna"},
+            "programme": {"name": "Babydans"},
+            "position": 2,
+            "manage_url": "http://x/manage/t/",
+            "branch": {"name": "Sandvika", "time_zone": "Europe/Oslo"},
+            "session": {
+                "starts_at": datetime(2026, 6, 3, 9, tzinfo=UTC),
+                "ends_at": datetime(2026, 6, 3, 10, tzinfo=UTC),
+                "room": {"name": "Luftslottet"},
+            },
+        },
+        **kwargs,
+    )
+
+
+def test_a_reason_is_written_once(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = write()
+        second = write()
+
+    assert first.pk == second.pk
+    assert Outbox.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_message_is_sent_after_commit_and_marked_sent(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        message = write()
+    assert len(mail.outbox) == 0  # nothing leaves before the transaction commits
+    assert len(callbacks) == 1
+
+    callbacks[0]()
+
+    message.refresh_from_db()
+    assert message.status == Outbox.Status.SENT
+    assert message.sent_at is not None
+    assert mail.outbox[0].subject == "You are on the waitlist for Babydans"
+    assert "number 2 in line" in mail.outbox[0].body
+
+
+def test_a_refused_message_is_retried_later_then_marked_failed():
+    message = write()
+    now = timezone.now()
+
+    with override_settings(EMAIL_BACKEND=FAILING_BACKEND):
+        assert outbox_send_due(now=now) == 0
+    message.refresh_from_db()
+    assert message.status == Outbox.Status.PENDING
+    assert message.attempts == 1
+    assert "SMTP says no" in message.last_error
+    assert message.next_attempt_at > now
+
+    with override_settings(EMAIL_BACKEND=FAILING_BACKEND):
+        for attempt in range(2, MAX_ATTEMPTS + 1):
+            outbox_send_due(now=timezone.now() + timedelta(days=attempt))
+    message.refresh_from_db()
+    assert message.status == Outbox.Status.FAILED
+    assert message.attempts == MAX_ATTEMPTS
+
+
+def test_a_sent_message_is_never_sent_again():
+    write()
+    outbox_send_due()
+
+    assert outbox_send_due(now=timezone.now() + timedelta(days=1)) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_sweep_sends_rows_whose_dispatch_was_lost():
+    """A row written while the broker was down is picked up by the periodic sweep."""
+    write()  # its on-commit dispatch never runs in this test
+
+    assert outbox_send_due() == 1
+    assert mail.outbox[0].to == ["anna@example.com"]
