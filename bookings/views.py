@@ -5,12 +5,15 @@ The views parse input, call one service and show its BookingError; no rule lives
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit import ALL
 from django_ratelimit.decorators import ratelimit
 
 from programmes.models import Session
@@ -31,15 +34,26 @@ from .services import BookingError, booking_cancel, booking_create, confirmed_pl
 
 BOOKING_RATE = "20/m"
 MANAGE_RATE = "60/m"
-TOO_MANY = _("Too many tries in a short time. Please wait a minute and try again.")
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
-    return render(request, "bookings/too_many.html", status=429)
+def rate_limited(rate: str, method: str | list[str] = ALL):
+    """Limit requests per address; one over the limit gets a kind page and status 429."""
+
+    def decorate(view):
+        @ratelimit(key="ip", rate=rate, method=method, block=False)
+        @wraps(view)
+        def limited_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if getattr(request, "limited", False):
+                return render(request, "bookings/too_many.html", status=429)
+            return view(request, *args, **kwargs)
+
+        return limited_view
+
+    return decorate
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=BOOKING_RATE, method="POST", block=False)
+@rate_limited(BOOKING_RATE, method="POST")
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(
         Session.objects.select_related("programme", "room__branch"),
@@ -49,8 +63,6 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = BookingForm(request.POST or None)
     children = ChildFormSet(request.POST or None, prefix="children")
     if request.method == "POST":
-        if getattr(request, "limited", False):
-            return _too_many(request)
         if form.is_valid() and children.is_valid():
             data = form.cleaned_data
             try:
@@ -98,10 +110,8 @@ def _booking_or_404(token: str) -> Booking:
 
 
 @require_GET
-@ratelimit(key="ip", rate=MANAGE_RATE, block=False)
+@rate_limited(MANAGE_RATE)
 def booking_done(request: HttpRequest, token: str) -> HttpResponse:
-    if getattr(request, "limited", False):
-        return _too_many(request)
     booking = _booking_or_404(token)
     return render(
         request,
@@ -117,10 +127,8 @@ def booking_done(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_GET
-@ratelimit(key="ip", rate=MANAGE_RATE, block=False)
+@rate_limited(MANAGE_RATE)
 def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
-    if getattr(request, "limited", False):
-        return _too_many(request)
     booking = _booking_or_404(token)
     ics = booking_ics(booking=booking, manage_link=manage_url(household=booking.household))
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
@@ -136,10 +144,8 @@ def _household_or_404(token: str):
 
 
 @require_GET
-@ratelimit(key="ip", rate=MANAGE_RATE, block=False)
+@rate_limited(MANAGE_RATE)
 def manage(request: HttpRequest, token: str) -> HttpResponse:
-    if getattr(request, "limited", False):
-        return _too_many(request)
     household = _household_or_404(token)
     upcoming, past = household_bookings(household=household)
     return render(
@@ -150,10 +156,8 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
-@ratelimit(key="ip", rate=MANAGE_RATE, block=False)
+@rate_limited(MANAGE_RATE)
 def cancel(request: HttpRequest, token: str, booking_pk: int) -> HttpResponse:
-    if getattr(request, "limited", False):
-        return _too_many(request)
     household = _household_or_404(token)
     booking = get_object_or_404(Booking, pk=booking_pk, household=household)
     was_waiting = booking.status == Booking.Status.WAITLISTED

@@ -57,18 +57,22 @@ def notify(
     if existing is not None:
         return existing
     subject, text, html = render_message(kind=kind, language=language, context=context)
-    message = Outbox.objects.create(
+    # A writer racing on the same key finds the other's row instead of failing.
+    message, created = Outbox.objects.get_or_create(
         key=key,
-        kind=kind,
-        reference=reference,
-        recipient=recipient,
-        language=language,
-        subject=subject,
-        body_text=text,
-        body_html=html,
-        attachments=[a.__dict__ for a in attachments],
+        defaults={
+            "kind": kind,
+            "reference": reference,
+            "recipient": recipient,
+            "language": language,
+            "subject": subject,
+            "body_text": text,
+            "body_html": html,
+            "attachments": [a.__dict__ for a in attachments],
+        },
     )
-    transaction.on_commit(lambda: _schedule_send(message.pk))
+    if created:
+        transaction.on_commit(lambda: _schedule_send(message.pk))
     return message
 
 
