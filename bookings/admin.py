@@ -2,10 +2,12 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from programmes.admin_scoping import ScopedModelAdmin
+from programmes.admin import SessionAdmin
+from programmes.admin_scoping import ScopedModelAdmin, ScopedTabularInline
+from programmes.models import Session
 
 from .models import Booking, Child, Household
-from .services import BookingError, booking_cancel
+from .services import BookingError, booking_cancel, waitlist_refill
 
 
 @admin.register(Booking)
@@ -82,3 +84,44 @@ class HouseholdAdmin(admin.ModelAdmin):
     list_filter = ("language", "consents_to_followups")
     search_fields = ("name", "email")
     inlines = (ChildInline,)
+
+
+class BookingInline(ScopedTabularInline):
+    model = Booking
+    extra = 0
+    fields = ("household", "places", "adults", "status", "created_at", "waitlisted_at")
+    readonly_fields = fields
+    show_change_link = True
+    ordering = ("status", "waitlisted_at", "created_at")
+    verbose_name_plural = _("bookings and waitlist")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# The session admin of programmes, with what bookings adds to it: the session's bookings,
+# and the waitlist moving up when a librarian raises the capacity.
+admin.site.unregister(Session)
+
+
+@admin.register(Session)
+class SessionWithBookingsAdmin(SessionAdmin):
+    inlines = (BookingInline,)
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            promoted = waitlist_refill(session_id=obj.pk)
+            if promoted:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(count)d family moved up from the waitlist and was told",
+                        "%(count)d families moved up from the waitlist and were told",
+                        len(promoted),
+                    )
+                    % {"count": len(promoted)},
+                )

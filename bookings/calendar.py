@@ -7,7 +7,8 @@ from icalendar import Calendar, Event
 from .models import Booking
 
 
-def booking_ics(*, booking: Booking, manage_link: str) -> str:
+def booking_ics(*, booking: Booking, link: str) -> str:
+    """``link`` goes in the event: the manage link in e-mails, the session page on the web."""
     session = booking.session
     branch = session.room.branch
     calendar = Calendar()
@@ -23,9 +24,14 @@ def booking_ics(*, booking: Booking, manage_link: str) -> str:
     event.add(
         "location", ", ".join(p for p in (session.room.name, branch.name, branch.address) if p)
     )
-    event.add("description", manage_link)
-    event.add("url", manage_link)
-    cancelled = booking.status == Booking.Status.CANCELLED or session.status == "cancelled"
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("description", link)
+    event.add("url", link)
+    if booking.status == Booking.Status.CANCELLED or session.status == "cancelled":
+        event.add("status", "CANCELLED")
+    elif booking.status == Booking.Status.WAITLISTED:
+        event.add("status", "TENTATIVE")
+    else:
+        event.add("status", "CONFIRMED")
     calendar.add_component(event)
+    calendar.add_missing_timezones()
     return calendar.to_ical().decode()

@@ -1,6 +1,7 @@
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -58,6 +59,18 @@ class BaseChildFormSet(forms.BaseFormSet):
         "too_many_forms": _("At most 6 children per booking. Please book again for the rest."),
     }
 
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            child = form.cleaned_data.get("child") if hasattr(form, "cleaned_data") else None
+            if child is None:
+                continue
+            key = (child.first_name.strip().casefold(), child.birth_month)
+            if key in seen:
+                raise forms.ValidationError(_("The same child is in the list twice."))
+            seen.add(key)
+
     def children(self) -> list[ChildInput]:
         return [f.cleaned_data["child"] for f in self.forms if f.cleaned_data.get("child")]
 
@@ -103,4 +116,11 @@ class BookingForm(forms.Form):
             "Yes, invite me to other activities for my child's age (you can say no at any time)"
         ),
         required=False,
+    )
+
+
+class PreferencesForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language for our messages"), choices=settings.LANGUAGES)
+    consents_to_followups = forms.BooleanField(
+        label=_("Invite me to other activities for my child's age"), required=False
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -33,6 +35,9 @@ def manage_url(*, household: Household) -> str:
 
 
 BOOKING_SALT = "bookings.booking"
+# The confirmation page and its calendar file are for the moment of booking: a link left in
+# a shared computer's history stops working.
+BOOKING_LINK_MAX_AGE = timedelta(days=1)
 
 
 def booking_token(*, booking: Booking) -> str:
@@ -42,7 +47,7 @@ def booking_token(*, booking: Booking) -> str:
 
 def booking_from_token(token: str) -> Booking | None:
     try:
-        pk = signing.loads(token, salt=BOOKING_SALT)
+        pk = signing.loads(token, salt=BOOKING_SALT, max_age=BOOKING_LINK_MAX_AGE)
     except signing.BadSignature:
         return None
     return (

@@ -21,7 +21,7 @@ def notify_booking(*, booking: Booking, kind: str) -> None:
         attachments = (
             Attachment(
                 filename="familieliv.ics",
-                content=booking_ics(booking=booking, manage_link=link),
+                content=booking_ics(booking=booking, link=link),
                 mimetype="text/calendar",
             ),
         )

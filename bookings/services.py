@@ -95,7 +95,13 @@ def _household_for(
     consents_to_followups: bool,
     now: datetime,
 ) -> Household:
-    household, created = Household.objects.get_or_create(
+    """The household of the e-mail, made on its first booking.
+
+    Anyone can type an e-mail address into the form, so a booking never changes a household
+    that already exists: its name, language and consent change only through its own signed
+    link (household_update_preferences).
+    """
+    household, _ = Household.objects.get_or_create(
         email=normalise_email(email),
         defaults={
             "name": name,
@@ -105,12 +111,15 @@ def _household_for(
             "privacy_accepted_at": now,
         },
     )
-    if not created:
-        household.name, household.language, household.privacy_accepted_at = name, language, now
-        household.phone = phone or household.phone
-        # An unticked box is no withdrawal: consent is withdrawn through the unsubscribe link.
-        household.consents_to_followups = household.consents_to_followups or consents_to_followups
-        household.save()
+    return household
+
+
+def household_update_preferences(
+    *, household: Household, language: str, consents_to_followups: bool
+) -> Household:
+    household.language = language
+    household.consents_to_followups = consents_to_followups
+    household.save(update_fields=["language", "consents_to_followups"])
     return household
 
 
@@ -150,6 +159,16 @@ def booking_create(
                 _("You have already booked this session. Your booking is in the link we e-mailed.")
             )
         places = places_needed(programme=session.programme, children=len(children))
+        if places > session.capacity:
+            raise BookingError(
+                _(
+                    "This session has %(capacity)s places, so it cannot take %(places)s "
+                    "children at once. Please ask the library."
+                )
+                % {"capacity": session.capacity, "places": places}
+            )
+        # Places freed by a raised capacity go to those already waiting, not to newcomers.
+        waitlist_promote(session=session, now=now)
         fits = confirmed_places(session=session) + places <= session.capacity
         status = Booking.Status.CONFIRMED if fits else Booking.Status.WAITLISTED
         try:
@@ -188,6 +207,8 @@ def waitlist_promote(*, session: Session, now: datetime | None = None) -> list[B
     """
     _require_atomic()
     now = now or timezone.now()
+    if session.status != Session.Status.SCHEDULED or session.starts_at <= now:
+        return []  # nobody is promoted into a cancelled or running session
     free = session.capacity - confirmed_places(session=session)
     promoted: list[Booking] = []
     waiting = session.bookings.filter(status=Booking.Status.WAITLISTED).order_by(
@@ -203,6 +224,12 @@ def waitlist_promote(*, session: Session, now: datetime | None = None) -> list[B
             promoted.append(booking)
             notify_booking(booking=booking, kind="waitlist_promoted")
     return promoted
+
+
+def waitlist_refill(*, session_id: int) -> list[Booking]:
+    """After a session's capacity grows: promote whoever now fits, under the lock."""
+    with transaction.atomic():
+        return waitlist_promote(session=_lock_session(session_id))
 
 
 def booking_cancel(*, booking_id: int, now: datetime | None = None) -> list[Booking]:

@@ -10,5 +10,6 @@ urlpatterns = [
     path("booked/<str:token>/calendar.ics", views.booking_calendar, name="calendar"),
     path("manage/<str:token>/", views.manage, name="manage"),
     path("manage/<str:token>/cancel/<int:booking_pk>/", views.cancel, name="cancel"),
+    path("manage/<str:token>/preferences/", views.preferences, name="preferences"),
     path("privacy/", views.privacy, name="privacy"),
 ]

@@ -5,45 +5,68 @@ The views parse input, call one service and show its BookingError; no rule lives
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit import ALL
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit.core import is_ratelimited
+from redis.exceptions import RedisError
 
 from programmes.models import Session
 from programmes.structured_data import session_event
 
 from .calendar import booking_ics
-from .forms import BookingForm, ChildFormSet
+from .forms import BookingForm, ChildFormSet, PreferencesForm
 from .links import (
     booking_from_token,
     booking_token,
     household_from_token,
     manage_token,
-    manage_url,
 )
 from .models import Booking
 from .selectors import household_bookings, waitlist_position
-from .services import BookingError, booking_cancel, booking_create, confirmed_places
+from .services import (
+    BookingError,
+    booking_cancel,
+    booking_create,
+    confirmed_places,
+    household_update_preferences,
+)
+
+logger = logging.getLogger(__name__)
 
 BOOKING_RATE = "20/m"
 MANAGE_RATE = "60/m"
 
 
 def rate_limited(rate: str, method: str | list[str] = ALL):
-    """Limit requests per address; one over the limit gets a kind page and status 429."""
+    """Limit requests per address; one over the limit gets a kind page and status 429.
+
+    The counters live in the cache (Redis in services mode). When it cannot be reached
+    the request goes through: a booking is worth more than the limit.
+    """
 
     def decorate(view):
-        @ratelimit(key="ip", rate=rate, method=method, block=False)
+        group = f"{view.__module__}.{view.__qualname__}"
+
         @wraps(view)
         def limited_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if getattr(request, "limited", False):
+            try:
+                limited = is_ratelimited(
+                    request, group=group, key="ip", rate=rate, method=method, increment=True
+                )
+            except (RedisError, OSError):
+                logger.warning("Rate limiter unavailable; letting %s through", request.path)
+                limited = False
+            if limited:
                 return render(request, "bookings/too_many.html", status=429)
             return view(request, *args, **kwargs)
 
@@ -110,6 +133,7 @@ def _booking_or_404(token: str) -> Booking:
 
 
 @require_GET
+@never_cache
 @rate_limited(MANAGE_RATE)
 def booking_done(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token)
@@ -130,7 +154,11 @@ def booking_done(request: HttpRequest, token: str) -> HttpResponse:
 @rate_limited(MANAGE_RATE)
 def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token)
-    ics = booking_ics(booking=booking, manage_link=manage_url(household=booking.household))
+    # Only the e-mail carries the manage link: whoever typed the address may not own it.
+    session_link = request.build_absolute_uri(
+        reverse("bookings:session", args=[booking.session_id])
+    )
+    ics = booking_ics(booking=booking, link=session_link)
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="familieliv.ics"'
     return response
@@ -144,15 +172,42 @@ def _household_or_404(token: str):
 
 
 @require_GET
+@never_cache
 @rate_limited(MANAGE_RATE)
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     household = _household_or_404(token)
     upcoming, past = household_bookings(household=household)
+    preferences = PreferencesForm(
+        initial={
+            "language": household.language,
+            "consents_to_followups": household.consents_to_followups,
+        }
+    )
     return render(
         request,
         "bookings/manage.html",
-        {"household": household, "upcoming": upcoming, "past": past, "token": token},
+        {
+            "household": household,
+            "upcoming": upcoming,
+            "past": past,
+            "token": token,
+            "now": timezone.now(),
+            "preferences": preferences,
+        },
     )
+
+
+@require_POST
+@rate_limited(MANAGE_RATE)
+def preferences(request: HttpRequest, token: str) -> HttpResponse:
+    household = _household_or_404(token)
+    form = PreferencesForm(request.POST)
+    if form.is_valid():
+        household_update_preferences(household=household, **form.cleaned_data)
+        messages.success(request, _("Your choices are saved."))
+    else:
+        messages.error(request, _("Your choices could not be saved. Please try again."))
+    return redirect("bookings:manage", token=token)
 
 
 @require_POST

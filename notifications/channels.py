@@ -1,47 +1,55 @@
-"""Ways a message leaves the building. E-mail now; an SMS channel implements the same call."""
+"""Ways a message leaves the building. E-mail now; an SMS channel implements the same two calls."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
 from .models import Outbox
 
+# Sends one message; returns None when the channel accepted it, else the error.
+Sender = Callable[[Outbox], str | None]
+
 
 class Channel(Protocol):
-    def send_batch(self, messages: Iterable[Outbox]) -> dict[int, str | None]:
-        """Send each message; return {outbox id: None if accepted, else the error}."""
+    def open(self) -> contextmanager[Sender]:
+        """A sender for a batch, over one connection."""
+
+
+def describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
 
 
 class EmailChannel:
-    def send_batch(self, messages: Iterable[Outbox]) -> dict[int, str | None]:
-        results: dict[int, str | None] = {}
-        # One connection for the whole batch.
+    @contextmanager
+    def open(self) -> Iterator[Sender]:
         with get_connection() as connection:
-            for message in messages:
-                email = EmailMultiAlternatives(
-                    subject=message.subject,
-                    body=message.body_text,
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    to=[message.recipient],
-                    connection=connection,
-                )
-                if message.body_html:
-                    email.attach_alternative(message.body_html, "text/html")
-                for attachment in message.attachments:
-                    email.attach(
-                        attachment["filename"], attachment["content"], attachment["mimetype"]
-                    )
-                try:
-                    email.send()
-                except Exception as exc:  # noqa: BLE001 — any refusal is recorded and retried
-                    results[message.pk] = f"{type(exc).__name__}: {exc}"
-                else:
-                    results[message.pk] = None
-        return results
+            yield lambda message: self._send(message, connection)
+
+    def _send(self, message: Outbox, connection) -> str | None:
+        email = EmailMultiAlternatives(
+            subject=message.subject,
+            body=message.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[message.recipient],
+            connection=connection,
+        )
+        if message.body_html:
+            email.attach_alternative(message.body_html, "text/html")
+        for attachment in message.attachments:
+            email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+        try:
+            email.send()
+        except SoftTimeLimitExceeded:
+            raise  # the task is out of time: stop, the rest stays claimed and is retried
+        except Exception as exc:  # noqa: BLE001 — any refusal is recorded and retried
+            return describe(exc)
+        return None
 
 
 CHANNELS: dict[str, Channel] = {Outbox.Channel.EMAIL: EmailChannel()}

@@ -7,15 +7,19 @@ records the outcome, so a message is marked sent only after its channel accepted
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from smtplib import SMTPException
 
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .channels import CHANNELS
+from .channels import CHANNELS, describe
 from .models import Outbox
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 BATCH_SIZE = 100
@@ -79,13 +83,16 @@ def notify(
 def _schedule_send(outbox_id: int) -> None:
     from .tasks import send_outbox
 
+    # In-process (embedded mode, no beat) every dispatch also retries whatever is due.
+    ids = None if send_outbox.app.conf.task_always_eager else [outbox_id]
     try:
-        send_outbox.delay([outbox_id])
-    except Exception:  # noqa: BLE001 — the broker is down; the periodic sweep sends it later
-        return
+        send_outbox.delay(ids)
+    except Exception:  # the broker is down; the periodic sweep sends it later
+        logger.warning("Could not hand message %s to Celery; the sweep will send it", outbox_id)
 
 
 def _claim(*, ids: list[int] | None, now: datetime) -> list[Outbox]:
+    """Lease due rows to this worker; a row leased MAX_ATTEMPTS times already is given up."""
     with transaction.atomic():
         due = Outbox.objects.filter(next_attempt_at__lte=now).filter(
             status__in=[Outbox.Status.PENDING, Outbox.Status.SENDING]
@@ -95,16 +102,35 @@ def _claim(*, ids: list[int] | None, now: datetime) -> list[Outbox]:
         rows = list(
             due.select_for_update(skip_locked=True).order_by("next_attempt_at")[:BATCH_SIZE]
         )
+        claimed = []
         for row in rows:
+            if row.attempts >= MAX_ATTEMPTS:
+                # Only a sender that stopped part-way (a killed worker) leaves it here.
+                row.status = Outbox.Status.FAILED
+                row.last_error = row.last_error or "Sending stopped part-way too many times."
+                continue
             row.status = Outbox.Status.SENDING
             row.attempts += 1
             row.next_attempt_at = now + CLAIM_LEASE
-        Outbox.objects.bulk_update(rows, ["status", "attempts", "next_attempt_at"])
-    return rows
+            claimed.append(row)
+        Outbox.objects.bulk_update(rows, ["status", "attempts", "next_attempt_at", "last_error"])
+    return claimed
 
 
 def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** (attempts - 1), 60))
+
+
+def _record(row: Outbox, error: str | None) -> None:
+    """Save one message's outcome at once, so a worker dying later cannot resend it."""
+    if error is None:
+        row.status, row.sent_at, row.last_error = Outbox.Status.SENT, timezone.now(), ""
+    elif row.attempts >= MAX_ATTEMPTS:
+        row.status, row.last_error = Outbox.Status.FAILED, error
+    else:
+        row.status, row.last_error = Outbox.Status.PENDING, error
+        row.next_attempt_at = timezone.now() + backoff(row.attempts)
+    row.save(update_fields=["status", "sent_at", "last_error", "next_attempt_at"])
 
 
 def outbox_send_due(*, ids: list[int] | None = None, now: datetime | None = None) -> int:
@@ -114,16 +140,14 @@ def outbox_send_due(*, ids: list[int] | None = None, now: datetime | None = None
     sent = 0
     for channel_name in {row.channel for row in rows}:
         batch = [row for row in rows if row.channel == channel_name]
-        results = CHANNELS[channel_name].send_batch(batch)
-        for row in batch:
-            error = results.get(row.pk, "not sent")
-            if error is None:
-                row.status, row.sent_at, row.last_error = Outbox.Status.SENT, timezone.now(), ""
-                sent += 1
-            elif row.attempts >= MAX_ATTEMPTS:
-                row.status, row.last_error = Outbox.Status.FAILED, error
-            else:
-                row.status, row.last_error = Outbox.Status.PENDING, error
-                row.next_attempt_at = timezone.now() + backoff(row.attempts)
-        Outbox.objects.bulk_update(batch, ["status", "sent_at", "last_error", "next_attempt_at"])
+        try:
+            with CHANNELS[channel_name].open() as send:
+                for row in batch:
+                    error = send(row)
+                    _record(row, error)
+                    sent += error is None
+        except (OSError, SMTPException) as exc:  # the connection itself failed
+            for row in batch:
+                if row.status == Outbox.Status.SENDING:
+                    _record(row, describe(exc))
     return sent

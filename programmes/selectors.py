@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Count, F, Q, QuerySet, Sum, Value, Window
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, RowNumber
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When, Window
+from django.db.models.functions import (
+    Coalesce,
+    ExtractMonth,
+    ExtractYear,
+    RowNumber,
+    TruncDate,
+)
 from django.utils import timezone
 
-from .models import Branch, Programme, Room, Session
+from .models import NORDIC_TIME_ZONES, Branch, Programme, Room, Session
 
 
 def room_conflicts(
@@ -99,15 +106,31 @@ def upcoming_sessions(*, now: datetime) -> QuerySet[Session]:
     ).select_related("programme", "room__branch")
 
 
+def _at_branch(expression_class, field: str = "starts_at"):
+    """A date part of ``field`` as the wall clock at the session's branch shows it."""
+    return Case(
+        *[
+            When(room__branch__time_zone=zone, then=expression_class(field, tzinfo=ZoneInfo(zone)))
+            for zone, _ in NORDIC_TIME_ZONES
+        ],
+        default=expression_class(field),
+    )
+
+
+def sessions_from_date(sessions: QuerySet[Session], *, day: date) -> QuerySet[Session]:
+    """Sessions on or after ``day`` at their own branch."""
+    return sessions.annotate(local_day=_at_branch(TruncDate)).filter(local_day__gte=day)
+
+
 def sessions_for_child_born(sessions: QuerySet[Session], *, birth_month: date) -> QuerySet[Session]:
     """Sessions a child born in ``birth_month`` may join, by their age in months that day.
 
-    The age is counted in whole calendar months, as parents give a birth month only
-    (programmes.eligibility); programmes by school grade are left out.
+    The age is counted in whole calendar months at the branch's own date, as the booking
+    check does (programmes.eligibility); programmes by school grade are left out.
     """
     age = (
-        ExtractYear("starts_at") * 12
-        + ExtractMonth("starts_at")
+        _at_branch(ExtractYear) * 12
+        + _at_branch(ExtractMonth)
         - Value(birth_month.year * 12 + birth_month.month)
     )
     return (

@@ -10,6 +10,7 @@ from .forms import SessionFilterForm
 from .models import Programme
 from .selectors import (
     sessions_for_child_born,
+    sessions_from_date,
     upcoming_sessions,
     upcoming_sessions_by_branch,
     with_places,
@@ -47,7 +48,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["branch"]:
             sessions = sessions.filter(room__branch=form.cleaned_data["branch"])
         if form.cleaned_data["date_from"]:
-            sessions = sessions.filter(starts_at__date__gte=form.cleaned_data["date_from"])
+            sessions = sessions_from_date(sessions, day=form.cleaned_data["date_from"])
         if form.cleaned_data["born"]:
             sessions = sessions_for_child_born(sessions, birth_month=form.cleaned_data["born"])
     page = Paginator(with_places(sessions).order_by("starts_at", "pk"), PAGE_SIZE).get_page(

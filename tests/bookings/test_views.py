@@ -271,3 +271,72 @@ def test_second_child_row_is_optional_but_complete_once_begun(client, session):
         "Ella",
         "Oskar",
     ]
+
+
+def test_the_calendar_file_on_the_web_holds_no_manage_link(client, session):
+    response = post_booking(client, session)
+    token = response.url.rstrip("/").split("/")[-1]
+
+    ics = client.get(reverse("bookings:calendar", args=[token])).content.decode()
+
+    assert "/manage/" not in ics
+    assert f"/sessions/{session.pk}/" in ics
+
+
+def test_the_confirmation_link_stops_working_after_a_day(client, session):
+    response = post_booking(client, session)
+
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        assert client.get(response.url).status_code == 404
+
+
+def test_booking_still_works_when_the_rate_limiters_redis_is_down(client, session, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+
+    response = post_booking(client, session)
+
+    assert response.status_code == 302
+    assert Booking.objects.filter(status=Booking.Status.CONFIRMED).count() == 1
+
+
+def test_the_same_child_twice_is_refused(client, session):
+    first = form_data(session)
+    response = post_booking(
+        client,
+        session,
+        **{
+            "children-1-first_name": "ella",
+            "children-1-birth_month": first["children-0-birth_month"],
+            "children-1-birth_year": first["children-0-birth_year"],
+        },
+    )
+
+    assert response.status_code == 400
+    assert "The same child is in the list twice." in response.content.decode()
+
+
+def test_parent_changes_language_and_invitations_through_the_manage_link(client, session):
+    post_booking(client, session)
+    household = Household.objects.get()
+    token = manage_token(household=household)
+
+    client.post(
+        reverse("bookings:preferences", args=[token]),
+        {"language": "nb", "consents_to_followups": "on"},
+    )
+
+    household.refresh_from_db()
+    assert household.language == "nb"
+    assert household.consents_to_followups is True
+
+
+def test_unknown_pages_get_a_friendly_page(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()

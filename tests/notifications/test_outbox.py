@@ -94,3 +94,45 @@ def test_sweep_sends_rows_whose_dispatch_was_lost():
 
     assert outbox_send_due() == 1
     assert mail.outbox[0].to == ["anna@example.com"]
+
+
+class WorkerKilled(BaseException):
+    """Stands for the process dying: not an Exception, nothing catches it."""
+
+
+def test_a_sender_dying_mid_batch_does_not_resend_what_it_already_sent(monkeypatch):
+    first = write(key="a")
+    second = write(key="b")
+    from notifications.channels import EmailChannel
+
+    real_send = EmailChannel._send
+    calls = []
+
+    def send_then_die(self, message, connection):
+        calls.append(message.pk)
+        if len(calls) == 2:
+            raise WorkerKilled
+        return real_send(self, message, connection)
+
+    monkeypatch.setattr(EmailChannel, "_send", send_then_die)
+    with pytest.raises(WorkerKilled):
+        outbox_send_due()
+    monkeypatch.setattr(EmailChannel, "_send", real_send)
+
+    first.refresh_from_db()
+    assert first.status == Outbox.Status.SENT  # recorded the moment it was accepted
+    # After the lease the sweep sends only what was not sent.
+    assert outbox_send_due(now=timezone.now() + timedelta(minutes=10)) == 1
+    assert sorted(m.to[0] for m in mail.outbox) == ["anna@example.com", "anna@example.com"]
+    second.refresh_from_db()
+    assert second.status == Outbox.Status.SENT
+
+
+def test_a_message_that_keeps_killing_its_sender_is_given_up():
+    message = write()
+    Outbox.objects.filter(pk=message.pk).update(status=Outbox.Status.SENDING, attempts=MAX_ATTEMPTS)
+
+    assert outbox_send_due(now=timezone.now() + timedelta(minutes=10)) == 0
+
+    message.refresh_from_db()
+    assert message.status == Outbox.Status.FAILED

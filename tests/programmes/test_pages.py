@@ -1,6 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -105,3 +106,42 @@ def test_home_leaves_out_cancelled_sessions(client):
 
     assert "Cancelled dance" not in response.content.decode()
     assert "Nothing is planned just now" in response.content.decode()
+
+
+def test_age_filter_counts_the_age_on_the_branchs_own_date(client):
+    """22:00 on 31 May in Nuuk is already 1 June in Copenhagen: the child's age must be
+    counted on Nuuk's date, as the booking check does."""
+    nuuk = RoomFactory(branch__time_zone="America/Nuuk", branch__name="Nuuk")
+    start = datetime(2030, 6, 1, 0, 0, tzinfo=UTC)  # 31 May 22:00 in Nuuk (UTC-2)
+    SessionFactory(
+        programme=ProgrammeFactory(name="Babydans Nuuk", min_age_months=4, max_age_months=12),
+        room=nuuk,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )
+
+    with time_machine.travel(datetime(2030, 5, 1, tzinfo=UTC)):
+        # Born February 2030: 3 months on 31 May, 4 months on 1 June.
+        response = client.get(
+            reverse("programmes:sessions"), {"birth_month": "2", "birth_year": "2030"}
+        )
+
+    assert "Babydans Nuuk" not in response.content.decode()
+
+
+def test_date_filter_uses_the_branchs_own_date(client):
+    nuuk = RoomFactory(branch__time_zone="America/Nuuk")
+    start = datetime(2030, 6, 1, 0, 0, tzinfo=UTC)  # 31 May in Nuuk
+    SessionFactory(
+        programme=ProgrammeFactory(name="Late in Nuuk"),
+        room=nuuk,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )
+
+    with time_machine.travel(datetime(2030, 5, 1, tzinfo=UTC)):
+        on_31 = client.get(reverse("programmes:sessions"), {"date_from": "2030-05-31"})
+        on_1 = client.get(reverse("programmes:sessions"), {"date_from": "2030-06-01"})
+
+    assert "Late in Nuuk" in on_31.content.decode()
+    assert "Late in Nuuk" not in on_1.content.decode()

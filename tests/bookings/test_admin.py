@@ -1,0 +1,84 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings.models import Booking, Household
+from tests.factories import SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def household(email):
+    return Household.objects.create(email=email, name=email, privacy_accepted_at=timezone.now())
+
+
+def test_raising_capacity_in_the_admin_moves_the_waitlist_up(
+    client, make_librarian, django_capture_on_commit_callbacks
+):
+    start = timezone.now() + timedelta(days=5)
+    session = SessionFactory(starts_at=start, ends_at=start + timedelta(hours=1), capacity=1)
+    now = timezone.now()
+    Booking.objects.create(
+        session=session,
+        household=household("a@example.com"),
+        places=1,
+        status=Booking.Status.CONFIRMED,
+        created_at=now,
+    )
+    waiting = Booking.objects.create(
+        session=session,
+        household=household("b@example.com"),
+        places=1,
+        status=Booking.Status.WAITLISTED,
+        created_at=now,
+        waitlisted_at=now,
+    )
+    client.force_login(make_librarian(session.room.branch))
+    local = session.local_start
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:programmes_session_change", args=[session.pk]),
+            {
+                "programme": session.programme.pk,
+                "room": session.room.pk,
+                "starts_at_0": local.strftime("%Y-%m-%d"),
+                "starts_at_1": local.strftime("%H:%M"),
+                "ends_at_0": session.local_end.strftime("%Y-%m-%d"),
+                "ends_at_1": session.local_end.strftime("%H:%M"),
+                "capacity": 2,
+                "status": "scheduled",
+                "bookings-TOTAL_FORMS": "2",
+                "bookings-INITIAL_FORMS": "2",
+                "bookings-0-id": Booking.objects.order_by("pk")[0].pk,
+                "bookings-0-session": session.pk,
+                "bookings-1-id": waiting.pk,
+                "bookings-1-session": session.pk,
+            },
+            follow=True,
+        )
+
+    waiting.refresh_from_db()
+    assert waiting.status == Booking.Status.CONFIRMED
+    assert "1 family moved up from the waitlist" in response.content.decode()
+    assert [m.to for m in mail.outbox] == [["b@example.com"]]
+
+
+def test_session_page_in_the_admin_lists_its_bookings(client, make_librarian):
+    start = timezone.now() + timedelta(days=5)
+    session = SessionFactory(starts_at=start, ends_at=start + timedelta(hours=1))
+    Booking.objects.create(
+        session=session,
+        household=household("anna@example.com"),
+        places=1,
+        status=Booking.Status.CONFIRMED,
+        created_at=timezone.now(),
+    )
+    client.force_login(make_librarian(session.room.branch))
+
+    response = client.get(reverse("admin:programmes_session_change", args=[session.pk]))
+
+    assert "anna@example.com" in response.content.decode()
