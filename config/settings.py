@@ -33,6 +33,8 @@ env = environ.Env(
     SITE_URL=(str, "http://127.0.0.1:8000"),
     RATELIMIT_IP_META_KEY=(str, ""),
     RATELIMIT_ENABLE=(bool, True),
+    OUTBOX_CLAIM_LEASE_SECONDS=(int, 300),
+    OUTBOX_SWEEP_SECONDS=(float, 60.0),
 )
 
 DEBUG = env("DEBUG")
@@ -215,8 +217,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# A message claimed by a worker that then died is sent again after this long.
+OUTBOX_CLAIM_LEASE_SECONDS = env("OUTBOX_CLAIM_LEASE_SECONDS")
 CELERY_BEAT_SCHEDULE = {
-    "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
+    "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": env("OUTBOX_SWEEP_SECONDS")},
 }
 
 if env("HTTPS"):

@@ -38,6 +38,8 @@ class EmailChannel:
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[message.recipient],
             connection=connection,
+            # Names the reason: a support question "did they get it?" is one search away.
+            headers={"X-Familieliv-Message": message.key},
         )
         if message.body_html:
             email.attach_alternative(message.body_html, "text/html")

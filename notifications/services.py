@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from smtplib import SMTPException
 
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -23,8 +24,6 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 BATCH_SIZE = 100
-# A row claimed by a worker that died is taken up again after this long.
-CLAIM_LEASE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,7 @@ def _claim(*, ids: list[int] | None, now: datetime) -> list[Outbox]:
                 continue
             row.status = Outbox.Status.SENDING
             row.attempts += 1
-            row.next_attempt_at = now + CLAIM_LEASE
+            row.next_attempt_at = now + timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS)
             claimed.append(row)
         Outbox.objects.bulk_update(rows, ["status", "attempts", "next_attempt_at", "last_error"])
     return claimed
