@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from icalendar import Calendar, Event
+from functools import lru_cache
+
+from icalendar import Calendar, Event, Timezone
 
 from .models import Booking
+
+
+@lru_cache(maxsize=16)
+def _vtimezone(zone: str) -> Timezone:
+    """The VTIMEZONE block for a branch's zone; building one costs milliseconds, so once."""
+    return Timezone.from_tzid(zone)
 
 
 def booking_ics(*, booking: Booking, link: str) -> str:
@@ -33,5 +41,5 @@ def booking_ics(*, booking: Booking, link: str) -> str:
     else:
         event.add("status", "CONFIRMED")
     calendar.add_component(event)
-    calendar.add_missing_timezones()
+    calendar.add_component(_vtimezone(branch.time_zone))
     return calendar.to_ical().decode()

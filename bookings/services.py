@@ -211,9 +211,11 @@ def waitlist_promote(*, session: Session, now: datetime | None = None) -> list[B
         return []  # nobody is promoted into a cancelled or running session
     free = session.capacity - confirmed_places(session=session)
     promoted: list[Booking] = []
-    waiting = session.bookings.filter(status=Booking.Status.WAITLISTED).order_by(
-        "waitlisted_at", "pk"
-    )
+    if free <= 0:
+        return promoted  # the common case in a rush: read nothing more under the lock
+    waiting = session.bookings.filter(
+        status=Booking.Status.WAITLISTED, places__lte=free
+    ).order_by("waitlisted_at", "pk")
     for booking in waiting.select_related("household"):
         if free <= 0:
             break

@@ -17,16 +17,31 @@ def year_choices() -> list[tuple[str, str]]:
 
 
 class SessionFilterForm(forms.Form):
+    # Rendered with plain Bootstrap classes, not crispy: this form is on the busiest pages.
     branch = forms.ModelChoiceField(
-        label=_("Library"), queryset=Branch.objects.all(), required=False, empty_label=_("All")
+        label=_("Library"),
+        queryset=Branch.objects.all(),
+        required=False,
+        empty_label=_("All"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     date_from = forms.DateField(
-        label=_("From date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
     birth_month = forms.ChoiceField(
-        label=_("Child's birth month"), choices=MONTH_CHOICES, required=False
+        label=_("Child's birth month"),
+        choices=MONTH_CHOICES,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
-    birth_year = forms.ChoiceField(label=_("Birth year"), choices=year_choices, required=False)
+    birth_year = forms.ChoiceField(
+        label=_("Birth year"),
+        choices=year_choices,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
     def clean(self):
         cleaned = super().clean()

@@ -7,7 +7,19 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import (
     Coalesce,
     ExtractMonth,
@@ -65,8 +77,9 @@ def upcoming_sessions_by_branch(
 ) -> list[BranchListing]:
     """Each branch with its published programmes and their next few sessions.
 
-    One query whatever the number of sessions: a window function numbers each
-    programme's sessions per branch and only the first few leave the database.
+    Two queries whatever the number of sessions: a window function numbers each programme's
+    sessions per branch and only the first few ids leave the database; then those sessions
+    with their places.
     """
     now = now or timezone.now()
     rank = Window(
@@ -74,13 +87,15 @@ def upcoming_sessions_by_branch(
         partition_by=[F("programme_id"), F("room__branch_id")],
         order_by=F("starts_at").asc(),
     )
-    sessions = (
-        with_places(upcoming_sessions(now=now))
+    # First the few sessions to show (ids only), then those with their places.
+    first_few = (
+        upcoming_sessions(now=now)
         .annotate(rank=rank)
         .filter(rank__lte=per_programme)
-        .order_by(
-            "room__branch__municipality", "room__branch__name", "programme__name", "starts_at"
-        )
+        .values_list("pk", flat=True)
+    )
+    sessions = with_places(upcoming_sessions(now=now).filter(pk__in=list(first_few))).order_by(
+        "room__branch__municipality", "room__branch__name", "programme__name", "starts_at"
     )
     listings: dict[int, BranchListing] = {}
     for session in sessions:
@@ -93,10 +108,19 @@ def upcoming_sessions_by_branch(
 
 
 def with_places(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    """Annotate places taken (confirmed, in the programme's unit) and households waiting."""
+    """Annotate places taken (confirmed, in the programme's unit) and households waiting.
+
+    Correlated subqueries, not a join and GROUP BY: the database then counts only the rows
+    a page shows, not every upcoming session before LIMIT. The booking model is reached
+    through the relation, so programmes does not import bookings.
+    """
+    booking = Session._meta.get_field("bookings").related_model
+    of_session = booking.objects.filter(session=OuterRef("pk")).order_by().values("session")
+    taken = of_session.filter(status="confirmed").annotate(total=Sum("places")).values("total")
+    waiting = of_session.filter(status="waitlisted").annotate(total=Count("pk")).values("total")
     return sessions.annotate(
-        taken=Coalesce(Sum("bookings__places", filter=Q(bookings__status="confirmed")), Value(0)),
-        waiting=Count("bookings", filter=Q(bookings__status="waitlisted")),
+        taken=Coalesce(Subquery(taken), Value(0)),
+        waiting=Coalesce(Subquery(waiting), Value(0)),
     )
 
 

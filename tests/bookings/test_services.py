@@ -270,6 +270,7 @@ def test_confirmation_is_sent_in_the_households_language_with_calendar_and_link(
     assert (filename, mimetype) == ("familieliv.ics", "text/calendar")
     assert "BEGIN:VEVENT" in content
     assert "DTSTART;TZID=Europe/Oslo:20260603T110000" in content
+    assert "BEGIN:VTIMEZONE" in content
     assert "Hej Anna" in message.body  # Danish
 
 
