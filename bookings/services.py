@@ -213,9 +213,9 @@ def waitlist_promote(*, session: Session, now: datetime | None = None) -> list[B
     promoted: list[Booking] = []
     if free <= 0:
         return promoted  # the common case in a rush: read nothing more under the lock
-    waiting = session.bookings.filter(
-        status=Booking.Status.WAITLISTED, places__lte=free
-    ).order_by("waitlisted_at", "pk")
+    waiting = session.bookings.filter(status=Booking.Status.WAITLISTED, places__lte=free).order_by(
+        "waitlisted_at", "pk"
+    )
     for booking in waiting.select_related("household"):
         if free <= 0:
             break
