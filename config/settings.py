@@ -35,6 +35,7 @@ env = environ.Env(
     RATELIMIT_ENABLE=(bool, True),
     OUTBOX_CLAIM_LEASE_SECONDS=(int, 300),
     OUTBOX_SWEEP_SECONDS=(float, 60.0),
+    LISTING_CACHE_SECONDS=(int, 15),
 )
 
 DEBUG = env("DEBUG")
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "programmes.context_processors.listing_cache",
             ],
         },
     },
@@ -146,6 +148,12 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each process's own memory, for what may differ between processes for a few seconds (the
+# public listings): no network round trip on the busiest pages.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "familieliv-local",
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -186,6 +194,10 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
 LOGIN_URL = "admin:login"
+
+# The public listings are cached this long (places left may lag by as much); the session
+# page and the booking itself are always exact.
+LISTING_CACHE_SECONDS = env("LISTING_CACHE_SECONDS")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

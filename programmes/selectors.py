@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.cache import caches
 from django.db.models import (
     Case,
     Count,
@@ -168,4 +170,13 @@ def sessions_for_child_born(sessions: QuerySet[Session], *, birth_month: date) -
             Q(programme__max_age_months__isnull=True)
             | Q(programme__max_age_months__gte=F("child_age"))
         )
+    )
+
+
+def published_programme(*, slug: str) -> Programme | None:
+    """The programme of a public page, kept as briefly as the listings are."""
+    return caches["local"].get_or_set(
+        f"programme:{slug}",
+        lambda: Programme.objects.filter(slug=slug, is_published=True).first(),
+        settings.LISTING_CACHE_SECONDS,
     )

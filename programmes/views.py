@@ -1,14 +1,15 @@
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .forms import SessionFilterForm
-from .models import Programme
 from .selectors import (
+    published_programme,
     sessions_for_child_born,
     sessions_from_date,
     upcoming_sessions,
@@ -29,12 +30,18 @@ def health(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+def first_page_with_places(sessions, request: HttpRequest):
+    paginator = Paginator(with_places(sessions).order_by("starts_at", "pk"), PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programmes/home.html",
-        {"branches": upcoming_sessions_by_branch(), "filter": SessionFilterForm()},
+        # Lazy: the template's cached fragment asks for them only when it has expired.
+        {"branches": SimpleLazyObject(upcoming_sessions_by_branch), "filter": SessionFilterForm()},
     )
 
 
@@ -51,9 +58,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
             sessions = sessions_from_date(sessions, day=form.cleaned_data["date_from"])
         if form.cleaned_data["born"]:
             sessions = sessions_for_child_born(sessions, birth_month=form.cleaned_data["born"])
-    page = Paginator(with_places(sessions).order_by("starts_at", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = SimpleLazyObject(lambda: first_page_with_places(sessions, request))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -65,11 +70,11 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = get_object_or_404(Programme, slug=slug, is_published=True)
-    sessions = with_places(upcoming_sessions(now=timezone.now()).filter(programme=programme))
-    page = Paginator(sessions.order_by("starts_at", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    programme = published_programme(slug=slug)
+    if programme is None:
+        raise Http404
+    sessions = upcoming_sessions(now=timezone.now()).filter(programme=programme)
+    page = SimpleLazyObject(lambda: first_page_with_places(sessions, request))
     return render(
         request, "programmes/programme_detail.html", {"programme": programme, "page": page}
     )

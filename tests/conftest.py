@@ -1,7 +1,7 @@
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 
 from config import celery_app
@@ -59,4 +59,5 @@ def branch(db):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached pages do not leak from one test into the next."""
-    cache.clear()
+    for alias in ("default", "local"):
+        caches[alias].clear()

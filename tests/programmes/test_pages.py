@@ -145,3 +145,29 @@ def test_date_filter_uses_the_branchs_own_date(client):
 
     assert "Late in Nuuk" in on_31.content.decode()
     assert "Late in Nuuk" not in on_1.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "queries_when_cached"),
+    [
+        ("programmes:home", [], 0),
+        ("programmes:sessions", [], 0),
+        ("programmes:detail", ["babydans"], 0),
+    ],
+)
+def test_a_listing_seen_again_within_seconds_comes_from_the_cache(
+    client, django_assert_num_queries, name, args, queries_when_cached
+):
+    add_weekly_sessions(ProgrammeFactory(name="Babydans", slug="babydans"), RoomFactory(), 5)
+
+    def main(response):
+        text = response.content.decode()
+        return text[text.index("<main") : text.index("</main>")]
+
+    first = main(client.get(reverse(name, args=args)))
+
+    with django_assert_num_queries(queries_when_cached):
+        again = main(client.get(reverse(name, args=args)))
+
+    assert again == first
+    assert "Babydans" in again
