@@ -1,7 +1,11 @@
 from django.contrib import admin, messages
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from notifications.models import Outbox
 from programmes.admin import SessionAdmin
 from programmes.admin_scoping import ScopedModelAdmin, ScopedTabularInline
 from programmes.models import Session
@@ -31,6 +35,7 @@ class BookingAdmin(ScopedModelAdmin):
         "waitlisted_at",
         "confirmed_at",
         "cancelled_at",
+        "message_history",
     )
     fields = (*readonly_fields[:2], "adults", *readonly_fields[2:])
 
@@ -48,6 +53,28 @@ class BookingAdmin(ScopedModelAdmin):
     @admin.display(description=_("children"))
     def children_names(self, obj: Booking) -> str:
         return ", ".join(child.first_name for child in obj.children.all())
+
+    @admin.display(description=_("messages"))
+    def message_history(self, obj: Booking) -> str:
+        """What the household was told about this booking: kind, state and when, not text."""
+        rows = Outbox.objects.filter(reference=f"booking:{obj.pk}").order_by("created_at")
+        if not rows:
+            return _("No messages yet.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} – {} ({})</li>",
+                (
+                    (
+                        row.kind,
+                        row.get_status_display(),
+                        date_format(localtime(row.created_at), "SHORT_DATETIME_FORMAT"),
+                    )
+                    for row in rows
+                ),
+            ),
+        )
 
     @admin.action(description=_("Cancel the selected bookings (the waitlist moves up)"))
     def cancel_bookings(self, request, queryset) -> None:

@@ -150,3 +150,22 @@ def outbox_send_due(*, ids: list[int] | None = None, now: datetime | None = None
                 if row.status == Outbox.Status.SENDING:
                     _record(row, describe(exc))
     return sent
+
+
+def outbox_retry(*, ids: list[int]) -> int:
+    """Send failed or waiting messages again now (a librarian's retry); returns how many."""
+    retried = Outbox.objects.filter(
+        pk__in=ids, status__in=[Outbox.Status.FAILED, Outbox.Status.PENDING]
+    ).update(status=Outbox.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+    if retried:
+        transaction.on_commit(lambda: _schedule_retry(ids))
+    return retried
+
+
+def _schedule_retry(ids: list[int]) -> None:
+    from .tasks import send_outbox
+
+    try:
+        send_outbox.delay(ids)
+    except Exception:  # the broker is down; the periodic sweep sends them
+        logger.warning("Could not hand retried messages to Celery; the sweep will send them")

@@ -82,3 +82,31 @@ def test_session_page_in_the_admin_lists_its_bookings(client, make_librarian):
     response = client.get(reverse("admin:programmes_session_change", args=[session.pk]))
 
     assert "anna@example.com" in response.content.decode()
+
+
+def test_a_bookings_page_shows_what_the_household_was_told(
+    client, make_librarian, django_capture_on_commit_callbacks
+):
+    from bookings.services import ChildInput, booking_create
+    from tests.factories import ProgrammeFactory
+
+    start = timezone.now() + timedelta(days=5)
+    session = SessionFactory(
+        programme=ProgrammeFactory(min_age_months=0, max_age_months=36),
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )
+    birth = timezone.localdate().replace(day=1) - timedelta(days=200)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = booking_create(
+            session_id=session.pk,
+            name="Anna",
+            email="anna@example.com",
+            language="en",
+            children=[ChildInput("Ella", birth.replace(day=1))],
+        )
+    client.force_login(make_librarian(session.room.branch))
+
+    page = client.get(reverse("admin:bookings_booking_change", args=[booking.pk]))
+
+    assert "booking_confirmed – Sent" in page.content.decode()

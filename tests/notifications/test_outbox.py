@@ -136,3 +136,25 @@ def test_a_message_that_keeps_killing_its_sender_is_given_up():
 
     message.refresh_from_db()
     assert message.status == Outbox.Status.FAILED
+
+
+def test_a_superuser_retries_a_failed_message_from_the_admin(
+    client, django_user_model, django_capture_on_commit_callbacks
+):
+    message = write()
+    Outbox.objects.filter(pk=message.pk).update(
+        status=Outbox.Status.FAILED, attempts=MAX_ATTEMPTS, last_error="SMTP says no"
+    )
+    client.force_login(django_user_model.objects.create_superuser("root", "r@x.invalid", "pw"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/notifications/outbox/",
+            {"action": "retry", "_selected_action": [message.pk]},
+            follow=True,
+        )
+
+    message.refresh_from_db()
+    assert "1 message will be sent again." in response.content.decode()
+    assert message.status == Outbox.Status.SENT
+    assert [m.to for m in mail.outbox] == [["anna@example.com"]]
