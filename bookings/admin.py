@@ -11,7 +11,7 @@ from programmes.admin_scoping import ScopedModelAdmin, ScopedTabularInline
 from programmes.models import Session
 
 from .models import Booking, Child, Household
-from .services import BookingError, booking_cancel, waitlist_refill
+from .services import BookingError, booking_cancel, session_cancel, waitlist_refill
 
 
 @admin.register(Booking)
@@ -140,6 +140,17 @@ class SessionWithBookingsAdmin(SessionAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
+        if change and "status" in form.changed_data and obj.status == Session.Status.CANCELLED:
+            told = session_cancel(session_id=obj.pk, reason=obj.cancellation_reason)
+            messages.info(
+                request,
+                ngettext(
+                    "%(count)d household was told the session is cancelled",
+                    "%(count)d households were told the session is cancelled",
+                    told,
+                )
+                % {"count": told},
+            )
         if change and "capacity" in form.changed_data:
             promoted = waitlist_refill(session_id=obj.pk)
             if promoted:

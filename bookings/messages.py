@@ -9,7 +9,8 @@ from .links import manage_url
 from .models import Booking
 from .selectors import waitlist_position
 
-KINDS_WITH_CALENDAR = {"booking_confirmed", "waitlist_promoted"}
+# The cancellation carries the same event with STATUS:CANCELLED, so calendars drop it.
+KINDS_WITH_CALENDAR = {"booking_confirmed", "waitlist_promoted", "session_cancelled"}
 
 
 def notify_booking(*, booking: Booking, kind: str) -> None:

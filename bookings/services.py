@@ -248,3 +248,22 @@ def booking_cancel(*, booking_id: int, now: datetime | None = None) -> list[Book
         booking.status, booking.cancelled_at = Booking.Status.CANCELLED, now
         booking.save(update_fields=["status", "cancelled_at"])
         return waitlist_promote(session=session, now=now)
+
+
+def session_cancel(*, session_id: int, reason: str = "") -> int:
+    """Cancel a session and tell every household booked or waiting; returns how many.
+
+    Safe to call again: each household is told once (the outbox key names the booking).
+    """
+    with transaction.atomic():
+        session = _lock_session(session_id)
+        if session.status != Session.Status.CANCELLED or reason != session.cancellation_reason:
+            session.status = Session.Status.CANCELLED
+            session.cancellation_reason = reason
+            session.save(update_fields=["status", "cancellation_reason"])
+        live = session.bookings.exclude(status=Booking.Status.CANCELLED).select_related("household")
+        told = 0
+        for booking in live:
+            notify_booking(booking=booking, kind="session_cancelled")
+            told += 1
+    return told

@@ -229,7 +229,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-# A message claimed by a worker that then died is sent again after this long.
+# A message claimed by a worker that then died is sent again after this long. Keep it
+# above CELERY_TASK_TIME_LIMIT: a worker still alive must never lose the rows it is sending.
 OUTBOX_CLAIM_LEASE_SECONDS = env("OUTBOX_CLAIM_LEASE_SECONDS")
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": env("OUTBOX_SWEEP_SECONDS")},

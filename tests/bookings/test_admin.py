@@ -110,3 +110,43 @@ def test_a_bookings_page_shows_what_the_household_was_told(
     page = client.get(reverse("admin:bookings_booking_change", args=[booking.pk]))
 
     assert "booking_confirmed – Sent" in page.content.decode()
+
+
+def test_cancelling_a_session_in_the_admin_tells_the_households(
+    client, make_librarian, django_capture_on_commit_callbacks
+):
+    start = timezone.now() + timedelta(days=5)
+    session = SessionFactory(starts_at=start, ends_at=start + timedelta(hours=1))
+    booking = Booking.objects.create(
+        session=session,
+        household=household("anna@example.com"),
+        places=1,
+        status=Booking.Status.CONFIRMED,
+        created_at=timezone.now(),
+    )
+    client.force_login(make_librarian(session.room.branch))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:programmes_session_change", args=[session.pk]),
+            {
+                "programme": session.programme.pk,
+                "room": session.room.pk,
+                "starts_at_0": session.local_start.strftime("%Y-%m-%d"),
+                "starts_at_1": session.local_start.strftime("%H:%M"),
+                "ends_at_0": session.local_end.strftime("%Y-%m-%d"),
+                "ends_at_1": session.local_end.strftime("%H:%M"),
+                "capacity": session.capacity,
+                "status": "cancelled",
+                "cancellation_reason": "Sickness",
+                "bookings-TOTAL_FORMS": "1",
+                "bookings-INITIAL_FORMS": "1",
+                "bookings-0-id": booking.pk,
+                "bookings-0-session": session.pk,
+            },
+            follow=True,
+        )
+
+    assert "1 household was told the session is cancelled" in response.content.decode()
+    assert [m.to for m in mail.outbox] == [["anna@example.com"]]
+    assert "Sickness" in mail.outbox[0].body

@@ -350,3 +350,36 @@ def test_places_from_a_raised_capacity_go_to_the_waiting_family_first(babydans):
     waiting.refresh_from_db()
     assert waiting.status == Booking.Status.CONFIRMED
     assert newcomer.status == Booking.Status.WAITLISTED
+
+
+def test_a_cancelled_session_tells_everyone_booked_and_waiting_once(
+    babydans, django_capture_on_commit_callbacks
+):
+    from bookings.services import session_cancel
+
+    session = make_session(babydans, capacity=1)
+    book(session, email="booked@example.com")
+    book(session, email="waiting@example.com")
+    other_day = SessionFactory(
+        programme=babydans,
+        starts_at=SESSION_START + timedelta(days=1),
+        ends_at=SESSION_START + timedelta(days=1, hours=1),
+    )
+    gone = book(other_day, email="other@example.com")
+    left = book(session, email="left@example.com")
+    booking_cancel(booking_id=left.pk, now=NOW)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        told = session_cancel(session_id=session.pk, reason="The room is flooded.")
+    with django_capture_on_commit_callbacks(execute=True):
+        session_cancel(session_id=session.pk, reason="The room is flooded.")
+
+    cancelled = [m for m in mail.outbox if m.subject.startswith("Cancelled: Babydans")]
+    assert told == 2
+    assert sorted(m.to[0] for m in cancelled) == ["booked@example.com", "waiting@example.com"]
+    assert "The room is flooded." in cancelled[0].body
+    assert "STATUS:CANCELLED" in cancelled[0].attachments[0][1]
+    session.refresh_from_db()
+    assert session.status == Session.Status.CANCELLED
+    assert gone.session.status == Session.Status.SCHEDULED

@@ -142,3 +142,10 @@ def test_file_email_backend_writes_under_the_data_dir_by_default(tmp_path):
 
     assert s["email_backend"] == "django.core.mail.backends.filebased.EmailBackend"
     assert s["email_file_path"] == str(tmp_path / "mail")
+
+
+def test_a_live_worker_never_loses_the_messages_it_is_sending():
+    """The outbox lease outlasts the hard time limit of the task that sends."""
+    from django.conf import settings
+
+    assert settings.OUTBOX_CLAIM_LEASE_SECONDS > settings.CELERY_TASK_TIME_LIMIT

@@ -103,8 +103,10 @@ def start_worker(tmp_path, smtp_sink) -> Iterator[Callable[..., Worker]]:
             "REDIS_URL": broker_url,
             "SECRET_KEY": "worker-test",
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",
-            # Rows claimed by a killed worker come back after 2 s instead of 5 minutes.
-            "OUTBOX_CLAIM_LEASE_SECONDS": "2",
+            # Rows claimed by a killed worker come back after 15 s instead of 5 minutes. The
+            # lease must outlast any batch a live worker is still sending (here well under a
+            # second, a few on a loaded machine), or that worker's rows are sent twice.
+            "OUTBOX_CLAIM_LEASE_SECONDS": "15",
             "OUTBOX_SWEEP_SECONDS": "1",
             "DB_CONN_MAX_AGE": "0",
         }

@@ -85,7 +85,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_one_per_pro
     worker.kill()
     delivered_before_restart = len(smtp_sink.keys)
     start_worker(broker_url=broker_url, concurrency=concurrency)
-    sweep_until_all_sent(broker_url, timeout=180)
+    sweep_until_all_sent(broker_url, timeout=240)
 
     counts = Counter(smtp_sink.keys)
     repeats = sum(n - 1 for n in counts.values())
