@@ -14,7 +14,6 @@ KINDS_WITH_CALENDAR = {"booking_confirmed", "waitlist_promoted", "session_cancel
 
 
 def notify_booking(*, booking: Booking, kind: str) -> None:
-
     household = booking.household
     link = manage_url(household=household)
     attachments = ()
@@ -39,7 +38,10 @@ def notify_booking(*, booking: Booking, kind: str) -> None:
             "branch": booking.session.room.branch,
             "household": household,
             "manage_url": link,
-            "position": waitlist_position(booking=booking),
+            # A count under the session lock: only the message that shows it pays for it.
+            "position": waitlist_position(booking=booking)
+            if kind == "booking_waitlisted"
+            else None,
         },
         attachments=attachments,
     )

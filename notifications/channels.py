@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Protocol
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -17,7 +17,7 @@ Sender = Callable[[Outbox], str | None]
 
 
 class Channel(Protocol):
-    def open(self) -> contextmanager[Sender]:
+    def open(self) -> AbstractContextManager[Sender]:
         """A sender for a batch, over one connection."""
 
 

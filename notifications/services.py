@@ -75,19 +75,19 @@ def notify(
         },
     )
     if created:
-        transaction.on_commit(lambda: _schedule_send(message.pk))
+        transaction.on_commit(lambda: _dispatch([message.pk]))
     return message
 
 
-def _schedule_send(outbox_id: int) -> None:
+def _dispatch(ids: list[int]) -> None:
+    """Hand messages to Celery after commit; the periodic sweep sends them if this fails."""
     from .tasks import send_outbox
 
     # In-process (embedded mode, no beat) every dispatch also retries whatever is due.
-    ids = None if send_outbox.app.conf.task_always_eager else [outbox_id]
     try:
-        send_outbox.delay(ids)
-    except Exception:  # the broker is down; the periodic sweep sends it later
-        logger.warning("Could not hand message %s to Celery; the sweep will send it", outbox_id)
+        send_outbox.delay(None if send_outbox.app.conf.task_always_eager else ids)
+    except Exception:  # the broker is down
+        logger.warning("Could not hand messages %s to Celery; the sweep will send them", ids)
 
 
 def _claim(*, ids: list[int] | None, now: datetime) -> list[Outbox]:
@@ -158,14 +158,5 @@ def outbox_retry(*, ids: list[int]) -> int:
         pk__in=ids, status__in=[Outbox.Status.FAILED, Outbox.Status.PENDING]
     ).update(status=Outbox.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
     if retried:
-        transaction.on_commit(lambda: _schedule_retry(ids))
+        transaction.on_commit(lambda: _dispatch(ids))
     return retried
-
-
-def _schedule_retry(ids: list[int]) -> None:
-    from .tasks import send_outbox
-
-    try:
-        send_outbox.delay(ids)
-    except Exception:  # the broker is down; the periodic sweep sends them
-        logger.warning("Could not hand retried messages to Celery; the sweep will send them")
