@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db.models import OuterRef, Subquery
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
@@ -10,13 +11,28 @@ from programmes.admin import SessionAdmin
 from programmes.admin_scoping import ScopedModelAdmin, ScopedTabularInline
 from programmes.models import Session
 
-from .models import Booking, Child, Household
-from .services import BookingError, booking_cancel, session_cancel, waitlist_refill
+from .models import Attendance, Booking, Child, Enrolment, Household
+from .services import (
+    BookingError,
+    attendance_record,
+    booking_cancel,
+    session_cancel,
+    waitlist_refill,
+)
 
 
 @admin.register(Booking)
 class BookingAdmin(ScopedModelAdmin):
-    list_display = ("session", "household_name", "children_names", "places", "status", "created_at")
+    list_display = (
+        "session",
+        "household_name",
+        "children_names",
+        "places",
+        "status",
+        "came",
+        "rating",
+        "created_at",
+    )
     list_filter = (
         "status",
         ("session__room__branch", admin.RelatedOnlyFieldListFilter),
@@ -25,7 +41,7 @@ class BookingAdmin(ScopedModelAdmin):
     search_fields = ("household__name", "household__email", "children__first_name")
     list_select_related = ("session__programme", "session__room__branch", "household")
     date_hierarchy = "session__starts_at"
-    actions = ("cancel_bookings",)
+    actions = ("cancel_bookings", "mark_came", "mark_missed")
     readonly_fields = (
         "session",
         "household",
@@ -35,12 +51,52 @@ class BookingAdmin(ScopedModelAdmin):
         "waitlisted_at",
         "confirmed_at",
         "cancelled_at",
+        "rating",
+        "rated_at",
         "message_history",
     )
     fields = (*readonly_fields[:2], "adults", *readonly_fields[2:])
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("children")
+        came = Attendance.objects.filter(
+            session=OuterRef("session_id"), household=OuterRef("household_id")
+        ).values("attended")[:1]
+        return (
+            super().get_queryset(request).prefetch_related("children").annotate(came=Subquery(came))
+        )
+
+    @admin.display(description=_("attended"), boolean=True, ordering="came")
+    def came(self, obj: Booking) -> bool | None:
+        return obj.came
+
+    def _record_attendance(self, request, queryset, attended: bool) -> None:
+        live = queryset.exclude(status=Booking.Status.CANCELLED).select_related(
+            "session", "household"
+        )
+        for booking in live:
+            attendance_record(
+                session=booking.session,
+                household=booking.household,
+                attended=attended,
+                by=request.user,
+            )
+        messages.success(
+            request,
+            ngettext(
+                "Attendance recorded for %(count)d booking.",
+                "Attendance recorded for %(count)d bookings.",
+                len(live),
+            )
+            % {"count": len(live)},
+        )
+
+    @admin.action(description=_("Mark as attended"))
+    def mark_came(self, request, queryset) -> None:
+        self._record_attendance(request, queryset, attended=True)
+
+    @admin.action(description=_("Mark as no-show"))
+    def mark_missed(self, request, queryset) -> None:
+        self._record_attendance(request, queryset, attended=False)
 
     def has_add_permission(self, request) -> bool:
         # Bookings are made through the booking rules (the public page), never by hand.
@@ -163,3 +219,38 @@ class SessionWithBookingsAdmin(SessionAdmin):
                     )
                     % {"count": len(promoted)},
                 )
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ScopedModelAdmin):
+    list_display = ("session", "household", "attended", "recorded_at", "recorded_by")
+    list_filter = (
+        "attended",
+        ("session__room__branch", admin.RelatedOnlyFieldListFilter),
+        "session__programme",
+    )
+    search_fields = ("household__name", "household__email")
+    list_select_related = ("session__programme", "session__room__branch", "household")
+    date_hierarchy = "session__starts_at"
+    fields = ("session", "household", "attended", "recorded_at", "recorded_by")
+    readonly_fields = ("session", "household", "recorded_at", "recorded_by")
+
+    def has_add_permission(self, request) -> bool:
+        # Recorded from the bookings ("Mark as attended") and the check-in list, not typed in.
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        saved = attendance_record(
+            session=obj.session, household=obj.household, attended=obj.attended, by=request.user
+        )
+        obj.recorded_at, obj.recorded_by = saved.recorded_at, saved.recorded_by
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(ScopedModelAdmin):
+    list_display = ("household", "course", "status", "status_changed_at")
+    list_filter = ("status", "course")
+    search_fields = ("household__name", "household__email")
+    list_select_related = ("household", "course__series__programme", "course__series__room__branch")
+    autocomplete_fields = ("household",)
+    filter_horizontal = ("children",)

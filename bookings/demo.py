@@ -1,12 +1,15 @@
-"""Demo bookings: the first Babydans in Sandvika is full, with two families waiting."""
+"""Demo bookings: the first Babydans in Sandvika is full, with two families waiting; last
+week's Babydans took attendance (so follow-ups go out); the Småbørnsklub course in Ballerup
+has enrolled families and the meetings held so far."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone
 
-from programmes.models import Session
+from programmes.models import Course, Session
 
-from .services import BookingError, ChildInput, booking_create
+from .models import Enrolment, Household
+from .services import BookingError, ChildInput, attendance_record, booking_create
 
 PARENTS = [
     "Kari Nordby",
@@ -71,6 +74,8 @@ def load_bookings() -> int:
         first = parent.split()[0].lower()
         try:
             booking_create(
+                # Booked a week ago, as most families book: the reminder is still to come.
+                now=min(timezone.now(), session.starts_at - timedelta(days=1)) - timedelta(days=6),
                 session_id=session.pk,
                 name=parent,
                 email=f"{first}.demo{i}@familieliv.invalid",
@@ -86,3 +91,84 @@ def load_bookings() -> int:
             continue
         made += 1
     return made
+
+
+def load_last_week() -> int:
+    """Families at the last Babydans in Sandvika, with who came; returns the bookings made."""
+    session = (
+        Session.objects.filter(
+            programme__slug="babydans",
+            room__name="Luftslottet",
+            status=Session.Status.SCHEDULED,
+            ends_at__lt=timezone.now(),
+        )
+        .order_by("-starts_at")
+        .first()
+    )
+    if session is None:
+        return 0
+    made = 0
+    day = session.local_start.date()
+    for i, parent in enumerate(PARENTS[:8]):
+        first = parent.split()[0].lower()
+        try:
+            booking = booking_create(
+                now=session.starts_at - timedelta(days=5),
+                session_id=session.pk,
+                name=parent,
+                email=f"{first}.demo{i}@familieliv.invalid",
+                language="nb",
+                children=[
+                    ChildInput(
+                        first_name=BABIES[i], birth_month=baby_born_months_before(day, 4 + i % 7)
+                    )
+                ],
+                consents_to_followups=i % 3 == 0,
+            )
+        except BookingError:
+            continue
+        # Two families did not come: the follow-up tells them they were missed.
+        attendance_record(session=session, household=booking.household, attended=i % 4 != 3)
+        made += 1
+    return made
+
+
+CLUB_FAMILIES = [
+    ("Fatima Yusuf", "Amina", 30),
+    ("Mette Kjær", "Otto", 14),
+    ("Zeynep Arslan", "Elif", 42),
+    ("Line Sørensen", "Karla", 8),
+    ("Ali Rahimi", "Sami", 55),
+    ("Camilla Berg", "Vilja", 20),
+]
+
+
+def load_course() -> int:
+    """The running Småbørnsklub course: six families enrolled, the meetings so far attended."""
+    course = Course.objects.filter(series__programme__slug="smaabornsklub").first()
+    if course is None:
+        return 0
+    today = timezone.localdate()
+    held = course.series.sessions.filter(
+        status=Session.Status.SCHEDULED, ends_at__lt=timezone.now()
+    )
+    for i, (parent, child_name, age_months) in enumerate(CLUB_FAMILIES):
+        household, _ = Household.objects.get_or_create(
+            email=f"klub.demo{i}@familieliv.invalid",
+            defaults={
+                "name": parent,
+                "language": "da",
+                "consents_to_followups": i != 4,
+                "privacy_accepted_at": timezone.now(),
+            },
+        )
+        child, _ = household.children.get_or_create(
+            first_name=child_name, birth_month=baby_born_months_before(today, age_months)
+        )
+        enrolment, _ = Enrolment.objects.get_or_create(
+            course=course, household=household, defaults={"status": Enrolment.Status.ENROLLED}
+        )
+        enrolment.children.add(child)
+        for n, meeting in enumerate(held):
+            attendance_record(session=meeting, household=household, attended=(n + i) % 5 != 0)
+    return len(CLUB_FAMILIES)

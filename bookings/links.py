@@ -1,4 +1,5 @@
-"""Signed, unguessable links that stand in for a password: the household's manage page."""
+"""Signed, unguessable links that stand in for a password: the household's manage page,
+a booking's confirmation, and the one-purpose links in reminders and follow-ups."""
 
 from __future__ import annotations
 
@@ -46,9 +47,60 @@ def booking_token(*, booking: Booking) -> str:
 
 
 def booking_from_token(token: str) -> Booking | None:
+    return _booking_with_session(_pk_from(token, BOOKING_SALT, BOOKING_LINK_MAX_AGE))
+
+
+# Links in reminders and follow-ups. They change one booking or one preference, so a
+# link forwarded or found later can do no more than that.
+CANT_COME_SALT = "bookings.cant_come"
+RATING_SALT = "bookings.rating"
+RATING_LINK_MAX_AGE = timedelta(days=30)
+UNSUBSCRIBE_SALT = "bookings.unsubscribe"
+
+
+def _signed_pk(pk: int, salt: str) -> str:
+    return signing.dumps(pk, salt=salt, compress=True)
+
+
+def _pk_from(token: str, salt: str, max_age: timedelta | None = None) -> int | None:
     try:
-        pk = signing.loads(token, salt=BOOKING_SALT, max_age=BOOKING_LINK_MAX_AGE)
+        return signing.loads(token, salt=salt, max_age=max_age)
     except signing.BadSignature:
+        return None
+
+
+def cant_come_url(*, booking: Booking) -> str:
+    """Gives the booking's place away (after one confirming tap); works until it starts."""
+    token = _signed_pk(booking.pk, CANT_COME_SALT)
+    return absolute(reverse("bookings:cant_come", args=[token]))
+
+
+def booking_from_cant_come_token(token: str) -> Booking | None:
+    pk = _pk_from(token, CANT_COME_SALT)
+    return _booking_with_session(pk)
+
+
+def rating_url(*, booking: Booking, rating: int) -> str:
+    token = _signed_pk(booking.pk, RATING_SALT)
+    return absolute(reverse("bookings:rate", args=[token, rating]))
+
+
+def booking_from_rating_token(token: str) -> Booking | None:
+    return _booking_with_session(_pk_from(token, RATING_SALT, RATING_LINK_MAX_AGE))
+
+
+def unsubscribe_url(*, household: Household) -> str:
+    token = _signed_pk(household.pk, UNSUBSCRIBE_SALT)
+    return absolute(reverse("bookings:unsubscribe", args=[token]))
+
+
+def household_from_unsubscribe_token(token: str) -> Household | None:
+    pk = _pk_from(token, UNSUBSCRIBE_SALT)
+    return None if pk is None else Household.objects.filter(pk=pk).first()
+
+
+def _booking_with_session(pk: int | None) -> Booking | None:
+    if pk is None:
         return None
     return (
         Booking.objects.select_related("session__programme", "session__room__branch", "household")

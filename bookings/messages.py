@@ -1,47 +1,127 @@
-"""What a household is told about its bookings, written to the outbox."""
+"""What a household is told about its bookings and courses, as outbox messages.
+
+Each function builds one message; the services and the planners (outreach.py) write them.
+"""
 
 from __future__ import annotations
 
-from notifications.services import Attachment, notify
+from notifications.services import Attachment, Message, notify
 
 from .calendar import booking_ics
-from .links import manage_url
-from .models import Booking
+from .links import cant_come_url, manage_url, rating_url, unsubscribe_url
+from .models import Booking, Enrolment, Household
 from .selectors import waitlist_position
 
 # The cancellation carries the same event with STATUS:CANCELLED, so calendars drop it.
 KINDS_WITH_CALENDAR = {"booking_confirmed", "waitlist_promoted", "session_cancelled"}
+RATINGS = (1, 2, 3, 4, 5)
 
 
-def notify_booking(*, booking: Booking, kind: str) -> None:
+def _household_context(household: Household) -> dict:
+    return {"household": household, "manage_url": manage_url(household=household)}
+
+
+def booking_message(*, booking: Booking, kind: str, key: str = "", **context) -> Message:
+    """A message about one booking; its key names the kind and the booking unless given."""
     household = booking.household
-    link = manage_url(household=household)
+    session = booking.session
+    base = {
+        **_household_context(household),
+        "booking": booking,
+        "session": session,
+        "programme": session.programme,
+        "branch": session.room.branch,
+    }
     attachments = ()
     if kind in KINDS_WITH_CALENDAR:
         attachments = (
             Attachment(
                 filename="familieliv.ics",
-                content=booking_ics(booking=booking, link=link),
+                content=booking_ics(booking=booking, link=base["manage_url"]),
                 mimetype="text/calendar",
             ),
         )
-    notify(
-        key=f"{kind}:booking:{booking.pk}",
+    return Message(
+        key=key or f"{kind}:booking:{booking.pk}",
         kind=kind,
         recipient=household.email,
         language=household.language,
         reference=f"booking:{booking.pk}",
-        context={
-            "booking": booking,
-            "session": booking.session,
-            "programme": booking.session.programme,
-            "branch": booking.session.room.branch,
-            "household": household,
-            "manage_url": link,
-            # A count under the session lock: only the message that shows it pays for it.
-            "position": waitlist_position(booking=booking)
-            if kind == "booking_waitlisted"
-            else None,
-        },
+        context={**base, **context},
         attachments=attachments,
+        unsubscribe_url=context.get("unsubscribe_url", ""),
+    )
+
+
+def notify_booking(*, booking: Booking, kind: str) -> None:
+    """Confirmation, waitlist, promotion and cancellation: told at once, in the transaction."""
+    # A count under the session lock: only the message that shows it pays for it.
+    position = waitlist_position(booking=booking) if kind == "booking_waitlisted" else None
+    notify(booking_message(booking=booking, kind=kind, position=position))
+
+
+def reminder_message(*, booking: Booking) -> Message:
+    return booking_message(
+        booking=booking, kind="reminder", cant_come_url=cant_come_url(booking=booking)
+    )
+
+
+def followup_message(*, booking: Booking, came: bool, next_session) -> Message:
+    """Thanks and a rating for those who came; "we missed you" for those who did not."""
+    context = {
+        "next_session": next_session,
+        "unsubscribe_url": unsubscribe_url(household=booking.household),
+    }
+    if came:
+        context["rating_urls"] = [(n, rating_url(booking=booking, rating=n)) for n in RATINGS]
+    return booking_message(
+        booking=booking,
+        kind="followup_came" if came else "followup_missed",
+        key=f"followup:booking:{booking.pk}",
+        **context,
+    )
+
+
+def age_out_message(*, child, programme, branch, offers) -> Message:
+    """A child has grown past ``programme``: the next steps on the family path."""
+    household = child.household
+    link = unsubscribe_url(household=household)
+    return Message(
+        key=f"age_out:child:{child.pk}:programme:{programme.pk}",
+        kind="age_out_invitation",
+        recipient=household.email,
+        language=household.language,
+        reference=f"household:{household.pk}",
+        context={
+            **_household_context(household),
+            "child": child,
+            "programme": programme,
+            "branch": branch,
+            "offers": offers,
+            "unsubscribe_url": link,
+        },
+        unsubscribe_url=link,
+    )
+
+
+def course_end_message(*, enrolment: Enrolment, offers) -> Message:
+    """A course has ended: thanks, and what the family can join next (bridging)."""
+    household = enrolment.household
+    series = enrolment.course.series
+    link = unsubscribe_url(household=household)
+    return Message(
+        key=f"course_end:enrolment:{enrolment.pk}",
+        kind="course_end_invitation",
+        recipient=household.email,
+        language=household.language,
+        reference=f"enrolment:{enrolment.pk}",
+        context={
+            **_household_context(household),
+            "course": enrolment.course,
+            "programme": series.programme,
+            "branch": series.room.branch,
+            "offers": offers,
+            "unsubscribe_url": link,
+        },
+        unsubscribe_url=link,
     )

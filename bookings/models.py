@@ -5,11 +5,12 @@ keep the first name and birth month: what the age check needs, no more.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import Session
+from programmes.models import Course, Session
 
 
 class Household(models.Model):
@@ -80,6 +81,11 @@ class Booking(models.Model):
     waitlisted_at = models.DateTimeField(_("joined the waitlist"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # The household's answer to the follow-up message: 1 (poor) to 5 (very good).
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
 
     class Meta:
         ordering = ["session__starts_at", "created_at"]
@@ -93,9 +99,92 @@ class Booking(models.Model):
                 name="one_live_booking_per_household",
             ),
             models.CheckConstraint(condition=Q(places__gte=1), name="booking_takes_a_place"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="booking_rating_1_to_5",
+            ),
         ]
         indexes = [
             models.Index(fields=["session", "status"], name="booking_session_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household.name} – {self.session}"
+
+
+class Enrolment(models.Model):
+    """A family's place on a course: the whole family is enrolled, not one child."""
+
+    BRANCH_PATH = "course__series__room__branch"
+
+    class Status(models.TextChoices):
+        REFERRED = "referred", _("Referred")
+        OFFERED = "offered", _("Offered a place")
+        ENROLLED = "enrolled", _("Enrolled")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        COMPLETED = "completed", _("Completed")
+
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("course")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("household")
+    )
+    children = models.ManyToManyField(Child, related_name="enrolments", verbose_name=_("children"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REFERRED
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    status_changed_at = models.DateTimeField(_("status changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["course", "created_at"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "household"], name="one_enrolment_per_household_and_course"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household.name} – {self.course}"
+
+
+class Attendance(models.Model):
+    """Whether a household came to a session: recorded by staff for bookings and courses alike."""
+
+    BRANCH_PATH = "session__room__branch"
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("session")
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("household"),
+    )
+    attended = models.BooleanField(_("attended"))
+    recorded_at = models.DateTimeField(_("recorded"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        ordering = ["session", "household"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "household"], name="one_attendance_per_household_and_session"
+            )
         ]
 
     def __str__(self) -> str:

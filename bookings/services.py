@@ -19,7 +19,7 @@ from programmes.eligibility import age_eligibility
 from programmes.models import Programme, Session
 
 from .messages import notify_booking
-from .models import Booking, Child, Household
+from .models import Attendance, Booking, Child, Household
 
 
 class BookingError(Exception):
@@ -267,3 +267,34 @@ def session_cancel(*, session_id: int, reason: str = "") -> int:
             notify_booking(booking=booking, kind="session_cancelled")
             told += 1
     return told
+
+
+def household_stop_invitations(*, household: Household) -> None:
+    """The unsubscribe link: no more follow-ups or invitations (bookings are still told)."""
+    if household.consents_to_followups:
+        household.consents_to_followups = False
+        household.save(update_fields=["consents_to_followups"])
+
+
+def booking_rate(*, booking: Booking, rating: int, now: datetime | None = None) -> Booking:
+    """The household's 1–5 answer to a follow-up; a later click replaces an earlier one."""
+    now = now or timezone.now()
+    if rating not in range(1, 6):
+        raise BookingError(_("Choose a rating from 1 to 5."))
+    if booking.status != Booking.Status.CONFIRMED or booking.session.ends_at > now:
+        raise BookingError(_("This session can be rated once you have been there."))
+    booking.rating, booking.rated_at = rating, now
+    booking.save(update_fields=["rating", "rated_at"])
+    return booking
+
+
+def attendance_record(
+    *, session: Session, household: Household, attended: bool, by=None, now=None
+) -> Attendance:
+    """Record whether a household came to a session; recording again corrects it."""
+    attendance, _ = Attendance.objects.update_or_create(
+        session=session,
+        household=household,
+        defaults={"attended": attended, "recorded_at": now or timezone.now(), "recorded_by": by},
+    )
+    return attendance

@@ -11,5 +11,8 @@ urlpatterns = [
     path("manage/<str:token>/", views.manage, name="manage"),
     path("manage/<str:token>/cancel/<int:booking_pk>/", views.cancel, name="cancel"),
     path("manage/<str:token>/preferences/", views.preferences, name="preferences"),
+    path("cant-come/<str:token>/", views.cant_come, name="cant_come"),
+    path("rate/<str:token>/<int:rating>/", views.rate, name="rate"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("privacy/", views.privacy, name="privacy"),
 ]

@@ -12,9 +12,10 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
@@ -26,9 +27,12 @@ from programmes.structured_data import session_event
 from .calendar import booking_ics
 from .forms import BookingForm, ChildFormSet, PreferencesForm
 from .links import (
+    booking_from_cant_come_token,
+    booking_from_rating_token,
     booking_from_token,
     booking_token,
     household_from_token,
+    household_from_unsubscribe_token,
     manage_token,
 )
 from .models import Booking
@@ -37,7 +41,9 @@ from .services import (
     BookingError,
     booking_cancel,
     booking_create,
+    booking_rate,
     confirmed_places,
+    household_stop_invitations,
     household_update_preferences,
 )
 
@@ -228,6 +234,99 @@ def cancel(request: HttpRequest, token: str, booking_pk: int) -> HttpResponse:
             else _("Your booking is cancelled. Thank you for giving the place to another family."),
         )
     return redirect("bookings:manage", token=manage_token(household=household))
+
+
+def _speak_to(request: HttpRequest, household) -> None:
+    """Pages opened from an e-mail answer in the household's language, as the e-mail did."""
+    translation.activate(household.language)
+    request.LANGUAGE_CODE = household.language
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@rate_limited(MANAGE_RATE)
+def cant_come(request: HttpRequest, token: str) -> HttpResponse:
+    """The reminder's "we can't come" link. The place goes on one tap of the page's button,
+    not on opening the link: mail scanners open links, and must not give places away."""
+    booking = booking_from_cant_come_token(token)
+    if booking is None:
+        raise Http404(_("This link is not valid."))
+    _speak_to(request, booking.household)
+    error, done = "", booking.status == Booking.Status.CANCELLED
+    if request.method == "POST" and not done:
+        try:
+            booking_cancel(booking_id=booking.pk)
+        except BookingError as exc:
+            error = str(exc)
+        else:
+            done = True
+    return render(
+        request,
+        "bookings/cant_come.html",
+        {
+            "booking": booking,
+            "session": booking.session,
+            "branch": booking.session.room.branch,
+            "started": booking.session.starts_at <= timezone.now(),
+            "done": done,
+            "error": error,
+            "manage_url": reverse(
+                "bookings:manage", args=[manage_token(household=booking.household)]
+            ),
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+@never_cache
+@rate_limited(MANAGE_RATE)
+def rate(request: HttpRequest, token: str, rating: int) -> HttpResponse:
+    """One click in the follow-up e-mail records the rating; another click changes it."""
+    booking = booking_from_rating_token(token)
+    if booking is None:
+        raise Http404(_("This link is not valid."))
+    _speak_to(request, booking.household)
+    error = ""
+    try:
+        booking_rate(booking=booking, rating=rating)
+    except BookingError as exc:
+        error = str(exc)
+    return render(
+        request,
+        "bookings/rated.html",
+        {
+            "booking": booking,
+            "session": booking.session,
+            "branch": booking.session.room.branch,
+            "error": error,
+            "token": token,
+            "ratings": range(1, 6),
+        },
+        status=400 if error else 200,
+    )
+
+
+@csrf_exempt  # RFC 8058: mail programs post here with no form; the signed token is the key
+@require_http_methods(["GET", "POST"])
+@never_cache
+@rate_limited(MANAGE_RATE)
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    household = household_from_unsubscribe_token(token)
+    if household is None:
+        raise Http404(_("This link is not valid."))
+    _speak_to(request, household)
+    if request.method == "POST":
+        household_stop_invitations(household=household)
+    return render(
+        request,
+        "bookings/unsubscribe.html",
+        {
+            "household": household,
+            "done": not household.consents_to_followups,
+            "manage_url": reverse("bookings:manage", args=[manage_token(household=household)]),
+        },
+    )
 
 
 @require_GET

@@ -234,6 +234,8 @@ CELERY_TIMEZONE = TIME_ZONE
 OUTBOX_CLAIM_LEASE_SECONDS = env("OUTBOX_CLAIM_LEASE_SECONDS")
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": env("OUTBOX_SWEEP_SECONDS")},
+    # Reminders, follow-ups and invitations are found in the database, never queued ahead.
+    "plan-messages": {"task": "bookings.plan_messages", "schedule": env("OUTBOX_SWEEP_SECONDS")},
 }
 
 if env("HTTPS"):

@@ -32,14 +32,19 @@ class EmailChannel:
             yield lambda message: self._send(message, connection)
 
     def _send(self, message: Outbox, connection) -> str | None:
+        # Names the reason: a support question "did they get it?" is one search away.
+        headers = {"X-Familieliv-Message": message.key}
+        if message.unsubscribe_url:
+            # RFC 8058: the mail program's own unsubscribe button posts to the link.
+            headers["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         email = EmailMultiAlternatives(
             subject=message.subject,
             body=message.body_text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[message.recipient],
             connection=connection,
-            # Names the reason: a support question "did they get it?" is one search away.
-            headers={"X-Familieliv-Message": message.key},
+            headers=headers,
         )
         if message.body_html:
             email.attach_alternative(message.body_html, "text/html")

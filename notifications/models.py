@@ -31,6 +31,8 @@ class Outbox(models.Model):
     body_html = models.TextField(_("HTML"), blank=True)
     # [{"filename": ..., "content": ..., "mimetype": ...}] — small text attachments (.ics)
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    # Where a one-click unsubscribe goes (invitations only); sent as List-Unsubscribe.
+    unsubscribe_url = models.URLField(_("unsubscribe link"), max_length=500, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

@@ -24,6 +24,17 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 BATCH_SIZE = 100
+WRITTEN_FIELDS = (
+    "kind",
+    "reference",
+    "recipient",
+    "language",
+    "subject",
+    "body_text",
+    "body_html",
+    "attachments",
+    "unsubscribe_url",
+)
 
 
 @dataclass(frozen=True)
@@ -42,41 +53,79 @@ def render_message(*, kind: str, language: str, context: dict) -> tuple[str, str
     return " ".join(subject.split()), text.strip() + "\n", html
 
 
-def notify(
-    *,
-    key: str,
-    kind: str,
-    recipient: str,
-    language: str,
-    context: dict,
-    reference: str = "",
-    attachments: tuple[Attachment, ...] = (),
-) -> Outbox:
+@dataclass(frozen=True)
+class Message:
+    """A message to write: ``key`` names its reason, so it is written (and sent) once."""
+
+    key: str
+    kind: str
+    recipient: str
+    language: str
+    context: dict
+    reference: str = ""
+    attachments: tuple[Attachment, ...] = ()
+    # Invitations carry one: mail programs then show an unsubscribe button (RFC 8058).
+    unsubscribe_url: str = ""
+
+    def row(self) -> Outbox:
+        subject, text, html = render_message(
+            kind=self.kind, language=self.language, context=self.context
+        )
+        return Outbox(
+            key=self.key,
+            kind=self.kind,
+            reference=self.reference,
+            recipient=self.recipient,
+            language=self.language,
+            subject=subject,
+            body_text=text,
+            body_html=html,
+            attachments=[a.__dict__ for a in self.attachments],
+            unsubscribe_url=self.unsubscribe_url,
+        )
+
+
+def notify(message: Message) -> Outbox:
     """Write a message for sending after the current transaction commits.
 
     A message whose key was written before is not written again.
     """
-    existing = Outbox.objects.filter(key=key).first()
+    existing = Outbox.objects.filter(key=message.key).first()
     if existing is not None:
         return existing
-    subject, text, html = render_message(kind=kind, language=language, context=context)
+    row = message.row()
     # A writer racing on the same key finds the other's row instead of failing.
-    message, created = Outbox.objects.get_or_create(
-        key=key,
-        defaults={
-            "kind": kind,
-            "reference": reference,
-            "recipient": recipient,
-            "language": language,
-            "subject": subject,
-            "body_text": text,
-            "body_html": html,
-            "attachments": [a.__dict__ for a in attachments],
-        },
+    written, created = Outbox.objects.get_or_create(
+        key=message.key, defaults={name: getattr(row, name) for name in WRITTEN_FIELDS}
     )
     if created:
-        transaction.on_commit(lambda: _dispatch([message.pk]))
-    return message
+        transaction.on_commit(lambda: _dispatch([written.pk]))
+    return written
+
+
+def notify_many(messages: list[Message]) -> int:
+    """Write many messages at once (the periodic planners); returns how many are new.
+
+    Keys written before are skipped unrendered; a planner racing on the same keys loses
+    nothing and repeats nothing. Sending starts after commit, in batches.
+    """
+    keys = [m.key for m in messages]
+    known = set(Outbox.objects.filter(key__in=keys).values_list("key", flat=True))
+    fresh = [m for m in messages if m.key not in known]
+    if not fresh:
+        return 0
+    Outbox.objects.bulk_create(
+        [m.row() for m in fresh], batch_size=BATCH_SIZE, ignore_conflicts=True
+    )
+    ids = list(
+        Outbox.objects.filter(
+            key__in=[m.key for m in fresh], status=Outbox.Status.PENDING
+        ).values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), BATCH_SIZE):
+        chunk = ids[start : start + BATCH_SIZE]
+        transaction.on_commit(lambda chunk=chunk: _dispatch(chunk))
+    return len(ids)
 
 
 def _dispatch(ids: list[int]) -> None:

@@ -11,6 +11,7 @@ from .models import (
     WEEKDAYS,
     Branch,
     BranchMembership,
+    Course,
     Programme,
     Room,
     Series,
@@ -104,6 +105,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
             _("Places"),
             {"fields": ("booking_mode", "capacity_unit", "default_capacity", "price_text")},
         ),
+        (_("Messages"), {"fields": ("reminder_lead_hours",)}),
         (_("Strategy and family path"), {"fields": ("strategy_track", "goals", "next_programmes")}),
     )
 
@@ -298,3 +300,11 @@ class SessionAdmin(ScopedModelAdmin):
     @admin.display(description=_("starts"), ordering="starts_at")
     def starts(self, obj: Session) -> str:
         return formats.date_format(obj.local_start, "SHORT_DATETIME_FORMAT")
+
+
+@admin.register(Course)
+class CourseAdmin(ScopedModelAdmin):
+    list_display = ("__str__", "capacity")
+    list_select_related = ("series__programme", "series__room__branch")
+    list_filter = (("series__room__branch", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("series__programme__name", "series__title")

@@ -15,6 +15,7 @@ from .goals import ensure_goals
 from .models import (
     Branch,
     BranchMembership,
+    Course,
     Programme,
     Room,
     Series,
@@ -184,7 +185,7 @@ class SeriesSpec:
 
 
 SERIES = [
-    SeriesSpec("babydans", "sandvika", "Luftslottet", "Onsdager", (2,), time(11), time(12), 0, 16),
+    SeriesSpec("babydans", "sandvika", "Luftslottet", "Onsdager", (2,), time(11), time(12), -3, 19),
     SeriesSpec(
         "babydans", "bekkestua", "Barnerommet", "Torsdager", (3,), time(10, 30), time(11, 30), 0, 12
     ),
@@ -310,6 +311,8 @@ def load_schedule(*, today: date) -> dict[str, list[GenerationResult]]:
                 series=series, date=day, defaults={"reason": CHRISTMAS_CLOSED}
             )
         results.setdefault(spec.programme, []).append(series_generate_sessions(series=series))
+        if series.programme.booking_mode == Programme.BookingMode.COURSE:
+            Course.objects.get_or_create(series=series, defaults={"capacity": 10})
 
     load_librarians(branches=branches)
     return results

@@ -7,6 +7,7 @@ birth is known the same rule applies to it.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,6 +34,14 @@ def age_in_months(*, birth_date: date, on: date) -> int:
     if on.day < birth_date.day:
         months -= 1
     return months
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` months earlier (the month's last day where it is shorter)."""
+    total = day.year * 12 + day.month - 1 - months
+    year, month = divmod(total, 12)
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last_day))
 
 
 def _months_text(months: int) -> str:

@@ -256,6 +256,15 @@ class Programme(models.Model):
         verbose_name=_("next on the family path"),
         help_text=_("Programmes to invite families to when their children grow out of this one."),
     )
+    reminder_lead_hours = models.PositiveSmallIntegerField(
+        _("reminder (hours before)"),
+        default=24,
+        validators=[MaxValueValidator(14 * 24)],
+        help_text=_(
+            "Booked families get a reminder this many hours before a session; 0 sends none. "
+            "Families who book later than that get no reminder."
+        ),
+    )
     is_published = models.BooleanField(_("shown to the public"), default=True)
 
     class Meta:
@@ -496,3 +505,37 @@ class Session(models.Model):
             ).first()
             if clash is not None:
                 raise ValidationError({"room": room_conflict_message(clash)})
+
+
+class Course(models.Model):
+    """A run of a programme in course mode: one weekly series that families join as a whole.
+
+    Families enrol once (bookings.Enrolment) and come to every meeting, the series' sessions.
+    """
+
+    BRANCH_PATH = "series__room__branch"
+
+    series = models.OneToOneField(
+        Series, on_delete=models.PROTECT, related_name="course", verbose_name=_("series")
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("places (families)"), default=12, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        ordering = ["-series__start_date"]
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    def __str__(self) -> str:
+        return str(self.series)
+
+    @property
+    def programme(self) -> Programme:
+        return self.series.programme
+
+    def clean(self) -> None:
+        if self.series_id and self.series.programme.booking_mode != Programme.BookingMode.COURSE:
+            raise ValidationError(
+                {"series": _("A course runs a programme whose booking mode is “course”.")}
+            )

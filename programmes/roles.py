@@ -14,11 +14,14 @@ LIBRARIAN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "series": ("view", "add", "change", "delete"),
         "seriesexclusion": ("view", "add", "change", "delete"),
         "session": ("view", "add", "change", "delete"),
+        "course": ("view", "add", "change"),
         "strategytrack": ("view",),
         "sustainabledevelopmentgoal": ("view",),
     },
     "bookings": {
         "booking": ("view", "change"),
+        "attendance": ("view", "change", "delete"),
+        "enrolment": ("view", "add", "change"),
     },
     "partners": {
         "partnerorganisation": ("view",),

@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.models import Booking, Household
+from bookings.models import Attendance, Booking, Household
 from tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +150,30 @@ def test_cancelling_a_session_in_the_admin_tells_the_households(
     assert "1 household was told the session is cancelled" in response.content.decode()
     assert [m.to for m in mail.outbox] == [["anna@example.com"]]
     assert "Sickness" in mail.outbox[0].body
+
+
+def test_librarian_marks_who_came_from_the_bookings_list(client, make_librarian):
+    start = timezone.now() - timedelta(hours=3)
+    session = SessionFactory(starts_at=start, ends_at=start + timedelta(hours=1))
+    came, missed = (
+        Booking.objects.create(
+            session=session,
+            household=household(email),
+            places=1,
+            status=Booking.Status.CONFIRMED,
+            created_at=start - timedelta(days=2),
+        )
+        for email in ("a@example.com", "b@example.com")
+    )
+    librarian = make_librarian(session.room.branch)
+    client.force_login(librarian)
+    changelist = reverse("admin:bookings_booking_changelist")
+
+    client.post(changelist, {"action": "mark_came", "_selected_action": [came.pk]})
+    client.post(changelist, {"action": "mark_missed", "_selected_action": [missed.pk]})
+    page = client.get(changelist)
+
+    recorded = {a.household.email: (a.attended, a.recorded_by) for a in Attendance.objects.all()}
+    assert recorded == {"a@example.com": (True, librarian), "b@example.com": (False, librarian)}
+    assert page.status_code == 200
+    assert page.content.decode().count('alt="True"') == 1  # the "attended" column

@@ -6,7 +6,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from notifications.models import Outbox
-from notifications.services import MAX_ATTEMPTS, notify, outbox_send_due
+from notifications.services import MAX_ATTEMPTS, Message, notify, outbox_send_due
 
 pytestmark = pytest.mark.django_db
 
@@ -15,23 +15,25 @@ FAILING_BACKEND = "tests.notifications.failing_backend.EmailBackend"
 
 def write(key="confirmation:booking:1", **kwargs):
     return notify(
-        key=key,
-        kind="booking_waitlisted",
-        recipient="anna@example.com",
-        language="en",
-        context={
-            "household": {"name": "Anna"},
-            "programme": {"name": "Babydans"},
-            "position": 2,
-            "manage_url": "http://x/manage/t/",
-            "branch": {"name": "Sandvika", "time_zone": "Europe/Oslo"},
-            "session": {
-                "starts_at": datetime(2026, 6, 3, 9, tzinfo=UTC),
-                "ends_at": datetime(2026, 6, 3, 10, tzinfo=UTC),
-                "room": {"name": "Luftslottet"},
+        Message(
+            key=key,
+            kind="booking_waitlisted",
+            recipient="anna@example.com",
+            language="en",
+            context={
+                "household": {"name": "Anna"},
+                "programme": {"name": "Babydans"},
+                "position": 2,
+                "manage_url": "http://x/manage/t/",
+                "branch": {"name": "Sandvika", "time_zone": "Europe/Oslo"},
+                "session": {
+                    "starts_at": datetime(2026, 6, 3, 9, tzinfo=UTC),
+                    "ends_at": datetime(2026, 6, 3, 10, tzinfo=UTC),
+                    "room": {"name": "Luftslottet"},
+                },
             },
-        },
-        **kwargs,
+            **kwargs,
+        )
     )
 
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from bookings.demo import load_bookings
+from bookings.demo import load_bookings, load_course, load_last_week
 from partners.demo import load_partners
 from programmes.demo import DEMO_PASSWORD, load_schedule
 
@@ -18,13 +18,17 @@ class Command(BaseCommand):
             results = load_schedule(today=timezone.localdate())
             load_partners()
             booked = load_bookings()
+            booked += load_last_week()
+            enrolled = load_course()
         for programme, series_results in results.items():
             created = sum(len(r.created) for r in series_results)
             kept = sum(r.already_there for r in series_results)
             clashes = sum(len(r.conflicts) for r in series_results)
             line = f"{programme}: {created} sessions created, {kept} already there"
             self.stdout.write(line + (f", {clashes} skipped (room taken)" if clashes else ""))
-        self.stdout.write(f"demo bookings made: {booked}")
+        self.stdout.write(
+            f"demo bookings made: {booked}; families enrolled on the course: {enrolled}"
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo loaded. Librarian login: baerum / "

@@ -1,0 +1,296 @@
+"""Messages the library sends on its own initiative, found in the database by Celery beat.
+
+Each planner finds what is due at ``now``, writes it to the outbox under a key naming its
+reason, so running it again (or twice at once) writes nothing twice, and returns how many
+messages it wrote. Nothing waits in the broker: a planner that missed a run finds the same
+work on the next.
+
+- reminder: before a session, ``Programme.reminder_lead_hours`` ahead (none if booked later)
+- follow-up: after a session whose attendance was recorded, to households that consented
+- age-out invitation: a child has grown past a programme with next steps on the family path
+- end-of-course invitation: a course has ended; to enrolled families that consented
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+
+from notifications.models import Outbox
+from notifications.services import notify_many
+from programmes.eligibility import age_eligibility, months_before
+from programmes.models import Branch, Course, Programme, Session
+
+from .messages import age_out_message, course_end_message, followup_message, reminder_message
+from .models import Attendance, Booking, Child, Enrolment
+
+# Longest reminder lead a programme may set (the field's validator): bounds the scan.
+MAX_REMINDER_LEAD = timedelta(days=14)
+# After a session ends, time to finish the check-in list before the follow-up goes.
+FOLLOWUP_DELAY = timedelta(hours=1)
+# Older sessions, courses and birthdays are not followed up any more (e.g. after an outage
+# longer than this, or when attendance is recorded weeks late).
+FOLLOWUP_WINDOW = timedelta(days=7)
+AGE_OUT_WINDOW = timedelta(days=60)
+COURSE_END_WINDOW = timedelta(days=14)
+# How far ahead an invitation looks for sessions, and how many it shows per programme.
+INVITATION_HORIZON = timedelta(days=90)
+SESSIONS_PER_OFFER = 3
+
+
+@dataclass(frozen=True)
+class Offer:
+    programme: Programme
+    sessions: list[Session]
+
+
+def _not_written(prefix: str, suffix: str = "") -> Exists:
+    """No outbox row yet with the key ``prefix`` + the row's id + ``suffix``."""
+    key = Concat(
+        Value(prefix), Cast(OuterRef("pk"), CharField()), Value(suffix), output_field=CharField()
+    )
+    return ~Exists(Outbox.objects.filter(key=key))
+
+
+def _write(messages) -> int:
+    with transaction.atomic():
+        return notify_many(list(messages))
+
+
+# -- reminders -----------------------------------------------------------------------------
+
+
+def due_reminders(*, now: datetime):
+    lead = ExpressionWrapper(
+        Cast("session__programme__reminder_lead_hours", IntegerField()) * Value(timedelta(hours=1)),
+        output_field=DurationField(),
+    )
+    return (
+        Booking.objects.filter(
+            status=Booking.Status.CONFIRMED,
+            session__status=Session.Status.SCHEDULED,
+            session__starts_at__gt=now,
+            session__starts_at__lte=now + MAX_REMINDER_LEAD,
+            session__programme__reminder_lead_hours__gt=0,
+        )
+        .annotate(
+            remind_at=ExpressionWrapper(
+                F("session__starts_at") - lead, output_field=DateTimeField()
+            )
+        )
+        # Booked after the reminder's time: the booking itself was reminder enough.
+        .filter(remind_at__lte=now, created_at__lte=F("remind_at"))
+        .filter(_not_written("reminder:booking:"))
+    )
+
+
+def reminders_due(*, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    bookings = (
+        due_reminders(now=now)
+        .select_related("household", "session__programme", "session__room__branch")
+        .prefetch_related("children")
+        .order_by("session__starts_at", "pk")
+    )
+    return _write(reminder_message(booking=b) for b in bookings)
+
+
+# -- follow-ups ----------------------------------------------------------------------------
+
+
+def _next_session(booking: Booking, now: datetime) -> Session | None:
+    """The next session of the same series (or programme at the branch) the children may join."""
+    session = booking.session
+    upcoming = Session.objects.filter(
+        status=Session.Status.SCHEDULED, starts_at__gt=now
+    ).select_related("programme", "room__branch")
+    if session.series_id:
+        upcoming = upcoming.filter(series_id=session.series_id)
+    else:
+        upcoming = upcoming.filter(programme_id=session.programme_id, room__branch=session.branch)
+    children = list(booking.children.all())
+    for candidate in upcoming.order_by("starts_at")[:10]:
+        if _children_may_join(children, candidate):
+            return candidate
+    return None
+
+
+def _children_may_join(children: list[Child], session: Session) -> bool:
+    programme = session.programme
+    if programme.audience_basis != Programme.AudienceBasis.AGE_MONTHS or not children:
+        return True
+    on = session.local_start.date()
+    return any(
+        age_eligibility(programme=programme, birth_date=c.birth_month, on=on).eligible
+        for c in children
+    )
+
+
+def due_followups(*, now: datetime):
+    recorded = Attendance.objects.filter(session=OuterRef("session_id"))
+    came = recorded.filter(household=OuterRef("household_id"), attended=True)
+    return (
+        Booking.objects.filter(
+            status=Booking.Status.CONFIRMED,
+            session__status=Session.Status.SCHEDULED,
+            session__ends_at__lte=now - FOLLOWUP_DELAY,
+            session__ends_at__gt=now - FOLLOWUP_WINDOW,
+            household__consents_to_followups=True,
+        )
+        # Only where staff took attendance: otherwise "came" and "missed" are guesses.
+        .filter(Exists(recorded))
+        .annotate(came=Exists(came))
+        .filter(_not_written("followup:booking:"))
+    )
+
+
+def followups_due(*, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    bookings = (
+        due_followups(now=now)
+        .select_related("household", "session__programme", "session__room__branch")
+        .prefetch_related("children")
+    )
+    return _write(
+        followup_message(booking=b, came=b.came, next_session=_next_session(b, now))
+        for b in bookings
+    )
+
+
+# -- invitations along the family path -----------------------------------------------------
+
+
+def path_offers(
+    *, programme: Programme, children: list[Child], branch: Branch, now: datetime
+) -> list[Offer]:
+    """The programmes after ``programme`` on the family path, each with the next sessions a
+    child of the family may join, at the branch first, then elsewhere in the municipality."""
+    sessions = (
+        Session.objects.filter(
+            programme__in=programme.next_programmes.filter(is_published=True),
+            status=Session.Status.SCHEDULED,
+            starts_at__gt=now,
+            starts_at__lte=now + INVITATION_HORIZON,
+            room__branch__municipality=branch.municipality,
+        )
+        .select_related("programme", "room__branch")
+        .order_by("starts_at")
+    )
+    found: dict[Programme, list[Session]] = {}
+    for session in sorted(sessions, key=lambda s: s.room.branch_id != branch.pk):
+        chosen = found.setdefault(session.programme, [])
+        if len(chosen) < SESSIONS_PER_OFFER and _children_may_join(children, session):
+            chosen.append(session)
+    return [
+        Offer(programme=p, sessions=sorted(s, key=lambda x: x.starts_at))
+        for p, s in sorted(found.items(), key=lambda item: item[0].name)
+        if s
+    ]
+
+
+def age_outs_due(*, now: datetime | None = None) -> int:
+    """Children who grew past a programme with next steps, in the last AGE_OUT_WINDOW."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    messages = []
+    programmes = Programme.objects.filter(
+        audience_basis=Programme.AudienceBasis.AGE_MONTHS,
+        max_age_months__isnull=False,
+        next_programmes__isnull=False,
+    ).distinct()
+    for programme in programmes:
+        # Too old from the day they turn max + 1 months.
+        grown_by = months_before(today, programme.max_age_months + 1)
+        grown_after = months_before(today - AGE_OUT_WINDOW, programme.max_age_months + 1)
+        took_part = Booking.objects.filter(
+            children=OuterRef("pk"),
+            status=Booking.Status.CONFIRMED,
+            session__programme=programme,
+            session__status=Session.Status.SCHEDULED,
+            session__starts_at__lte=now,
+        )
+        children = (
+            Child.objects.filter(
+                birth_month__lte=grown_by,
+                birth_month__gt=grown_after,
+                household__consents_to_followups=True,
+            )
+            .filter(Exists(took_part))
+            .filter(_not_written("age_out:child:", f":programme:{programme.pk}"))
+            .annotate(
+                last_branch=Subquery(
+                    took_part.order_by("-session__starts_at").values("session__room__branch")[:1]
+                )
+            )
+            .select_related("household")
+        )
+        for child in children:
+            branch = Branch.objects.get(pk=child.last_branch)
+            offers = path_offers(programme=programme, children=[child], branch=branch, now=now)
+            if offers:  # nothing to invite to yet: a later run may find sessions
+                messages.append(
+                    age_out_message(child=child, programme=programme, branch=branch, offers=offers)
+                )
+    return _write(messages)
+
+
+def course_ends_due(*, now: datetime | None = None) -> int:
+    """Courses whose last meeting ended lately: thanks, and where the family can go next."""
+    now = now or timezone.now()
+    ended = Course.objects.annotate(
+        last_end=Max(
+            "series__sessions__ends_at",
+            filter=Q(series__sessions__status=Session.Status.SCHEDULED),
+        )
+    ).filter(last_end__lte=now, last_end__gt=now - COURSE_END_WINDOW)
+    enrolments = (
+        Enrolment.objects.filter(
+            course__in=ended,
+            status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED],
+            household__consents_to_followups=True,
+        )
+        .filter(_not_written("course_end:enrolment:"))
+        .select_related("household", "course__series__programme", "course__series__room__branch")
+        .prefetch_related("children")
+    )
+    return _write(
+        course_end_message(
+            enrolment=e,
+            offers=path_offers(
+                programme=e.course.series.programme,
+                children=list(e.children.all()),
+                branch=e.course.series.room.branch,
+                now=now,
+            ),
+        )
+        for e in enrolments
+    )
+
+
+def plan_messages(*, now: datetime | None = None) -> dict[str, int]:
+    """Every planner once; the periodic task's body."""
+    now = now or timezone.now()
+    return {
+        "reminders": reminders_due(now=now),
+        "followups": followups_due(now=now),
+        "age_outs": age_outs_due(now=now),
+        "course_ends": course_ends_due(now=now),
+    }
