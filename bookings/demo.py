@@ -54,83 +54,59 @@ def baby_born_months_before(day: date, months: int) -> date:
     return date(total // 12, total % 12 + 1, 1)
 
 
-def load_bookings() -> int:
-    """Book the next Babydans at Sandvika full; returns how many bookings were made."""
-    session = (
-        Session.objects.filter(
-            programme__slug="babydans",
-            room__name="Luftslottet",
-            status=Session.Status.SCHEDULED,
-            starts_at__gt=timezone.now(),
-        )
-        .order_by("starts_at")
-        .first()
-    )
-    if session is None:
-        return 0
-    made = 0
+SANDVIKA_BABYDANS = Session.objects.filter(
+    programme__slug="babydans", room__name="Luftslottet", status=Session.Status.SCHEDULED
+)
+
+
+def _book_families(session: Session, count: int, *, days_ahead: int) -> list:
+    """The first ``count`` demo parents book the session ``days_ahead`` days before it."""
     day = session.local_start.date()
-    for i, parent in enumerate(PARENTS):
+    booked_at = min(timezone.now(), session.starts_at - timedelta(days=days_ahead))
+    bookings = []
+    for i, parent in enumerate(PARENTS[:count]):
         first = parent.split()[0].lower()
         try:
-            booking_create(
-                # Booked a week ago, as most families book: the reminder is still to come.
-                now=min(timezone.now(), session.starts_at - timedelta(days=1)) - timedelta(days=6),
-                session_id=session.pk,
-                name=parent,
-                email=f"{first}.demo{i}@familieliv.invalid",
-                language="nb",
-                children=[
-                    ChildInput(
-                        first_name=BABIES[i], birth_month=baby_born_months_before(day, 4 + i % 7)
-                    )
-                ],
-                consents_to_followups=i % 3 == 0,
+            bookings.append(
+                booking_create(
+                    now=booked_at,
+                    session_id=session.pk,
+                    name=parent,
+                    email=f"{first}.demo{i}@familieliv.invalid",
+                    language="nb",
+                    children=[
+                        ChildInput(
+                            first_name=BABIES[i],
+                            birth_month=baby_born_months_before(day, 4 + i % 7),
+                        )
+                    ],
+                    consents_to_followups=i % 3 == 0,
+                )
             )
         except BookingError:  # already booked on an earlier load
             continue
-        made += 1
-    return made
+    return bookings
+
+
+def load_bookings() -> int:
+    """Book the next Babydans at Sandvika full; returns how many bookings were made."""
+    session = SANDVIKA_BABYDANS.filter(starts_at__gt=timezone.now()).order_by("starts_at").first()
+    if session is None:
+        return 0
+    # Booked a week ahead, as most families book: the reminder is still to come.
+    return len(_book_families(session, len(PARENTS), days_ahead=7))
 
 
 def load_last_week() -> int:
     """Families at the last Babydans in Sandvika, with who came; returns the bookings made."""
-    session = (
-        Session.objects.filter(
-            programme__slug="babydans",
-            room__name="Luftslottet",
-            status=Session.Status.SCHEDULED,
-            ends_at__lt=timezone.now(),
-        )
-        .order_by("-starts_at")
-        .first()
-    )
+    session = SANDVIKA_BABYDANS.filter(ends_at__lt=timezone.now()).order_by("-starts_at").first()
     if session is None:
         return 0
-    made = 0
-    day = session.local_start.date()
-    for i, parent in enumerate(PARENTS[:8]):
-        first = parent.split()[0].lower()
-        try:
-            booking = booking_create(
-                now=session.starts_at - timedelta(days=5),
-                session_id=session.pk,
-                name=parent,
-                email=f"{first}.demo{i}@familieliv.invalid",
-                language="nb",
-                children=[
-                    ChildInput(
-                        first_name=BABIES[i], birth_month=baby_born_months_before(day, 4 + i % 7)
-                    )
-                ],
-                consents_to_followups=i % 3 == 0,
-            )
-        except BookingError:
-            continue
+    bookings = _book_families(session, 8, days_ahead=5)
+    for i, booking in enumerate(bookings):
         # Two families did not come: the follow-up tells them they were missed.
         attendance_record(session=session, household=booking.household, attended=i % 4 != 3)
-        made += 1
-    return made
+    return len(bookings)
 
 
 CLUB_FAMILIES = [

@@ -82,46 +82,45 @@ def followup_message(*, booking: Booking, came: bool, next_session) -> Message:
     )
 
 
+def _invitation(*, household: Household, key: str, kind: str, reference: str, **context):
+    """Follow-up invitations: only to consenting households, always with an unsubscribe link."""
+    link = unsubscribe_url(household=household)
+    return Message(
+        key=key,
+        kind=kind,
+        recipient=household.email,
+        language=household.language,
+        reference=reference,
+        context={**_household_context(household), **context, "unsubscribe_url": link},
+        unsubscribe_url=link,
+    )
+
+
 def age_out_message(*, child, programme, branch, offers) -> Message:
     """A child has grown past ``programme``: the next steps on the family path."""
     household = child.household
-    link = unsubscribe_url(household=household)
-    return Message(
+    return _invitation(
+        household=household,
         key=f"age_out:child:{child.pk}:programme:{programme.pk}",
         kind="age_out_invitation",
-        recipient=household.email,
-        language=household.language,
         reference=f"household:{household.pk}",
-        context={
-            **_household_context(household),
-            "child": child,
-            "programme": programme,
-            "branch": branch,
-            "offers": offers,
-            "unsubscribe_url": link,
-        },
-        unsubscribe_url=link,
+        child=child,
+        programme=programme,
+        branch=branch,
+        offers=offers,
     )
 
 
 def course_end_message(*, enrolment: Enrolment, offers) -> Message:
     """A course has ended: thanks, and what the family can join next (bridging)."""
-    household = enrolment.household
     series = enrolment.course.series
-    link = unsubscribe_url(household=household)
-    return Message(
+    return _invitation(
+        household=enrolment.household,
         key=f"course_end:enrolment:{enrolment.pk}",
         kind="course_end_invitation",
-        recipient=household.email,
-        language=household.language,
         reference=f"enrolment:{enrolment.pk}",
-        context={
-            **_household_context(household),
-            "course": enrolment.course,
-            "programme": series.programme,
-            "branch": series.room.branch,
-            "offers": offers,
-            "unsubscribe_url": link,
-        },
-        unsubscribe_url=link,
+        course=enrolment.course,
+        programme=series.programme,
+        branch=series.room.branch,
+        offers=offers,
     )

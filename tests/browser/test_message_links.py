@@ -1,0 +1,64 @@
+"""The pages behind the links in reminders and follow-ups, on a phone, as a parent sees them."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from bookings.links import cant_come_url, rating_url
+from bookings.models import Booking
+
+from .support import describe_violations
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def path(url: str) -> str:
+    return urlsplit(url).path
+
+
+def test_we_cant_come_gives_the_place_to_the_first_family_waiting(
+    demo, phone_page, axe_violations, screenshot
+):
+    now = timezone.now()
+    booked = Booking.objects.filter(
+        status=Booking.Status.CONFIRMED, session__starts_at__gt=now
+    ).first()
+    waiting = booked.session.bookings.filter(status=Booking.Status.WAITLISTED).earliest(
+        "waitlisted_at"
+    )
+
+    phone_page.goto(path(cant_come_url(booking=booked)))
+    expect(phone_page.locator("html")).to_have_attribute("lang", "nb")  # the household's
+    violations = axe_violations(phone_page)
+    screenshot(phone_page, "cant-come-phone")
+    booked.refresh_from_db()
+    assert booked.status == Booking.Status.CONFIRMED  # opening the link gives nothing away
+    phone_page.locator("form button[type=submit]").click()
+
+    expect(phone_page.get_by_role("heading", level=1)).to_have_text("Plassen din er gitt videre")
+    booked.refresh_from_db()
+    waiting.refresh_from_db()
+    assert booked.status == Booking.Status.CANCELLED
+    assert waiting.status == Booking.Status.CONFIRMED
+    assert not violations, describe_violations(violations)
+
+
+def test_one_click_rating_from_the_follow_up(demo, phone_page, axe_violations, screenshot):
+    came = Booking.objects.filter(
+        status=Booking.Status.CONFIRMED, session__ends_at__lt=timezone.now()
+    ).first()
+
+    phone_page.goto(path(rating_url(booking=came, rating=5)))
+
+    expect(phone_page.get_by_text("5 av 5")).to_be_visible()
+    expect(phone_page.locator("[aria-current=true]")).to_have_text("5")
+    violations = axe_violations(phone_page)
+    screenshot(phone_page, "rated-phone")
+    came.refresh_from_db()
+    assert came.rating == 5
+    assert not violations, describe_violations(violations)
