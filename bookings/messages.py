@@ -21,8 +21,13 @@ def _household_context(household: Household) -> dict:
     return {"household": household, "manage_url": manage_url(household=household)}
 
 
-def booking_message(*, booking: Booking, kind: str, key: str = "", **context) -> Message:
-    """A message about one booking; its key names the kind and the booking unless given."""
+def booking_message(
+    *, booking: Booking, kind: str, key: str = "", unsubscribe: bool = False, **context
+) -> Message:
+    """A message about one booking; its key names the kind and the booking unless given.
+
+    ``unsubscribe``: an invitation-like message, with the household's unsubscribe link.
+    """
     household = booking.household
     session = booking.session
     base = {
@@ -32,6 +37,8 @@ def booking_message(*, booking: Booking, kind: str, key: str = "", **context) ->
         "programme": session.programme,
         "branch": session.room.branch,
     }
+    if unsubscribe:
+        base["unsubscribe_url"] = unsubscribe_url(household=household)
     attachments = ()
     if kind in KINDS_WITH_CALENDAR:
         attachments = (
@@ -49,7 +56,7 @@ def booking_message(*, booking: Booking, kind: str, key: str = "", **context) ->
         reference=f"booking:{booking.pk}",
         context={**base, **context},
         attachments=attachments,
-        unsubscribe_url=context.get("unsubscribe_url", ""),
+        unsubscribe_url=base.get("unsubscribe_url", ""),
     )
 
 
@@ -68,16 +75,14 @@ def reminder_message(*, booking: Booking) -> Message:
 
 def followup_message(*, booking: Booking, came: bool, next_session) -> Message:
     """Thanks and a rating for those who came; "we missed you" for those who did not."""
-    context = {
-        "next_session": next_session,
-        "unsubscribe_url": unsubscribe_url(household=booking.household),
-    }
+    context = {"next_session": next_session}
     if came:
         context["rating_urls"] = [(n, rating_url(booking=booking, rating=n)) for n in RATINGS]
     return booking_message(
         booking=booking,
         kind="followup_came" if came else "followup_missed",
         key=f"followup:booking:{booking.pk}",
+        unsubscribe=True,
         **context,
     )
 

@@ -116,9 +116,8 @@ def reminders_due(*, now: datetime | None = None) -> int:
 # -- follow-ups ----------------------------------------------------------------------------
 
 
-def _next_session(booking: Booking, now: datetime) -> Session | None:
-    """The next session of the same series (or programme at the branch) the children may join."""
-    session = booking.session
+def _upcoming_after(session: Session, now: datetime) -> list[Session]:
+    """The next sessions of the same series (or the programme at the branch)."""
     upcoming = Session.objects.filter(
         status=Session.Status.SCHEDULED, starts_at__gt=now
     ).select_related("programme", "room__branch")
@@ -126,11 +125,7 @@ def _next_session(booking: Booking, now: datetime) -> Session | None:
         upcoming = upcoming.filter(series_id=session.series_id)
     else:
         upcoming = upcoming.filter(programme_id=session.programme_id, room__branch=session.branch)
-    children = list(booking.children.all())
-    for candidate in upcoming.order_by("starts_at")[:10]:
-        if _children_may_join(children, candidate):
-            return candidate
-    return None
+    return list(upcoming.order_by("starts_at")[:10])
 
 
 def _children_may_join(children: list[Child], session: Session) -> bool:
@@ -169,41 +164,66 @@ def followups_due(*, now: datetime | None = None) -> int:
         .select_related("household", "session__programme", "session__room__branch")
         .prefetch_related("children")
     )
-    return _write(
-        followup_message(booking=b, came=b.came, next_session=_next_session(b, now))
-        for b in bookings
-    )
+    upcoming: dict[int, list[Session]] = {}  # read once per session, not per booking
+    messages = []
+    for booking in bookings:
+        if booking.session_id not in upcoming:
+            upcoming[booking.session_id] = _upcoming_after(booking.session, now)
+        children = list(booking.children.all())
+        next_session = next(
+            (s for s in upcoming[booking.session_id] if _children_may_join(children, s)), None
+        )
+        messages.append(
+            followup_message(booking=booking, came=booking.came, next_session=next_session)
+        )
+    return _write(messages)
 
 
 # -- invitations along the family path -----------------------------------------------------
 
 
-def path_offers(
-    *, programme: Programme, children: list[Child], branch: Branch, now: datetime
-) -> list[Offer]:
-    """The programmes after ``programme`` on the family path, each with the next sessions a
-    child of the family may join, at the branch first, then elsewhere in the municipality."""
-    sessions = (
-        Session.objects.filter(
-            programme__in=programme.next_programmes.filter(is_published=True),
-            status=Session.Status.SCHEDULED,
-            starts_at__gt=now,
-            starts_at__lte=now + INVITATION_HORIZON,
-            room__branch__municipality=branch.municipality,
-        )
-        .select_related("programme", "room__branch")
-        .order_by("starts_at")
-    )
-    found: dict[Programme, list[Session]] = {}
-    for session in sorted(sessions, key=lambda s: s.room.branch_id != branch.pk):
-        chosen = found.setdefault(session.programme, [])
-        if len(chosen) < SESSIONS_PER_OFFER and _children_may_join(children, session):
-            chosen.append(session)
-    return [
-        Offer(programme=p, sessions=sorted(s, key=lambda x: x.starts_at))
-        for p, s in sorted(found.items(), key=lambda item: item[0].name)
-        if s
-    ]
+class PathOffers:
+    """The programmes after a programme on the family path, each with the next sessions a
+    child of the family may join, at the branch first, then elsewhere in the municipality.
+
+    One per planner run: the sessions near a branch are read once, whatever the families.
+    """
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self._sessions: dict[tuple[int, int], list[Session]] = {}
+
+    def _near(self, programme: Programme, branch: Branch) -> list[Session]:
+        key = (programme.pk, branch.pk)
+        if key not in self._sessions:
+            sessions = (
+                Session.objects.filter(
+                    programme__in=programme.next_programmes.filter(is_published=True),
+                    status=Session.Status.SCHEDULED,
+                    starts_at__gt=self.now,
+                    starts_at__lte=self.now + INVITATION_HORIZON,
+                    room__branch__municipality=branch.municipality,
+                )
+                .select_related("programme", "room__branch")
+                .order_by("starts_at")
+            )
+            # The branch's own sessions first; sorted() keeps the time order within each.
+            self._sessions[key] = sorted(sessions, key=lambda s: s.room.branch_id != branch.pk)
+        return self._sessions[key]
+
+    def for_family(
+        self, *, programme: Programme, branch: Branch, children: list[Child]
+    ) -> list[Offer]:
+        found: dict[Programme, list[Session]] = {}
+        for session in self._near(programme, branch):
+            chosen = found.setdefault(session.programme, [])
+            if len(chosen) < SESSIONS_PER_OFFER and _children_may_join(children, session):
+                chosen.append(session)
+        return [
+            Offer(programme=p, sessions=sorted(s, key=lambda x: x.starts_at))
+            for p, s in sorted(found.items(), key=lambda item: item[0].name)
+            if s
+        ]
 
 
 def age_outs_due(*, now: datetime | None = None) -> int:
@@ -211,6 +231,7 @@ def age_outs_due(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     today = timezone.localdate(now)
     messages = []
+    offers = PathOffers(now)
     programmes = Programme.objects.filter(
         audience_basis=Programme.AudienceBasis.AGE_MONTHS,
         max_age_months__isnull=False,
@@ -242,12 +263,14 @@ def age_outs_due(*, now: datetime | None = None) -> int:
             )
             .select_related("household")
         )
+        children = list(children)
+        branches = Branch.objects.in_bulk({child.last_branch for child in children})
         for child in children:
-            branch = Branch.objects.get(pk=child.last_branch)
-            offers = path_offers(programme=programme, children=[child], branch=branch, now=now)
-            if offers:  # nothing to invite to yet: a later run may find sessions
+            branch = branches[child.last_branch]
+            found = offers.for_family(programme=programme, branch=branch, children=[child])
+            if found:  # nothing to invite to yet: a later run may find sessions
                 messages.append(
-                    age_out_message(child=child, programme=programme, branch=branch, offers=offers)
+                    age_out_message(child=child, programme=programme, branch=branch, offers=found)
                 )
     return _write(messages)
 
@@ -271,14 +294,14 @@ def course_ends_due(*, now: datetime | None = None) -> int:
         .select_related("household", "course__series__programme", "course__series__room__branch")
         .prefetch_related("children")
     )
+    offers = PathOffers(now)
     return _write(
         course_end_message(
             enrolment=e,
-            offers=path_offers(
+            offers=offers.for_family(
                 programme=e.course.series.programme,
-                children=list(e.children.all()),
                 branch=e.course.series.room.branch,
-                now=now,
+                children=list(e.children.all()),
             ),
         )
         for e in enrolments

@@ -131,18 +131,19 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _booking_or_404(token: str) -> Booking:
-    booking = booking_from_token(token)
-    if booking is None:
+def _from_link(lookup, token: str):
+    """What a signed link stands for (lookup: a links.*_from_*token function), or 404."""
+    found = lookup(token)
+    if found is None:
         raise Http404(_("This link is not valid."))
-    return booking
+    return found
 
 
 @require_GET
 @never_cache
 @rate_limited(MANAGE_RATE)
 def booking_done(request: HttpRequest, token: str) -> HttpResponse:
-    booking = _booking_or_404(token)
+    booking = _from_link(booking_from_token, token)
     return render(
         request,
         "bookings/done.html",
@@ -159,7 +160,7 @@ def booking_done(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 @rate_limited(MANAGE_RATE)
 def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
-    booking = _booking_or_404(token)
+    booking = _from_link(booking_from_token, token)
     # Only the e-mail carries the manage link: whoever typed the address may not own it.
     session_link = request.build_absolute_uri(
         reverse("bookings:session", args=[booking.session_id])
@@ -170,18 +171,11 @@ def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def _household_or_404(token: str):
-    household = household_from_token(token)
-    if household is None:
-        raise Http404(_("This link is not valid."))
-    return household
-
-
 @require_GET
 @never_cache
 @rate_limited(MANAGE_RATE)
 def manage(request: HttpRequest, token: str) -> HttpResponse:
-    household = _household_or_404(token)
+    household = _from_link(household_from_token, token)
     upcoming, past = household_bookings(household=household)
     preferences = PreferencesForm(
         initial={
@@ -206,7 +200,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 @rate_limited(MANAGE_RATE)
 def preferences(request: HttpRequest, token: str) -> HttpResponse:
-    household = _household_or_404(token)
+    household = _from_link(household_from_token, token)
     form = PreferencesForm(request.POST)
     if form.is_valid():
         household_update_preferences(household=household, **form.cleaned_data)
@@ -219,7 +213,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 @rate_limited(MANAGE_RATE)
 def cancel(request: HttpRequest, token: str, booking_pk: int) -> HttpResponse:
-    household = _household_or_404(token)
+    household = _from_link(household_from_token, token)
     booking = get_object_or_404(Booking, pk=booking_pk, household=household)
     was_waiting = booking.status == Booking.Status.WAITLISTED
     try:
@@ -248,9 +242,7 @@ def _speak_to(request: HttpRequest, household) -> None:
 def cant_come(request: HttpRequest, token: str) -> HttpResponse:
     """The reminder's "we can't come" link. The place goes on one tap of the page's button,
     not on opening the link: mail scanners open links, and must not give places away."""
-    booking = booking_from_cant_come_token(token)
-    if booking is None:
-        raise Http404(_("This link is not valid."))
+    booking = _from_link(booking_from_cant_come_token, token)
     _speak_to(request, booking.household)
     error, done = "", booking.status == Booking.Status.CANCELLED
     if request.method == "POST" and not done:
@@ -283,9 +275,7 @@ def cant_come(request: HttpRequest, token: str) -> HttpResponse:
 @rate_limited(MANAGE_RATE)
 def rate(request: HttpRequest, token: str, rating: int) -> HttpResponse:
     """One click in the follow-up e-mail records the rating; another click changes it."""
-    booking = booking_from_rating_token(token)
-    if booking is None:
-        raise Http404(_("This link is not valid."))
+    booking = _from_link(booking_from_rating_token, token)
     _speak_to(request, booking.household)
     error = ""
     try:
@@ -312,9 +302,7 @@ def rate(request: HttpRequest, token: str, rating: int) -> HttpResponse:
 @never_cache
 @rate_limited(MANAGE_RATE)
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    household = household_from_unsubscribe_token(token)
-    if household is None:
-        raise Http404(_("This link is not valid."))
+    household = _from_link(household_from_unsubscribe_token, token)
     _speak_to(request, household)
     if request.method == "POST":
         household_stop_invitations(household=household)

@@ -7,9 +7,11 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from bookings.models import Attendance, Booking, Enrolment, Household
-from bookings.outreach import plan_messages
+from bookings.outreach import followups_due, plan_messages
 from bookings.services import (
     ChildInput,
     attendance_record,
@@ -404,3 +406,21 @@ def test_without_celery_beat_the_plan_messages_command_sends_what_is_due(babydan
     (reminder,) = mail.outbox[sent_before:]
     assert reminder.extra_headers["X-Familieliv-Message"] == f"reminder:booking:{booking.pk}"
     assert Outbox.objects.get(kind="reminder").status == Outbox.Status.SENT
+
+
+def test_follow_ups_read_the_same_number_of_queries_for_3_or_9_families(babydans):
+    def queries_for(families: int, start: datetime) -> int:
+        series = SeriesFactory(
+            programme=babydans, start_date=start.date(), end_date=start.date() + timedelta(7)
+        )
+        session = session_of(babydans, series=series, room=series.room, start=start)
+        session_of(babydans, series=series, room=series.room, start=start + timedelta(7))
+        for n in range(families):
+            booking = book(session, f"parent{n}@example.com", at=start - timedelta(days=3))
+            attendance_record(session=session, household=booking.household, attended=n % 2 == 0)
+        with time_machine.travel(start + timedelta(hours=2), tick=False):
+            with CaptureQueriesContext(connection) as queries:
+                assert followups_due() == families
+        return len(queries)
+
+    assert queries_for(3, START) == queries_for(9, START + timedelta(days=1))
