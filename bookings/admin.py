@@ -11,7 +11,7 @@ from programmes.admin import SessionAdmin
 from programmes.admin_scoping import ScopedModelAdmin, ScopedTabularInline
 from programmes.models import Session
 
-from .models import Attendance, Booking, Child, Enrolment, Household
+from .models import Attendance, Booking, Child, Household
 from .services import (
     BookingError,
     attendance_record,
@@ -246,11 +246,5 @@ class AttendanceAdmin(ScopedModelAdmin):
         obj.recorded_at, obj.recorded_by = saved.recorded_at, saved.recorded_by
 
 
-@admin.register(Enrolment)
-class EnrolmentAdmin(ScopedModelAdmin):
-    list_display = ("household", "course", "status", "status_changed_at")
-    list_filter = ("status", "course")
-    search_fields = ("household__name", "household__email")
-    list_select_related = ("household", "course__series__programme", "course__series__room__branch")
-    autocomplete_fields = ("household",)
-    filter_horizontal = ("children",)
+# Courses, their referral queue and drop-in head counts have admin pages of their own.
+from . import admin_courses  # noqa: E402, F401

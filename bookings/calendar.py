@@ -1,12 +1,15 @@
-"""Calendar files (.ics) for a booked session."""
+"""Calendar files (.ics) for a booked session and for the meetings of a course."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 
 from icalendar import Calendar, Event, Timezone
 
-from .models import Booking
+from programmes.models import Session
+
+from .models import Booking, Enrolment
 
 
 @lru_cache(maxsize=16)
@@ -15,17 +18,22 @@ def _vtimezone(zone: str) -> Timezone:
     return Timezone.from_tzid(zone)
 
 
-def booking_ics(*, booking: Booking, link: str) -> str:
-    """``link`` goes in the event: the manage link in e-mails, the session page on the web."""
-    session = booking.session
-    branch = session.room.branch
+def _calendar(events: list[Event], zone: str) -> str:
     calendar = Calendar()
     calendar.add("prodid", "-//Familieliv//Family activities at the library//EN")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
+    for event in events:
+        calendar.add_component(event)
+    calendar.add_component(_vtimezone(zone))
+    return calendar.to_ical().decode()
+
+
+def _event(*, session: Session, uid: str, stamp: datetime, link: str, status: str) -> Event:
+    branch = session.room.branch
     event = Event()
-    event.add("uid", f"session-{session.pk}-booking-{booking.pk}@familieliv")
-    event.add("dtstamp", booking.created_at)
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
     event.add("dtstart", session.local_start)
     event.add("dtend", session.local_end)
     event.add("summary", f"{session.programme.name} – {branch.name}")
@@ -34,12 +42,39 @@ def booking_ics(*, booking: Booking, link: str) -> str:
     )
     event.add("description", link)
     event.add("url", link)
-    if booking.status == Booking.Status.CANCELLED or session.status == "cancelled":
-        event.add("status", "CANCELLED")
+    event.add("status", status)
+    return event
+
+
+def booking_ics(*, booking: Booking, link: str) -> str:
+    """``link`` goes in the event: the manage link in e-mails, the session page on the web."""
+    session = booking.session
+    if booking.status == Booking.Status.CANCELLED or session.status == Session.Status.CANCELLED:
+        status = "CANCELLED"
     elif booking.status == Booking.Status.WAITLISTED:
-        event.add("status", "TENTATIVE")
+        status = "TENTATIVE"
     else:
-        event.add("status", "CONFIRMED")
-    calendar.add_component(event)
-    calendar.add_component(_vtimezone(branch.time_zone))
-    return calendar.to_ical().decode()
+        status = "CONFIRMED"
+    event = _event(
+        session=session,
+        uid=f"session-{session.pk}-booking-{booking.pk}@familieliv",
+        stamp=booking.created_at,
+        link=link,
+        status=status,
+    )
+    return _calendar([event], session.room.branch.time_zone)
+
+
+def course_ics(*, enrolment: Enrolment, meetings: list[Session], link: str) -> str:
+    """Every coming meeting of the course the family is enrolled on."""
+    events = [
+        _event(
+            session=meeting,
+            uid=f"session-{meeting.pk}-enrolment-{enrolment.pk}@familieliv",
+            stamp=enrolment.created_at,
+            link=link,
+            status="CONFIRMED",
+        )
+        for meeting in meetings
+    ]
+    return _calendar(events, enrolment.course.series.room.branch.time_zone)

@@ -1,14 +1,16 @@
 """Demo bookings: the first Babydans in Sandvika is full, with two families waiting; last
 week's Babydans took attendance (so follow-ups go out); the Småbørnsklub course in Ballerup
-has enrolled families and the meetings held so far."""
+has enrolled families, the meetings held so far and referrals in its queue; the Lektiecafé
+in Aarhus has head counts for its afternoons so far."""
 
 from datetime import date, timedelta
 
 from django.utils import timezone
 
+from partners.models import Partnership
 from programmes.models import Course, Session
 
-from .models import Enrolment, Household
+from .models import Enrolment, HeadCount, Household
 from .services import BookingError, ChildInput, attendance_record, booking_create
 
 PARENTS = [
@@ -147,4 +149,94 @@ def load_course() -> int:
         enrolment.children.add(child)
         for n, meeting in enumerate(held):
             attendance_record(session=meeting, household=household, attended=(n + i) % 5 != 0)
+    _load_referrals(course)
     return len(CLUB_FAMILIES)
+
+
+REFERRALS = [
+    # parent, child, age in months, status, referrer, role, wishes
+    (
+        "Hodan Abdi",
+        "Yasmin",
+        18,
+        Enrolment.Status.REFERRED,
+        "Lene Holm",
+        Enrolment.ReferrerRole.HEALTH_VISITOR,
+        "Mor vil gerne møde andre forældre og øve dansk.",
+    ),
+    (
+        "Peter Krogh",
+        "Alfred",
+        36,
+        Enrolment.Status.REFERRED,
+        "Birgitte Dam",
+        Enrolment.ReferrerRole.DAYCARE,
+        "Far er alene med Alfred og vil gerne have idéer til leg derhjemme.",
+    ),
+    (
+        "Natalia Nowak",
+        "Zofia",
+        10,
+        Enrolment.Status.OFFERED,
+        "Lene Holm",
+        Enrolment.ReferrerRole.HEALTH_VISITOR,
+        "",
+    ),
+]
+
+
+def _load_referrals(course: Course) -> None:
+    """Families in the referral queue: two to review, one offered a place."""
+    partnership = Partnership.objects.filter(
+        programme=course.series.programme, branch=course.series.room.branch
+    ).first()
+    today = timezone.localdate()
+    for i, (parent, child_name, age, status, referrer, role, wishes) in enumerate(REFERRALS):
+        household, _ = Household.objects.get_or_create(
+            email=f"henvist.demo{i}@familieliv.invalid",
+            defaults={
+                "name": parent,
+                "language": "da",
+                "consents_to_followups": True,
+                "privacy_accepted_at": timezone.now(),
+            },
+        )
+        child, _ = household.children.get_or_create(
+            first_name=child_name, birth_month=baby_born_months_before(today, age)
+        )
+        enrolment, _ = Enrolment.objects.get_or_create(
+            course=course,
+            household=household,
+            defaults={
+                "status": status,
+                "partnership": partnership,
+                "referrer_name": referrer,
+                "referrer_role": role,
+                "wishes": wishes,
+            },
+        )
+        enrolment.children.add(child)
+
+
+# Pupils counted at the Lektiecafé's afternoons so far: (grade 8, 9, 10, other) returning,
+# and how many of them came for the first time.
+LEKTIECAFE_COUNTS = [((4, 6, 3, 1), 2), ((5, 7, 2, 0), 1), ((3, 5, 4, 1), 0), ((6, 6, 3, 2), 3)]
+
+
+def load_head_counts() -> int:
+    """The Lektiecafé afternoons held so far have their head counts."""
+    held = Session.objects.filter(
+        programme__slug="lektiecafe",
+        status=Session.Status.SCHEDULED,
+        starts_at__lt=timezone.now(),
+    ).order_by("starts_at")
+    for n, session in enumerate(held):
+        returning, first_visits = LEKTIECAFE_COUNTS[n % len(LEKTIECAFE_COUNTS)]
+        for grade, count in zip(("8", "9", "10", HeadCount.OTHER_GRADE), returning, strict=True):
+            HeadCount.objects.get_or_create(
+                session=session, grade=grade, first_visit=False, defaults={"count": count}
+            )
+        HeadCount.objects.get_or_create(
+            session=session, grade="8", first_visit=True, defaults={"count": first_visits}
+        )
+    return len(held)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from .models import Booking, Household
+from .models import Booking, Enrolment, Household
 
 MANAGE_SALT = "bookings.manage"
 
@@ -97,6 +97,31 @@ def unsubscribe_url(*, household: Household) -> str:
 def household_from_unsubscribe_token(token: str) -> Household | None:
     pk = _pk_from(token, UNSUBSCRIBE_SALT)
     return None if pk is None else Household.objects.filter(pk=pk).first()
+
+
+ENROLMENT_SALT = "bookings.enrolment"
+
+
+def enrolment_url(*, enrolment: Enrolment) -> str:
+    """The family's page for one course: accept or decline an offer, leave the course.
+
+    It lives as long as the course does, so it has no expiry of its own.
+    """
+    token = _signed_pk(enrolment.pk, ENROLMENT_SALT)
+    return absolute(reverse("bookings:enrolment", args=[token]))
+
+
+def enrolment_from_token(token: str) -> Enrolment | None:
+    pk = _pk_from(token, ENROLMENT_SALT)
+    if pk is None:
+        return None
+    return (
+        Enrolment.objects.select_related(
+            "household", "course__series__programme", "course__series__room__branch"
+        )
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def _booking_with_session(pk: int | None) -> Booking | None:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from notifications.services import Attachment, Message, notify
 
-from .calendar import booking_ics
-from .links import cant_come_url, manage_url, rating_url, unsubscribe_url
+from .calendar import booking_ics, course_ics
+from .links import cant_come_url, enrolment_url, manage_url, rating_url, unsubscribe_url
 from .models import Booking, Enrolment, Household
-from .selectors import waitlist_position
+from .selectors import course_meetings, enrolment_waitlist_position, waitlist_position
 
 # The cancellation carries the same event with STATUS:CANCELLED, so calendars drop it.
 KINDS_WITH_CALENDAR = {"booking_confirmed", "waitlist_promoted", "session_cancelled"}
@@ -129,3 +129,48 @@ def course_end_message(*, enrolment: Enrolment, offers) -> Message:
         branch=series.room.branch,
         offers=offers,
     )
+
+
+def enrolment_message(*, enrolment: Enrolment, kind: str) -> Message:
+    """What a family is told when its place on a course changes, one message per change.
+
+    Each carries the family's course page (accept, decline, leave); the enrolment's welcome
+    carries the coming meetings as a calendar file too.
+    """
+    household = enrolment.household
+    course = enrolment.course
+    link = enrolment_url(enrolment=enrolment)
+    meetings = course_meetings(course=course)
+    context = {
+        **_household_context(household),
+        "enrolment": enrolment,
+        "course": course,
+        "programme": course.series.programme,
+        "branch": course.series.room.branch,
+        "enrolment_url": link,
+        "meetings": meetings,
+    }
+    if kind == "course_waitlisted":
+        context["position"] = enrolment_waitlist_position(enrolment=enrolment)
+    attachments = ()
+    if kind == "course_enrolled" and meetings:
+        attachments = (
+            Attachment(
+                filename="familieliv.ics",
+                content=course_ics(enrolment=enrolment, meetings=meetings, link=link),
+                mimetype="text/calendar",
+            ),
+        )
+    return Message(
+        key=f"{kind}:enrolment:{enrolment.pk}",
+        kind=kind,
+        recipient=household.email,
+        language=household.language,
+        reference=f"enrolment:{enrolment.pk}",
+        context=context,
+        attachments=attachments,
+    )
+
+
+def notify_enrolment(*, enrolment: Enrolment, kind: str) -> None:
+    notify(enrolment_message(enrolment=enrolment, kind=kind))

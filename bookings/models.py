@@ -113,17 +113,31 @@ class Booking(models.Model):
 
 
 class Enrolment(models.Model):
-    """A family's place on a course: the whole family is enrolled, not one child."""
+    """A family's place on a course: the whole family is enrolled, not one child.
+
+    Most families come through a professional's referral (``referred``). The library then
+    offers a place (``offered``, holding one of the course's places) or, when the course is
+    full, puts the family on its first-come waitlist (``waitlisted``); the parent accepts
+    (``enrolled``) or declines. After the last meeting, enrolled families who came often
+    enough have ``completed`` it.
+    """
 
     BRANCH_PATH = "course__series__room__branch"
 
     class Status(models.TextChoices):
         REFERRED = "referred", _("Referred")
+        WAITLISTED = "waitlisted", _("On the waitlist")
         OFFERED = "offered", _("Offered a place")
         ENROLLED = "enrolled", _("Enrolled")
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         COMPLETED = "completed", _("Completed")
+
+    class ReferrerRole(models.TextChoices):
+        HEALTH_VISITOR = "health_visitor", _("Health visitor")
+        SOCIAL_WORKER = "social_worker", _("Social worker")
+        DAYCARE = "daycare", _("Daycare educator")
+        OTHER = "other", _("Other professional")
 
     course = models.ForeignKey(
         Course, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("course")
@@ -135,8 +149,25 @@ class Enrolment(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.REFERRED
     )
+    partnership = models.ForeignKey(
+        "partners.Partnership",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("referred through"),
+    )
+    referrer_name = models.CharField(_("referred by"), max_length=120, blank=True)
+    referrer_role = models.CharField(
+        _("profession"), max_length=20, choices=ReferrerRole.choices, blank=True
+    )
+    referrer_contact = models.CharField(_("referrer's phone or e-mail"), max_length=120, blank=True)
+    languages = models.CharField(_("languages spoken at home"), max_length=120, blank=True)
+    wishes = models.TextField(_("what the family would like"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     status_changed_at = models.DateTimeField(_("status changed"), auto_now=True)
+    # The waitlist is first come, first served by the moment the family was put on it.
+    waitlisted_at = models.DateTimeField(_("put on the waitlist"), null=True, blank=True)
 
     class Meta:
         ordering = ["course", "created_at"]
@@ -145,8 +176,13 @@ class Enrolment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["course", "household"], name="one_enrolment_per_household_and_course"
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="waitlisted") | Q(waitlisted_at__isnull=False),
+                name="waitlisted_enrolment_has_time",
+            ),
         ]
+        indexes = [models.Index(fields=["course", "status"], name="enrolment_course_status_idx")]
 
     def __str__(self) -> str:
         return f"{self.household.name} – {self.course}"
@@ -189,3 +225,35 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household.name} – {self.session}"
+
+
+class HeadCount(models.Model):
+    """Pupils counted at a drop-in session, by grade and first visit: numbers, no names.
+
+    One row per (session, grade, first visit), its count changed by one tap at a time.
+    """
+
+    BRANCH_PATH = "session__room__branch"
+    OTHER_GRADE = "other"
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="head_counts", verbose_name=_("session")
+    )
+    # "8", "9", "10" … within the programme's grades, or "other".
+    grade = models.CharField(_("grade"), max_length=5)
+    first_visit = models.BooleanField(_("first visit"))
+    count = models.PositiveIntegerField(_("count"), default=0)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["session", "grade", "first_visit"]
+        verbose_name = _("head count")
+        verbose_name_plural = _("head counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "grade", "first_visit"], name="one_head_count_per_group"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session}: {self.grade} ({self.count})"

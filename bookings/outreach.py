@@ -39,6 +39,7 @@ from notifications.services import notify_many
 from programmes.eligibility import age_eligibility, months_before
 from programmes.models import Branch, Course, Programme, Session
 
+from .enrolments import course_complete
 from .messages import age_out_message, course_end_message, followup_message, reminder_message
 from .models import Attendance, Booking, Child, Enrolment
 
@@ -275,15 +276,27 @@ def age_outs_due(*, now: datetime | None = None) -> int:
     return _write(messages)
 
 
-def course_ends_due(*, now: datetime | None = None) -> int:
-    """Courses whose last meeting ended lately: thanks, and where the family can go next."""
-    now = now or timezone.now()
-    ended = Course.objects.annotate(
+def _courses_ended(now: datetime):
+    """Courses whose last meeting (not cancelled) ended within the window."""
+    return Course.objects.annotate(
         last_end=Max(
             "series__sessions__ends_at",
             filter=Q(series__sessions__status=Session.Status.SCHEDULED),
         )
     ).filter(last_end__lte=now, last_end__gt=now - COURSE_END_WINDOW)
+
+
+def course_completions_due(*, now: datetime | None = None) -> int:
+    """Mark who completed the courses that just ended, before their end-of-course message."""
+    now = now or timezone.now()
+    ended = _courses_ended(now).filter(enrolments__status=Enrolment.Status.ENROLLED).distinct()
+    return sum(course_complete(course_id=pk, now=now) for pk in ended.values_list("pk", flat=True))
+
+
+def course_ends_due(*, now: datetime | None = None) -> int:
+    """Courses whose last meeting ended lately: thanks, and where the family can go next."""
+    now = now or timezone.now()
+    ended = _courses_ended(now)
     enrolments = (
         Enrolment.objects.filter(
             course__in=ended,
@@ -315,5 +328,6 @@ def plan_messages(*, now: datetime | None = None) -> dict[str, int]:
         "reminders": reminders_due(now=now),
         "followups": followups_due(now=now),
         "age_outs": age_outs_due(now=now),
+        "course_completions": course_completions_due(now=now),
         "course_ends": course_ends_due(now=now),
     }

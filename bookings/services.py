@@ -20,6 +20,7 @@ from programmes.models import Programme, Session
 
 from .messages import notify_booking
 from .models import Attendance, Booking, Child, Household
+from .selectors import expected_households
 
 
 class BookingError(Exception):
@@ -86,7 +87,7 @@ def _check_children(session: Session, children: list[ChildInput]) -> None:
             raise BookingError(f"{child.first_name}: {result.reason}")
 
 
-def _household_for(
+def household_get_or_create(
     *,
     email: str,
     name: str,
@@ -112,6 +113,15 @@ def _household_for(
         },
     )
     return household
+
+
+def children_get_or_create(*, household: Household, children: list[ChildInput]) -> list[Child]:
+    return [
+        Child.objects.get_or_create(
+            household=household, first_name=child.first_name.strip(), birth_month=child.birth_month
+        )[0]
+        for child in children
+    ]
 
 
 def household_update_preferences(
@@ -142,7 +152,7 @@ def booking_create(
         now = now or timezone.now()
         _check_bookable(session, now)
         _check_children(session, children)
-        household = _household_for(
+        household = household_get_or_create(
             email=email,
             name=name,
             phone=phone,
@@ -185,16 +195,7 @@ def booking_create(
                 )
         except IntegrityError as exc:  # the same household, racing itself
             raise BookingError(_("You have already booked this session.")) from exc
-        booking.children.set(
-            [
-                Child.objects.get_or_create(
-                    household=household,
-                    first_name=child.first_name.strip(),
-                    birth_month=child.birth_month,
-                )[0]
-                for child in children
-            ]
-        )
+        booking.children.set(children_get_or_create(household=household, children=children))
         notify_booking(booking=booking, kind="booking_confirmed" if fits else "booking_waitlisted")
     return booking
 
@@ -298,3 +299,20 @@ def attendance_record(
         defaults={"attended": attended, "recorded_at": now or timezone.now(), "recorded_by": by},
     )
     return attendance
+
+
+def attendance_check_in(
+    *, session: Session, household_id: int, attended: bool, by=None, now: datetime | None = None
+) -> Attendance:
+    """A helper ticks a family on the session's check-in list (or corrects the tick)."""
+    now = now or timezone.now()
+    if session.status != Session.Status.SCHEDULED:
+        raise BookingError(_("This session has been cancelled."))
+    if session.local_start.date() > timezone.localtime(now, session.room.branch.zone).date():
+        raise BookingError(_("This session has not started yet: check families in on the day."))
+    household = expected_households(session=session).filter(pk=household_id).first()
+    if household is None:
+        raise BookingError(_("This family is not on the list for this session."))
+    return attendance_record(
+        session=session, household=household, attended=attended, by=by, now=now
+    )

@@ -5,21 +5,15 @@ The views parse input, call one service and show its BookingError; no rule lives
 
 from __future__ import annotations
 
-import logging
-from functools import wraps
-
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
-from redis.exceptions import RedisError
 
 from programmes.models import Session
 from programmes.structured_data import session_event
@@ -46,39 +40,7 @@ from .services import (
     household_stop_invitations,
     household_update_preferences,
 )
-
-logger = logging.getLogger(__name__)
-
-BOOKING_RATE = "20/m"
-MANAGE_RATE = "60/m"
-
-
-def rate_limited(rate: str, method: str | list[str] = ALL):
-    """Limit requests per address; one over the limit gets a kind page and status 429.
-
-    The counters live in the cache (Redis in services mode). When it cannot be reached
-    the request goes through: a booking is worth more than the limit.
-    """
-
-    def decorate(view):
-        group = f"{view.__module__}.{view.__qualname__}"
-
-        @wraps(view)
-        def limited_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            try:
-                limited = is_ratelimited(
-                    request, group=group, key="ip", rate=rate, method=method, increment=True
-                )
-            except (RedisError, OSError):
-                logger.warning("Rate limiter unavailable; letting %s through", request.path)
-                limited = False
-            if limited:
-                return render(request, "bookings/too_many.html", status=429)
-            return view(request, *args, **kwargs)
-
-        return limited_view
-
-    return decorate
+from .view_support import BOOKING_RATE, MANAGE_RATE, from_link, rate_limited, speak_to
 
 
 @require_http_methods(["GET", "POST"])
@@ -131,19 +93,11 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _from_link(lookup, token: str):
-    """What a signed link stands for (lookup: a links.*_from_*token function), or 404."""
-    found = lookup(token)
-    if found is None:
-        raise Http404(_("This link is not valid."))
-    return found
-
-
 @require_GET
 @never_cache
 @rate_limited(MANAGE_RATE)
 def booking_done(request: HttpRequest, token: str) -> HttpResponse:
-    booking = _from_link(booking_from_token, token)
+    booking = from_link(booking_from_token, token)
     return render(
         request,
         "bookings/done.html",
@@ -160,7 +114,7 @@ def booking_done(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 @rate_limited(MANAGE_RATE)
 def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
-    booking = _from_link(booking_from_token, token)
+    booking = from_link(booking_from_token, token)
     # Only the e-mail carries the manage link: whoever typed the address may not own it.
     session_link = request.build_absolute_uri(
         reverse("bookings:session", args=[booking.session_id])
@@ -175,7 +129,7 @@ def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @rate_limited(MANAGE_RATE)
 def manage(request: HttpRequest, token: str) -> HttpResponse:
-    household = _from_link(household_from_token, token)
+    household = from_link(household_from_token, token)
     upcoming, past = household_bookings(household=household)
     preferences = PreferencesForm(
         initial={
@@ -200,7 +154,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 @rate_limited(MANAGE_RATE)
 def preferences(request: HttpRequest, token: str) -> HttpResponse:
-    household = _from_link(household_from_token, token)
+    household = from_link(household_from_token, token)
     form = PreferencesForm(request.POST)
     if form.is_valid():
         household_update_preferences(household=household, **form.cleaned_data)
@@ -213,7 +167,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 @rate_limited(MANAGE_RATE)
 def cancel(request: HttpRequest, token: str, booking_pk: int) -> HttpResponse:
-    household = _from_link(household_from_token, token)
+    household = from_link(household_from_token, token)
     booking = get_object_or_404(Booking, pk=booking_pk, household=household)
     was_waiting = booking.status == Booking.Status.WAITLISTED
     try:
@@ -230,20 +184,14 @@ def cancel(request: HttpRequest, token: str, booking_pk: int) -> HttpResponse:
     return redirect("bookings:manage", token=manage_token(household=household))
 
 
-def _speak_to(request: HttpRequest, household) -> None:
-    """Pages opened from an e-mail answer in the household's language, as the e-mail did."""
-    translation.activate(household.language)
-    request.LANGUAGE_CODE = household.language
-
-
 @require_http_methods(["GET", "POST"])
 @never_cache
 @rate_limited(MANAGE_RATE)
 def cant_come(request: HttpRequest, token: str) -> HttpResponse:
     """The reminder's "we can't come" link. The place goes on one tap of the page's button,
     not on opening the link: mail scanners open links, and must not give places away."""
-    booking = _from_link(booking_from_cant_come_token, token)
-    _speak_to(request, booking.household)
+    booking = from_link(booking_from_cant_come_token, token)
+    speak_to(request, booking.household)
     error, done = "", booking.status == Booking.Status.CANCELLED
     if request.method == "POST" and not done:
         try:
@@ -275,8 +223,8 @@ def cant_come(request: HttpRequest, token: str) -> HttpResponse:
 @rate_limited(MANAGE_RATE)
 def rate(request: HttpRequest, token: str, rating: int) -> HttpResponse:
     """One click in the follow-up e-mail records the rating; another click changes it."""
-    booking = _from_link(booking_from_rating_token, token)
-    _speak_to(request, booking.household)
+    booking = from_link(booking_from_rating_token, token)
+    speak_to(request, booking.household)
     error = ""
     try:
         booking_rate(booking=booking, rating=rating)
@@ -302,8 +250,8 @@ def rate(request: HttpRequest, token: str, rating: int) -> HttpResponse:
 @never_cache
 @rate_limited(MANAGE_RATE)
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    household = _from_link(household_from_unsubscribe_token, token)
-    _speak_to(request, household)
+    household = from_link(household_from_unsubscribe_token, token)
+    speak_to(request, household)
     if request.method == "POST":
         household_stop_invitations(household=household)
     return render(

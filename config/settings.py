@@ -193,7 +193,9 @@ WHITENOISE_USE_FINDERS = not _collected
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "bookings:helper_today"
+LOGOUT_REDIRECT_URL = "programmes:home"
 
 # The public listings are cached this long (places left may lag by as much); the session
 # page and the booking itself are always exact.

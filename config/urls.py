@@ -1,13 +1,18 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from bookings.view_support import rate_limited
 from programmes import views as programme_views
 
 admin.site.site_header = _("Familieliv administration")
 admin.site.site_title = _("Familieliv")
 admin.site.index_title = _("Programmes, schedules and rooms")
+
+# Guessing passwords costs time: ten tries a minute per address.
+LOGIN_VIEW = rate_limited("10/m", method="POST")(auth_views.LoginView.as_view())
 
 urlpatterns = [
     path("healthz", programme_views.health, name="health"),
@@ -16,6 +21,8 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("accounts/login/", LOGIN_VIEW, name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("programmes.urls")),
     path("", include("bookings.urls")),
     prefix_default_language=False,

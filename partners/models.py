@@ -1,5 +1,7 @@
 """Organisations the library runs programmes with, and the partnerships themselves."""
 
+import secrets
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,10 @@ class PartnerOrganisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def new_referral_key() -> str:
+    return secrets.token_urlsafe(12)
 
 
 class Partnership(models.Model):
@@ -45,6 +51,11 @@ class Partnership(models.Model):
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
     notes = models.TextField(_("agreement notes"), blank=True)
+    # Part of the signed referral link: a new key revokes every link given out before it,
+    # and an empty key closes referrals.
+    referral_key = models.CharField(
+        _("referral link key"), max_length=32, blank=True, default=new_referral_key
+    )
 
     class Meta:
         ordering = ["branch__name", "programme__name"]

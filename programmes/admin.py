@@ -11,7 +11,6 @@ from .models import (
     WEEKDAYS,
     Branch,
     BranchMembership,
-    Course,
     Programme,
     Room,
     Series,
@@ -300,11 +299,3 @@ class SessionAdmin(ScopedModelAdmin):
     @admin.display(description=_("starts"), ordering="starts_at")
     def starts(self, obj: Session) -> str:
         return formats.date_format(obj.local_start, "SHORT_DATETIME_FORMAT")
-
-
-@admin.register(Course)
-class CourseAdmin(ScopedModelAdmin):
-    list_display = ("__str__", "capacity")
-    list_select_related = ("series__programme", "series__room__branch")
-    list_filter = (("series__room__branch", admin.RelatedOnlyFieldListFilter),)
-    search_fields = ("series__programme__name", "series__title")

@@ -8,7 +8,7 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes and schedules")
 
     def ready(self) -> None:
-        from .roles import ensure_librarian_group
+        from .roles import ensure_role_groups
 
-        # Permissions exist only after migrate has run, so the group is kept in step there.
-        post_migrate.connect(ensure_librarian_group, dispatch_uid="programmes.librarian_group")
+        # Permissions exist only after migrate has run, so the groups are kept in step there.
+        post_migrate.connect(ensure_role_groups, dispatch_uid="programmes.role_groups")

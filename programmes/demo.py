@@ -23,7 +23,7 @@ from .models import (
     StrategyTrack,
     SustainableDevelopmentGoal,
 )
-from .roles import ensure_librarian_group
+from .roles import ensure_helper_group, ensure_librarian_group
 from .services import GenerationResult, series_generate_sessions
 
 DEMO_PASSWORD = "familieliv"  # noqa: S105 — demo logins, named in the README
@@ -80,6 +80,11 @@ LIBRARIANS = [
     ("baerum", "Ingrid", "Solheim", ["sandvika", "bekkestua"]),
     ("aarhus", "Mette", "Kjærgaard", ["aarhus-hovedbiblioteket"]),
     ("ballerup", "Sofie", "Lindqvist", ["ballerup"]),
+]
+# Session helpers sign in on the site (not the admin) to check families in and count pupils.
+HELPERS = [
+    # username, first name, last name, branches
+    ("frivillig", "Asta", "Frivillig", ["ballerup", "aarhus-hovedbiblioteket"]),
 ]
 
 
@@ -320,7 +325,6 @@ def load_schedule(*, today: date) -> dict[str, list[GenerationResult]]:
 
 def load_librarians(*, branches: dict[str, Branch]) -> None:
     User = get_user_model()
-    group = ensure_librarian_group()
     admin, created = User.objects.get_or_create(
         username="admin",
         defaults={"is_staff": True, "is_superuser": True, "email": "admin@familieliv.invalid"},
@@ -328,13 +332,19 @@ def load_librarians(*, branches: dict[str, Branch]) -> None:
     if created:
         admin.set_password(DEMO_PASSWORD)
         admin.save()
-    for username, first, last, branch_slugs in LIBRARIANS:
+    _load_users(LIBRARIANS, group=ensure_librarian_group(), staff=True, branches=branches)
+    _load_users(HELPERS, group=ensure_helper_group(), staff=False, branches=branches)
+
+
+def _load_users(people, *, group, staff: bool, branches: dict[str, Branch]) -> None:
+    User = get_user_model()
+    for username, first, last, branch_slugs in people:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={
                 "first_name": first,
                 "last_name": last,
-                "is_staff": True,
+                "is_staff": staff,
                 "email": f"{username}@familieliv.invalid",
             },
         )

@@ -521,6 +521,15 @@ class Course(models.Model):
     capacity = models.PositiveSmallIntegerField(
         _("places (families)"), default=12, validators=[MinValueValidator(1)]
     )
+    completion_percent = models.PositiveSmallIntegerField(
+        _("meetings needed to complete (percent)"),
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "After the last meeting, an enrolled family that came to at least this share of "
+            "the meetings held has completed the course."
+        ),
+    )
 
     class Meta:
         ordering = ["-series__start_date"]

@@ -1,4 +1,9 @@
-"""The librarian role: a group whose permissions are kept in step after every migrate."""
+"""Roles as groups whose permissions are kept in step after every migrate.
+
+- Librarians work in the admin, on the rows of their branches.
+- Session helpers (club volunteers, staff on the floor) sign in on the site, not the
+  admin, to check families in and count pupils at their branches' sessions.
+"""
 
 from django.contrib.auth.models import Group, Permission
 
@@ -20,8 +25,9 @@ LIBRARIAN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "bookings": {
         "booking": ("view", "change"),
-        "attendance": ("view", "change", "delete"),
+        "attendance": ("view", "add", "change", "delete"),
         "enrolment": ("view", "add", "change"),
+        "headcount": ("view", "add", "change"),
     },
     "partners": {
         "partnerorganisation": ("view",),
@@ -30,16 +36,36 @@ LIBRARIAN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
-def ensure_librarian_group(**kwargs) -> Group:
-    group, _ = Group.objects.get_or_create(name=LIBRARIAN_GROUP)
-    codenames = [
-        f"{action}_{model}"
-        for models in LIBRARIAN_PERMISSIONS.values()
-        for model, actions in models.items()
-        for action in actions
-    ]
-    permissions = Permission.objects.filter(
-        content_type__app_label__in=LIBRARIAN_PERMISSIONS, codename__in=codenames
-    )
+HELPER_GROUP = "Session helpers"
+
+HELPER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "bookings": {
+        "attendance": ("view", "add", "change"),
+        "headcount": ("view", "add", "change"),
+    },
+}
+
+
+def _ensure_group(name: str, grants: dict[str, dict[str, tuple[str, ...]]]) -> Group:
+    group, _ = Group.objects.get_or_create(name=name)
+    permissions = Permission.objects.none()
+    for app_label, models in grants.items():
+        codenames = [f"{action}_{model}" for model, actions in models.items() for action in actions]
+        permissions |= Permission.objects.filter(
+            content_type__app_label=app_label, codename__in=codenames
+        )
     group.permissions.set(permissions)
     return group
+
+
+def ensure_librarian_group(**kwargs) -> Group:
+    return _ensure_group(LIBRARIAN_GROUP, LIBRARIAN_PERMISSIONS)
+
+
+def ensure_helper_group(**kwargs) -> Group:
+    return _ensure_group(HELPER_GROUP, HELPER_PERMISSIONS)
+
+
+def ensure_role_groups(**kwargs) -> None:
+    ensure_librarian_group()
+    ensure_helper_group()

@@ -54,10 +54,10 @@ def room_conflicts(
 
 
 def branches_for_user(*, user: AbstractBaseUser) -> QuerySet[Branch]:
-    """The branches a staff user works at; a superuser works everywhere."""
+    """The branches a user works at (staff, or a helper at the sessions); a superuser: all."""
     if user.is_superuser:
         return Branch.objects.all()
-    if not user.is_active or not user.is_staff:
+    if not user.is_active:
         return Branch.objects.none()
     return Branch.objects.filter(memberships__user=user)
 

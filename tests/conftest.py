@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.db import connection
+from django.utils import translation
 
 from config import celery_app
 from programmes.models import BranchMembership
@@ -61,3 +62,12 @@ def _fresh_cache():
     """Rate-limit counters and cached pages do not leak from one test into the next."""
     for alias in ("default", "local"):
         caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Each test starts in English: a page that speaks a family's language (views'
+    speak_to) leaves it active in the thread, as the next request would reset it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from bookings.demo import load_bookings, load_course, load_last_week
+from bookings.demo import load_bookings, load_course, load_head_counts, load_last_week
 from partners.demo import load_partners
 from programmes.demo import DEMO_PASSWORD, load_schedule
 
@@ -20,6 +20,7 @@ class Command(BaseCommand):
             booked = load_bookings()
             booked += load_last_week()
             enrolled = load_course()
+            counted = load_head_counts()
         for programme, series_results in results.items():
             created = sum(len(r.created) for r in series_results)
             kept = sum(r.already_there for r in series_results)
@@ -27,11 +28,13 @@ class Command(BaseCommand):
             line = f"{programme}: {created} sessions created, {kept} already there"
             self.stdout.write(line + (f", {clashes} skipped (room taken)" if clashes else ""))
         self.stdout.write(
-            f"demo bookings made: {booked}; families enrolled on the course: {enrolled}"
+            f"demo bookings made: {booked}; families enrolled on the course: {enrolled}; "
+            f"Lektiecafé afternoons counted: {counted}"
         )
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo loaded. Librarian login: baerum / "
-                f"{DEMO_PASSWORD} (also aarhus, ballerup; superuser admin)."
+                f"{DEMO_PASSWORD} (also aarhus, ballerup; superuser admin). Session helper "
+                f"(check-in and head count at /helpers/): frivillig / {DEMO_PASSWORD}."
             )
         )

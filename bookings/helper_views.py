@@ -1,0 +1,120 @@
+"""Pages for the people at the session, on a phone: check families in, count pupils.
+
+For signed-in session helpers (club volunteers, staff on the floor) and librarians; each
+sees only the sessions of their branches. The views call one service and show its
+BookingError.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from programmes.models import Session
+from programmes.selectors import branches_for_user
+
+from .head_counts import head_count_change, head_count_table
+from .selectors import check_in_list, helper_sessions
+from .services import BookingError, attendance_check_in
+
+CHECK_IN = "bookings.change_attendance"
+HEAD_COUNT = "bookings.change_headcount"
+
+
+def _session_of(request: HttpRequest, pk: int) -> Session:
+    """A session at one of the user's branches; any other is not found."""
+    return get_object_or_404(
+        Session.objects.select_related("programme", "room__branch").filter(
+            room__branch__in=branches_for_user(user=request.user)
+        ),
+        pk=pk,
+    )
+
+
+@require_GET
+@login_required
+@never_cache
+def today(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.has_perm(CHECK_IN) or user.has_perm(HEAD_COUNT)):
+        raise PermissionDenied
+    sessions = helper_sessions(branches=branches_for_user(user=user), today=timezone.localdate())
+    return render(
+        request,
+        "bookings/helpers/today.html",
+        {
+            "sessions": sessions,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required(CHECK_IN, raise_exception=True)
+@never_cache
+def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session_of(request, pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            attendance_check_in(
+                session=session,
+                household_id=int(request.POST.get("household", "")),
+                attended=request.POST.get("attended") == "yes",
+                by=request.user,
+            )
+        except ValueError:
+            error = _("This family is not on the list for this session.")
+        except BookingError as exc:
+            error = str(exc)
+        else:
+            return redirect(f"{request.path}#family-{request.POST['household']}")
+    rows = check_in_list(session=session)
+    return render(
+        request,
+        "bookings/helpers/check_in.html",
+        {
+            "session": session,
+            "branch": session.room.branch,
+            "rows": rows,
+            "came": sum(1 for row in rows if row.attended),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required(HEAD_COUNT, raise_exception=True)
+@never_cache
+def head_count(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session_of(request, pk)
+    if request.method == "POST":
+        try:
+            head_count_change(
+                session=session,
+                grade=request.POST.get("grade", ""),
+                first_visit=request.POST.get("first_visit") == "yes",
+                delta=-1 if request.POST.get("change") == "less" else 1,
+            )
+        except BookingError as exc:
+            messages.error(request, str(exc))
+        return redirect(request.path)
+    return render(
+        request,
+        "bookings/helpers/head_count.html",
+        {
+            "session": session,
+            "branch": session.room.branch,
+            "table": head_count_table(session=session),
+        },
+    )

@@ -1,0 +1,61 @@
+"""What the public views share: rate limits, signed links, the recipient's language."""
+
+from __future__ import annotations
+
+import logging
+from functools import wraps
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_ratelimit import ALL
+from django_ratelimit.core import is_ratelimited
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+BOOKING_RATE = "20/m"
+MANAGE_RATE = "60/m"
+
+
+def rate_limited(rate: str, method: str | list[str] = ALL):
+    """Limit requests per address; one over the limit gets a kind page and status 429.
+
+    The counters live in the cache (Redis in services mode). When it cannot be reached
+    the request goes through: a booking is worth more than the limit.
+    """
+
+    def decorate(view):
+        group = f"{view.__module__}.{view.__qualname__}"
+
+        @wraps(view)
+        def limited_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            try:
+                limited = is_ratelimited(
+                    request, group=group, key="ip", rate=rate, method=method, increment=True
+                )
+            except (RedisError, OSError):
+                logger.warning("Rate limiter unavailable; letting %s through", request.path)
+                limited = False
+            if limited:
+                return render(request, "bookings/too_many.html", status=429)
+            return view(request, *args, **kwargs)
+
+        return limited_view
+
+    return decorate
+
+
+def from_link(lookup, token: str):
+    """What a signed link stands for (lookup: a links.*_from_*token function), or 404."""
+    found = lookup(token)
+    if found is None:
+        raise Http404(_("This link is not valid."))
+    return found
+
+
+def speak_to(request: HttpRequest, household) -> None:
+    """Pages opened from an e-mail answer in the household's language, as the e-mail did."""
+    translation.activate(household.language)
+    request.LANGUAGE_CODE = household.language

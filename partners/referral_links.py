@@ -1,0 +1,41 @@
+"""A partnership's referral link: how a professional refers a family, with no account.
+
+The link is signed and carries the partnership's current ``referral_key``; giving the
+partnership a new key revokes every link handed out before, and an empty key closes it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Partnership
+
+SALT = "partners.referral"
+
+
+def referral_url(*, partnership: Partnership) -> str:
+    """The link to give professionals; empty when referrals are closed."""
+    if not partnership.referral_key:
+        return ""
+    token = signing.dumps([partnership.pk, partnership.referral_key], salt=SALT, compress=True)
+    return settings.SITE_URL.rstrip("/") + reverse("bookings:refer", args=[token])
+
+
+def partnership_from_referral_token(token: str) -> Partnership | None:
+    """The running partnership the link was made for; None if forged, revoked or over."""
+    try:
+        pk, key = signing.loads(token, salt=SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    today = timezone.localdate()
+    return (
+        Partnership.objects.select_related("organisation", "programme", "branch")
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today), pk=pk, starts_on__lte=today)
+        .exclude(referral_key="")
+        .filter(referral_key=key)
+        .first()
+    )
