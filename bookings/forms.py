@@ -77,15 +77,14 @@ class BaseChildFormSet(forms.BaseFormSet):
         return [f.cleaned_data["child"] for f in self.forms if f.cleaned_data.get("child")]
 
 
-ChildFormSet = forms.formset_factory(
-    ChildForm,
-    formset=BaseChildFormSet,
-    extra=1,
-    min_num=1,
-    validate_min=True,
-    max_num=6,
-    validate_max=True,
-)
+def _child_formset(base: type[BaseChildFormSet]):
+    """One row to start, up to six children; each row first name and birth month."""
+    return forms.formset_factory(
+        ChildForm, formset=base, extra=1, min_num=1, validate_min=True, max_num=6, validate_max=True
+    )
+
+
+ChildFormSet = _child_formset(BaseChildFormSet)
 
 
 class BookingForm(forms.Form):
@@ -136,15 +135,7 @@ class ReferralChildFormSet(BaseChildFormSet):
     }
 
 
-FamilyChildFormSet = forms.formset_factory(
-    ChildForm,
-    formset=ReferralChildFormSet,
-    extra=1,
-    min_num=1,
-    validate_min=True,
-    max_num=6,
-    validate_max=True,
-)
+FamilyChildFormSet = _child_formset(ReferralChildFormSet)
 
 
 class CourseChoiceField(forms.ModelChoiceField):
