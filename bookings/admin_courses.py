@@ -12,10 +12,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from partners.admin import PartnershipAdmin
-from partners.models import Partnership
-from partners.referral_links import referral_url
-from partners.services import referral_link_close, referral_link_renew
 from programmes.admin_scoping import ScopedModelAdmin
 from programmes.models import Course
 
@@ -244,41 +240,3 @@ class HeadCountAdmin(ScopedModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # counted on the head-count page, by tapping
-
-
-admin.site.unregister(Partnership)
-
-
-@admin.register(Partnership)
-class PartnershipWithReferralsAdmin(PartnershipAdmin):
-    """Partnerships, with the referral link professionals use and the means to revoke it."""
-
-    readonly_fields = ("referral_link",)
-    exclude = ("referral_key",)
-    actions = ("renew_referral_link", "close_referral_link")
-
-    @admin.display(description=_("referral link"))
-    def referral_link(self, obj: Partnership):
-        url = referral_url(partnership=obj) if obj.pk else ""
-        if not url:
-            return _("Closed: no referrals. Use “Make a new referral link” to open it.")
-        return format_html(
-            '<code>{}</code><br><span class="help">{}</span>',
-            url,
-            _("Give this link to health visitors, social workers and daycare staff."),
-        )
-
-    @admin.action(
-        permissions=["change"],
-        description=_("Make a new referral link (the old one stops working)"),
-    )
-    def renew_referral_link(self, request, queryset) -> None:
-        for partnership in queryset:
-            referral_link_renew(partnership=partnership)
-        messages.success(request, _("New referral links made; the old ones no longer work."))
-
-    @admin.action(permissions=["change"], description=_("Close referrals (the link stops working)"))
-    def close_referral_link(self, request, queryset) -> None:
-        for partnership in queryset:
-            referral_link_close(partnership=partnership)
-        messages.success(request, _("Referrals closed."))

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from programmes.models import Programme, Session
 
 from .models import HeadCount
-from .services import BookingError
+from .services import BookingError, check_on_the_day
 
 
 def head_count_grades(*, programme: Programme) -> tuple[str, ...]:
@@ -32,10 +32,7 @@ def head_count_grades(*, programme: Programme) -> tuple[str, ...]:
 def _check_countable(session: Session, now: datetime) -> None:
     if session.programme.booking_mode != Programme.BookingMode.DROP_IN:
         raise BookingError(_("Head counts are for drop-in sessions; this one is booked."))
-    if session.status != Session.Status.SCHEDULED:
-        raise BookingError(_("This session has been cancelled."))
-    if session.local_start.date() > timezone.localtime(now, session.room.branch.zone).date():
-        raise BookingError(_("This session has not started yet: count on the day."))
+    check_on_the_day(session, now, not_yet=_("This session has not started yet: count on the day."))
 
 
 def head_count_change(

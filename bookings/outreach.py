@@ -42,6 +42,7 @@ from programmes.models import Branch, Course, Programme, Session
 from .enrolments import course_complete
 from .messages import age_out_message, course_end_message, followup_message, reminder_message
 from .models import Attendance, Booking, Child, Enrolment
+from .selectors import TAKING_PART
 
 # Longest reminder lead a programme may set (the field's validator): bounds the scan.
 MAX_REMINDER_LEAD = timedelta(days=14)
@@ -300,7 +301,7 @@ def course_ends_due(*, now: datetime | None = None) -> int:
     enrolments = (
         Enrolment.objects.filter(
             course__in=ended,
-            status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED],
+            status__in=TAKING_PART,
             household__consents_to_followups=True,
         )
         .filter(_not_written("course_end:enrolment:"))

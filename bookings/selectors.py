@@ -14,6 +14,8 @@ from .models import Booking, Enrolment, Household
 
 # An offered place is held for the family until it answers; an enrolled one is theirs.
 HOLDING_PLACE = (Enrolment.Status.OFFERED, Enrolment.Status.ENROLLED)
+# Families who come to the meetings (and are followed up after the course).
+TAKING_PART = (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED)
 
 
 def waitlist_position(*, booking: Booking) -> int | None:
@@ -86,8 +88,7 @@ def expected_households(*, session: Session):
     course = _course_of(session)
     if course is not None:
         return Household.objects.filter(
-            enrolments__course=course,
-            enrolments__status__in=[Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED],
+            enrolments__course=course, enrolments__status__in=TAKING_PART
         )
     return Household.objects.filter(
         bookings__session=session, bookings__status=Booking.Status.CONFIRMED
@@ -113,7 +114,7 @@ def check_in_list(*, session: Session) -> list[CheckInRow]:
     course = _course_of(session)
     if course is not None:
         enrolments = (
-            course.enrolments.filter(household__in=expected_households(session=session))
+            course.enrolments.filter(status__in=TAKING_PART)
             .select_related("household")
             .prefetch_related("children")
             .order_by("household__name")

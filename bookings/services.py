@@ -301,15 +301,22 @@ def attendance_record(
     return attendance
 
 
+def check_on_the_day(session: Session, now: datetime, *, not_yet: str) -> None:
+    """Who came is recorded on the session's day or later (corrections), never before."""
+    if session.status != Session.Status.SCHEDULED:
+        raise BookingError(_("This session has been cancelled."))
+    if session.local_start.date() > timezone.localtime(now, session.room.branch.zone).date():
+        raise BookingError(not_yet)
+
+
 def attendance_check_in(
     *, session: Session, household_id: int, attended: bool, by=None, now: datetime | None = None
 ) -> Attendance:
     """A helper ticks a family on the session's check-in list (or corrects the tick)."""
     now = now or timezone.now()
-    if session.status != Session.Status.SCHEDULED:
-        raise BookingError(_("This session has been cancelled."))
-    if session.local_start.date() > timezone.localtime(now, session.room.branch.zone).date():
-        raise BookingError(_("This session has not started yet: check families in on the day."))
+    check_on_the_day(
+        session, now, not_yet=_("This session has not started yet: check families in on the day.")
+    )
     household = expected_households(session=session).filter(pk=household_id).first()
     if household is None:
         raise BookingError(_("This family is not on the list for this session."))

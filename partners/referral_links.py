@@ -21,14 +21,17 @@ def referral_url(*, partnership: Partnership) -> str:
     """The link to give professionals; empty when referrals are closed."""
     if not partnership.referral_key:
         return ""
-    token = signing.dumps([partnership.pk, partnership.referral_key], salt=SALT, compress=True)
+    # No timestamp in it: the link stays the same until the key changes.
+    token = signing.Signer(salt=SALT).sign_object(
+        [partnership.pk, partnership.referral_key], compress=True
+    )
     return settings.SITE_URL.rstrip("/") + reverse("bookings:refer", args=[token])
 
 
 def partnership_from_referral_token(token: str) -> Partnership | None:
     """The running partnership the link was made for; None if forged, revoked or over."""
     try:
-        pk, key = signing.loads(token, salt=SALT)
+        pk, key = signing.Signer(salt=SALT).unsign_object(token)
     except (signing.BadSignature, ValueError, TypeError):
         return None
     today = timezone.localdate()

@@ -3,6 +3,7 @@ course page that its e-mails link to."""
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from bookings.enrolments import enrolment_offer
 from bookings.links import enrolment_url
@@ -143,3 +144,19 @@ def test_the_course_page_speaks_the_familys_language(client):
     Household.objects.update(language="da")
     page = client.get(path_of(enrolment_url(enrolment=enrolment)))
     assert 'lang="da"' in page.text
+
+
+def test_the_librarian_sees_the_referral_link_and_can_revoke_it(client, link, make_librarian):
+    course, partnership, url = link
+    client.force_login(make_librarian(partnership.branch))
+    change = reverse("admin:partners_partnership_change", args=[partnership.pk])
+    assert url in client.get(change).text
+
+    client.post(
+        reverse("admin:partners_partnership_changelist"),
+        {"action": "renew_referral_link", "_selected_action": [partnership.pk]},
+    )
+
+    assert client.get(url).status_code == 404
+    partnership.refresh_from_db()
+    assert path_of(referral_url(partnership=partnership)) in client.get(change).text
