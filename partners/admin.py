@@ -40,7 +40,7 @@ class PartnershipAdmin(ScopedModelAdmin):
         if not url:
             return _("Closed: no referrals. Use “Make a new referral link” to open it.")
         return format_html(
-            '<code>{}</code><br><span class="help">{}</span>',
+            '<code style="word-break: break-all">{}</code><br><span class="help">{}</span>',
             url,
             _("Give this link to health visitors, social workers and daycare staff."),
         )
