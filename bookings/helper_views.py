@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from partners.selectors import coordinator_of
 from programmes.models import Session
 from programmes.selectors import branches_for_user
 
@@ -44,6 +45,9 @@ def _session_of(request: HttpRequest, pk: int) -> Session:
 def today(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (user.has_perm(CHECK_IN) or user.has_perm(HEAD_COUNT)):
+        # Sign-in lands here; a partner's coordinator plans volunteer shifts instead.
+        if coordinator_of(user=user) is not None:
+            return redirect("volunteers:week")
         raise PermissionDenied
     sessions = helper_sessions(branches=branches_for_user(user=user), today=timezone.localdate())
     return render(

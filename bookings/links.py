@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+
+from programmes.links import absolute
 
 from .models import Booking, Enrolment, Household
 
@@ -25,10 +26,6 @@ def household_from_token(token: str) -> Household | None:
     except signing.BadSignature:
         return None
     return Household.objects.filter(pk=pk).first()
-
-
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def manage_url(*, household: Household) -> str:

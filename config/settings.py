@@ -238,7 +238,17 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": env("OUTBOX_SWEEP_SECONDS")},
     # Reminders, follow-ups and invitations are found in the database, never queued ahead.
     "plan-messages": {"task": "bookings.plan_messages", "schedule": env("OUTBOX_SWEEP_SECONDS")},
+    "plan-volunteer-messages": {
+        "task": "volunteers.plan_messages",
+        "schedule": env("OUTBOX_SWEEP_SECONDS"),
+    },
 }
+# What `manage.py plan_messages` runs without Celery beat (the embedded default): the
+# bodies of the planning tasks above, named here so that no app imports another's.
+MESSAGE_PLANNERS = [
+    "bookings.outreach.plan_messages",
+    "volunteers.outreach.plan_volunteer_messages",
+]
 
 if env("HTTPS"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

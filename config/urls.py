@@ -25,5 +25,6 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("programmes.urls")),
     path("", include("bookings.urls")),
+    path("", include("volunteers.urls")),
     prefix_default_language=False,
 )

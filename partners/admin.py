@@ -1,10 +1,19 @@
+from __future__ import annotations
+
+from django import forms
 from django.contrib import admin, messages
-from django.utils.html import format_html
+from django.contrib.admin.widgets import AdminFileWidget
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest
+from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from programmes.admin_scoping import ScopedModelAdmin, ScopedTabularInline
+from programmes.selectors import branches_for_user
 
-from .models import PartnerOrganisation, Partnership
+from .models import ContactPerson, PartnerOrganisation, Partnership
 from .referral_links import referral_url
 from .services import referral_link_close, referral_link_renew
 
@@ -23,16 +32,210 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
     inlines = (PartnershipInline,)
 
 
+def contacts_for_user(queryset: QuerySet[ContactPerson], user) -> QuerySet[ContactPerson]:
+    """A librarian: the library's own contacts and those of partners at their branches."""
+    if user.is_superuser:
+        return queryset
+    partners = Partnership.objects.filter(branch__in=branches_for_user(user=user)).values(
+        "organisation_id"
+    )
+    return queryset.filter(Q(organisation__isnull=True) | Q(organisation__in=partners))
+
+
+@admin.register(ContactPerson)
+class ContactPersonAdmin(admin.ModelAdmin):
+    list_display = ("name", "side", "title", "email", "phone", "has_login")
+    list_filter = (("organisation", admin.RelatedOnlyFieldListFilter),)
+    search_fields = ("name", "email", "title", "organisation__name")
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("user",)
+    fields = ("organisation", "name", "title", "email", "phone", "language", "user")
+
+    def get_queryset(self, request):
+        return contacts_for_user(super().get_queryset(request), request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A login on a partner's contact makes its user a coordinator, who sees the
+        # volunteers' phone numbers: only a superuser hands that out.
+        return () if request.user.is_superuser else ("user",)
+
+    @admin.display(description=_("side"), ordering="organisation__name")
+    def side(self, obj: ContactPerson) -> str:
+        return obj.organisation.name if obj.organisation_id else _("the library")
+
+    @admin.display(description=_("signs in"), boolean=True, ordering="user")
+    def has_login(self, obj: ContactPerson) -> bool:
+        return obj.user_id is not None
+
+
+class PrivateFile:
+    """A stored file named by its own name but reached through a staff-only address."""
+
+    def __init__(self, file, url: str):
+        self.file, self.url = file, url
+
+    def __str__(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]
+
+
+class PrivateFileInput(AdminFileWidget):
+    """The file input whose "currently" link goes to ``download_url``, not to MEDIA_URL."""
+
+    download_url = ""
+
+    def format_value(self, value):
+        if self.download_url and self.is_initial(value):
+            return PrivateFile(value, self.download_url)
+        return super().format_value(value)
+
+
+class PartnershipAdminForm(forms.ModelForm):
+    class Meta:
+        model = Partnership
+        fields = (
+            "organisation",
+            "programme",
+            "branch",
+            "starts_on",
+            "ends_on",
+            "library_contact",
+            "coordinators",
+            "notes",
+            "agreement",
+            "cancel_cutoff_hours",
+        )
+        widgets = {"agreement": PrivateFileInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "library_contact" in self.fields:
+            self.fields["library_contact"].error_messages["invalid_choice"] = _(
+                "Choose one of the library's own staff: a partner's contact person cannot be "
+                "the library's contact."
+            )
+
+    def clean_library_contact(self):
+        contact = self.cleaned_data.get("library_contact")
+        if contact is not None and contact.organisation_id is not None:
+            raise forms.ValidationError(
+                self.fields["library_contact"].error_messages["invalid_choice"]
+            )
+        return contact
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation = cleaned.get("organisation")
+        coordinators = cleaned.get("coordinators")
+        if organisation is not None and coordinators:
+            strangers = [c.name for c in coordinators if c.organisation_id != organisation.pk]
+            if strangers:
+                self.add_error(
+                    "coordinators",
+                    _(
+                        "%(names)s cannot coordinate for %(organisation)s: a coordinator must "
+                        "be one of the organisation's own contact persons."
+                    )
+                    % {"names": ", ".join(strangers), "organisation": organisation.name},
+                )
+        return cleaned
+
+
 @admin.register(Partnership)
 class PartnershipAdmin(ScopedModelAdmin):
-    list_display = ("organisation", "programme", "branch", "starts_on", "ends_on")
+    form = PartnershipAdminForm
+    list_display = (
+        "organisation",
+        "programme",
+        "branch",
+        "starts_on",
+        "ends_on",
+        "library_contact",
+    )
     list_filter = (("branch", admin.RelatedOnlyFieldListFilter), "organisation", "programme")
     search_fields = ("organisation__name", "programme__name", "branch__name", "notes")
-    list_select_related = ("organisation", "programme", "branch")
+    list_select_related = ("organisation", "programme", "branch", "library_contact")
+    filter_horizontal = ("coordinators",)
+    fieldsets = (
+        (None, {"fields": ("organisation", "programme", "branch", ("starts_on", "ends_on"))}),
+        (_("People"), {"fields": ("library_contact", "coordinators")}),
+        (
+            _("Agreement"),
+            {"fields": ("notes", "agreement", "agreement_download", "cancel_cutoff_hours")},
+        ),
+        (_("Referrals"), {"fields": ("referral_link",)}),
+        (_("Turnover"), {"fields": ("turnover_table",)}),
+    )
     # The link professionals refer families with, and the means to revoke it.
-    readonly_fields = ("referral_link",)
-    exclude = ("referral_key",)
+    readonly_fields = ("referral_link", "agreement_download", "turnover_table")
     actions = ("renew_referral_link", "close_referral_link")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "agreement" in form.base_fields:
+            widget = form.base_fields["agreement"].widget
+            widget.download_url = self._download_url(obj) if obj and obj.agreement else ""
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            # Nothing to download or count before the partnership exists.
+            hidden = {"agreement_download", "referral_link", "turnover_table"}
+        elif self.has_change_permission(request, obj):
+            # The file input already links to the download.
+            hidden = {"agreement_download"}
+        else:
+            # Read-only, Django would link the file to MEDIA_URL: show the safe link instead.
+            hidden = {"agreement"}
+        shown = []
+        for name, options in fieldsets:
+            fields = [f for f in options["fields"] if f not in hidden]
+            if fields:
+                shown.append((name, {**options, "fields": fields}))
+        return shown
+
+    # -- the agreement, for staff of the branch only ----------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/agreement/",
+                self.admin_site.admin_view(self.agreement_view),
+                name="partners_partnership_agreement",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _download_url(self, obj: Partnership) -> str:
+        return reverse("admin:partners_partnership_agreement", args=[obj.pk])
+
+    def agreement_view(self, request: HttpRequest, object_id: str) -> FileResponse:
+        """The signed agreement, to staff who may see the partnership. The file lies
+        under MEDIA_ROOT, which no address serves, so this is the only way to it."""
+        partnership = self.get_object(request, object_id)
+        if (
+            partnership is None
+            or not partnership.agreement
+            or not self.has_view_or_change_permission(request, partnership)
+        ):
+            raise Http404
+        response = FileResponse(
+            partnership.agreement.open("rb"),
+            as_attachment=True,
+            filename=str(PrivateFile(partnership.agreement, "")),
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @admin.display(description=_("signed agreement"))
+    def agreement_download(self, obj: Partnership):
+        if not obj.agreement:
+            return _("No agreement uploaded.")
+        return format_html(
+            '<a href="{}">{}</a>', self._download_url(obj), PrivateFile(obj.agreement, "")
+        )
+
+    # -- referrals ---------------------------------------------------------------------------
 
     @admin.display(description=_("referral link"))
     def referral_link(self, obj: Partnership):
@@ -59,3 +262,60 @@ class PartnershipAdmin(ScopedModelAdmin):
         for partnership in queryset:
             referral_link_close(partnership=partnership)
         messages.success(request, _("Referrals closed."))
+
+    # -- turnover ----------------------------------------------------------------------------
+
+    @admin.display(description=_("volunteer turnover"))
+    def turnover_table(self, obj: Partnership):
+        # volunteers depends on partners, so the import is here, where it is used.
+        from volunteers.turnover import term_of, turnover
+
+        today = timezone.localdate()
+        term = term_of(today)
+        rows = [
+            (each, turnover(partnerships=[obj], term=each, today=today)[0])
+            for each in (term, term.previous())
+        ]
+
+        def percent(rate: float | None) -> str:
+            return "–" if rate is None else formats.number_format(round(rate * 100)) + " %"
+
+        def days(value: float | None) -> str:
+            return "–" if value is None else formats.number_format(value, 0)
+
+        head = (
+            _("term"),
+            _("active"),
+            _("joined"),
+            _("left"),
+            _("median days with us"),
+            _("places filled"),
+            _("did not come"),
+            _("hours given"),
+        )
+        return format_html(
+            '<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table><p class="help">{}</p>',
+            format_html_join("", '<th scope="col">{}</th>', ((h,) for h in head)),
+            format_html_join(
+                "",
+                "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                "<td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        each.label + (" " + str(_("(so far)")) if each == term else ""),
+                        row.active,
+                        row.joined,
+                        row.left,
+                        days(row.median_tenure_days),
+                        percent(row.fill_rate),
+                        percent(row.no_show_rate),
+                        formats.number_format(row.hours, 1),
+                    )
+                    for each, row in rows
+                ),
+            ),
+            _(
+                "Volunteers welcomed into this partnership. Places filled: confirmed or "
+                "marked volunteers against the places needed on the term's shifts so far."
+            ),
+        )

@@ -2,6 +2,8 @@
 
 import secrets
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,12 @@ class PartnerOrganisation(models.Model):
     slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    certificate_renewal_days = models.PositiveSmallIntegerField(
+        _("certificate renewal warning (days)"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("The coordinator is told this many days before a certificate expires."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -22,6 +30,52 @@ class PartnerOrganisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ContactPerson(models.Model):
+    """A named person on one side of a partnership.
+
+    Without an organisation it is the library's own contact; with one it is someone at the
+    partner. A partner's coordinator has a user, signs in on the site and plans shifts.
+    """
+
+    organisation = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("organisation"),
+        help_text=_("Empty for the library's own staff."),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_person",
+        verbose_name=_("login"),
+        help_text=_("A partner's coordinator signs in with this login to plan shifts."),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    title = models.CharField(_("role"), max_length=120, blank=True)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(
+        _("language for messages"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+
+    def __str__(self) -> str:
+        side = self.organisation.name if self.organisation_id else _("library")
+        return f"{self.name} ({side})"
 
 
 def new_referral_key() -> str:
@@ -51,6 +105,29 @@ class Partnership(models.Model):
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"), null=True, blank=True)
     notes = models.TextField(_("agreement notes"), blank=True)
+    agreement = models.FileField(_("signed agreement"), upload_to="agreements/%Y/", blank=True)
+    library_contact = models.ForeignKey(
+        ContactPerson,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="library_contact_for",
+        limit_choices_to={"organisation__isnull": True},
+        verbose_name=_("library's contact person"),
+    )
+    coordinators = models.ManyToManyField(
+        ContactPerson,
+        blank=True,
+        related_name="coordinated_partnerships",
+        limit_choices_to={"organisation__isnull": False},
+        verbose_name=_("partner's coordinators"),
+    )
+    cancel_cutoff_hours = models.PositiveSmallIntegerField(
+        _("volunteers may cancel until (hours before)"),
+        default=24,
+        validators=[MaxValueValidator(336)],
+        help_text=_("Later than this, a volunteer calls the coordinator instead."),
+    )
     # Part of the signed referral link: a new key revokes every link given out before it,
     # and an empty key closes referrals.
     referral_key = models.CharField(

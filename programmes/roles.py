@@ -32,6 +32,22 @@ LIBRARIAN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "partners": {
         "partnerorganisation": ("view",),
         "partnership": ("view", "add", "change"),
+        "contactperson": ("view", "add", "change"),
+    },
+    # A partner's volunteers are the partner's: the library sees who they are and whether
+    # their certificate is valid (the admin hides contact details and certificate notes),
+    # ticks the welcome steps it runs, plans shifts, marks who came and holds the
+    # experience meetings. Partner coordinators work on their own pages, not the admin.
+    "volunteers": {
+        "subject": ("view", "add", "change"),
+        "volunteer": ("view",),
+        "availability": ("view",),
+        "certificate": ("view",),
+        "onboarding": ("view", "change"),
+        "shift": ("view", "add", "change", "delete"),
+        "assignment": ("view", "change"),
+        "experiencemeeting": ("view", "add", "change", "delete"),
+        "meetinginvitation": ("view", "change"),
     },
 }
 

@@ -15,6 +15,8 @@ from .factories import BranchFactory
 def pytest_configure(config):
     # Assertions read English; the translations have tests of their own.
     settings.LANGUAGE_CODE = "en"
+    # Signing test users in need no slow, attack-resistant hash.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Messages are sent in-process after commit, so tests see them in mail.outbox.
     celery_app.conf.task_always_eager = True
     # Tests render templates without running collectstatic first.

@@ -3,7 +3,7 @@
 from django import template
 from django.urls import reverse
 
-from bookings.links import absolute
+from programmes.links import absolute
 
 register = template.Library()
 

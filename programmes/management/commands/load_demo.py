@@ -5,6 +5,7 @@ from django.utils import timezone
 from bookings.demo import load_bookings, load_course, load_head_counts, load_last_week
 from partners.demo import load_partners
 from programmes.demo import DEMO_PASSWORD, load_schedule
+from volunteers.demo import load_volunteers
 
 
 class Command(BaseCommand):
@@ -16,11 +17,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
             results = load_schedule(today=timezone.localdate())
-            load_partners()
+            coordinators = load_partners()
             booked = load_bookings()
             booked += load_last_week()
             enrolled = load_course()
             counted = load_head_counts()
+            volunteers = load_volunteers(coordinators=coordinators)
         for programme, series_results in results.items():
             created = sum(len(r.created) for r in series_results)
             kept = sum(r.already_there for r in series_results)
@@ -32,9 +34,14 @@ class Command(BaseCommand):
             f"Lektiecafé afternoons counted: {counted}"
         )
         self.stdout.write(
+            "volunteers: " + ", ".join(f"{what} {count}" for what, count in volunteers.items())
+        )
+        self.stdout.write(
             self.style.SUCCESS(
                 "Demo loaded. Librarian login: baerum / "
                 f"{DEMO_PASSWORD} (also aarhus, ballerup; superuser admin). Session helper "
-                f"(check-in and head count at /helpers/): frivillig / {DEMO_PASSWORD}."
+                f"(check-in and head count at /helpers/): frivillig / {DEMO_PASSWORD}. Partner "
+                f"coordinators (shifts and volunteers at /coordinator/): koordinator (Red Barnet "
+                f"Ungdom) and redbarnet (Red Barnet) / {DEMO_PASSWORD}."
             )
         )

@@ -1,9 +1,10 @@
 import logging
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 
-from bookings.outreach import plan_messages
 from notifications.services import outbox_send_due
 
 logger = logging.getLogger(__name__)
@@ -11,9 +12,10 @@ logger = logging.getLogger(__name__)
 
 class Command(BaseCommand):
     help = (
-        "Write the reminders, follow-ups and invitations that are due, and send what is due "
-        "in the outbox. Celery beat does this in services mode; without Redis (the embedded "
-        "default) `make run` keeps this running with --every 60."
+        "Write the reminders, follow-ups and invitations that are due (every planner in "
+        "settings.MESSAGE_PLANNERS), and send what is due in the outbox. Celery beat does "
+        "this in services mode; without Redis (the embedded default) `make run` keeps this "
+        "running with --every 60."
     )
 
     def add_arguments(self, parser) -> None:
@@ -22,9 +24,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, every: float, **options) -> None:
+        # By name from the settings: notifications depends on no other app.
+        planners = [import_string(path) for path in settings.MESSAGE_PLANNERS]
         while True:
             try:
-                written = plan_messages()
+                written = {}
+                for plan in planners:
+                    written.update(plan())
                 sent = outbox_send_due()
             except Exception:
                 if not every:

@@ -1,0 +1,33 @@
+"""Who a signed-in user is to the partners: a coordinator of one organisation, a librarian."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import QuerySet
+
+from programmes.selectors import branches_for_user
+
+from .models import ContactPerson, PartnerOrganisation, Partnership
+
+
+def coordinator_of(*, user: AbstractBaseUser) -> ContactPerson | None:
+    """The user's contact person at a partner organisation, if they coordinate for one."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    contact = ContactPerson.objects.filter(user=user, organisation__isnull=False).first()
+    return contact
+
+
+def organisation_for_user(*, user: AbstractBaseUser) -> PartnerOrganisation | None:
+    contact = coordinator_of(user=user)
+    return contact.organisation if contact else None
+
+
+def partnerships_for_user(*, user: AbstractBaseUser) -> QuerySet[Partnership]:
+    """A coordinator: the partnerships they coordinate. Staff: those at their branches."""
+    contact = coordinator_of(user=user)
+    if contact is not None:
+        return Partnership.objects.filter(coordinators=contact)
+    if not user.is_authenticated:
+        return Partnership.objects.none()
+    return Partnership.objects.filter(branch__in=branches_for_user(user=user))

@@ -1,0 +1,553 @@
+"""The volunteer admin as a librarian and a superuser see it: their branches' rows, no
+volunteer contact details or certificate notes for the library, rules through services."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.models import Outbox
+from partners.models import ContactPerson, Partnership
+from tests.factories import RoomFactory
+from volunteers.models import (
+    Assignment,
+    Certificate,
+    ExperienceMeeting,
+    MeetingInvitation,
+    Onboarding,
+    Shift,
+    Subject,
+    Volunteer,
+)
+
+from .support import (
+    coordinator,
+    lektiecafe_series,
+    organisation,
+    partnership_for,
+    shifts_for,
+    volunteer,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOTES = "Record seen by Red Barnet Ungdom on paper"
+PHONE = "+45 12 34 56 78"
+
+
+@pytest.fixture
+def aarhus():
+    """Red Barnet Ungdom at the librarian's branch; another organisation elsewhere."""
+    series = lektiecafe_series()
+    org = organisation()
+    library = ContactPerson.objects.create(name="Lene Bibliotekar", email="lene@library.dk")
+    partnership = partnership_for(
+        series, org, coordinators=[coordinator(org)], library_contact=library
+    )
+    shifts = shifts_for(series, partnership)
+    anna = volunteer(org, "Anna Holm", subjects=("Maths",))
+    anna.certificates.update(notes=NOTES)
+    Onboarding.objects.create(volunteer=anna, partnership=partnership)
+    Assignment.objects.create(shift=shifts[0], volunteer=anna, status="confirmed")
+    meeting = ExperienceMeeting.objects.create(
+        partnership=partnership,
+        title="Erfa-møde",
+        starts_at=timezone.now() + timedelta(days=10),
+        ends_at=timezone.now() + timedelta(days=10, hours=2),
+    )
+    MeetingInvitation.objects.create(meeting=meeting, volunteer=anna)
+
+    elsewhere_series = lektiecafe_series()
+    elsewhere = organisation("Ungdommens Lektiehjælp")
+    other = partnership_for(elsewhere_series, elsewhere)
+    other.branch.name = "Skanderborg Bibliotek"
+    other.branch.save()
+    shifts_for(elsewhere_series, other)
+    volunteer(elsewhere, "Zara Ølund")
+    return series.room.branch, partnership, shifts, anna, meeting
+
+
+@pytest.fixture
+def librarian(aarhus, make_librarian, client):
+    user = make_librarian(aarhus[0])
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def superuser(client):
+    user = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(user)
+    return user
+
+
+def page(client, name, *args, **query) -> str:
+    response = client.get(reverse(f"admin:{name}", args=args), query)
+    assert response.status_code == 200, name
+    return response.content.decode()
+
+
+CHANGELISTS = [
+    "volunteers_volunteer_changelist",
+    "volunteers_shift_changelist",
+    "volunteers_assignment_changelist",
+    "volunteers_onboarding_changelist",
+    "volunteers_experiencemeeting_changelist",
+    "volunteers_subject_changelist",
+    "partners_contactperson_changelist",
+    "partners_partnership_changelist",
+]
+
+
+@pytest.mark.parametrize("name", CHANGELISTS)
+def test_a_librarian_sees_their_branchs_rows_only(client, aarhus, librarian, name):
+    html = page(client, name)
+
+    assert "Zara Ølund" not in html
+    assert "Skanderborg Bibliotek" not in html
+    assert PHONE not in html
+    assert "anna@example.com" not in html
+
+
+def test_the_volunteer_list_shows_name_organisation_status_and_certificate(
+    client, aarhus, librarian
+):
+    html = page(client, "volunteers_volunteer_changelist")
+
+    assert "Anna Holm" in html
+    assert "Red Barnet Ungdom" in html
+    assert "Valid until 2099-01-01" in html
+
+
+def test_change_pages_of_every_new_model_load_for_a_librarian(client, aarhus, librarian):
+    branch, partnership, shifts, anna, meeting = aarhus
+    assignment = Assignment.objects.get(volunteer=anna)
+    pages = [
+        ("volunteers_volunteer_change", anna.pk),
+        ("volunteers_shift_change", shifts[0].pk),
+        ("volunteers_assignment_change", assignment.pk),
+        ("volunteers_onboarding_change", anna.onboardings.get().pk),
+        ("volunteers_experiencemeeting_change", meeting.pk),
+        ("volunteers_subject_change", Subject.objects.get().pk),
+        ("partners_contactperson_change", partnership.library_contact.pk),
+        ("partners_partnership_change", partnership.pk),
+        ("volunteers_shift_add",),
+        ("volunteers_experiencemeeting_add",),
+        ("volunteers_shift_for_series",),
+    ]
+    for name, *args in pages:
+        html = page(client, name, *args)
+        for secret in (PHONE, "anna@example.com", NOTES):
+            assert secret not in html, name
+
+
+def test_a_librarian_sees_a_volunteers_certificate_standing_but_not_its_content(
+    client, aarhus, librarian
+):
+    anna = aarhus[3]
+
+    html = page(client, "volunteers_volunteer_change", anna.pk)
+
+    assert "Anna Holm" in html
+    assert "2099" in html  # valid until
+    for secret in (PHONE, "anna@example.com", NOTES):
+        assert secret not in html
+
+
+def test_a_superuser_sees_the_partners_details(client, aarhus, superuser):
+    anna = aarhus[3]
+
+    html = page(client, "volunteers_volunteer_change", anna.pk)
+
+    for secret in (PHONE, "anna@example.com", NOTES):
+        assert secret in html
+
+
+def test_a_librarian_cannot_open_another_branchs_volunteer_or_shift(client, aarhus, librarian):
+    zara = Volunteer.objects.get(name="Zara Ølund")
+    shift = Shift.objects.exclude(partnership=aarhus[1]).first()
+
+    for name, pk in (
+        ("volunteers_volunteer_change", zara.pk),
+        ("volunteers_shift_change", shift.pk),
+    ):
+        response = client.get(reverse(f"admin:{name}", args=[pk]), follow=True)
+        assert "doesn’t exist" in response.content.decode()
+        assert "Zara" not in response.content.decode()
+
+
+def test_a_librarian_cannot_search_volunteers_by_email(client, aarhus, librarian):
+    html = page(client, "volunteers_volunteer_changelist", q="anna@example.com")
+
+    assert "Anna Holm" not in html
+
+
+def test_the_shift_list_shows_filled_against_needed_with_the_same_queries_for_many(
+    client, aarhus, librarian
+):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            html = page(client, "volunteers_shift_changelist")
+        return len(captured), html
+
+    few, html = queries()
+    assert "1 / 2 – needs volunteers" in html
+    more = lektiecafe_series(
+        room=RoomFactory(branch=aarhus[0]), programme=aarhus[1].programme, weeks=8
+    )
+    shifts_for(more, aarhus[1])
+
+    assert queries()[0] == few
+
+
+def test_a_held_shift_counts_who_came_and_is_no_longer_flagged(client, aarhus, librarian):
+    assignment = Assignment.objects.get(volunteer=aarhus[3])
+    assignment.status = Assignment.Status.DONE
+    assignment.save()
+    session = assignment.shift.session
+    session.starts_at -= timedelta(days=30)
+    session.ends_at -= timedelta(days=30)
+    session.save()
+
+    html = page(client, "volunteers_shift_changelist")
+
+    assert "1 / 2" in html
+    assert "1 / 2 – needs volunteers" not in html
+    assert "0 / 2 – needs volunteers" in html
+
+
+# -- partnerships --------------------------------------------------------------------------
+
+
+def partnership_form(partnership, **changes) -> dict:
+    data = {
+        "organisation": partnership.organisation_id,
+        "programme": partnership.programme_id,
+        "branch": partnership.branch_id,
+        "starts_on": partnership.starts_on.isoformat(),
+        "ends_on": "",
+        "library_contact": partnership.library_contact_id or "",
+        "coordinators": [c.pk for c in partnership.coordinators.all()],
+        "notes": "",
+        "cancel_cutoff_hours": 24,
+    }
+    return {**data, **changes}
+
+
+def test_a_coordinator_must_belong_to_the_partner(client, aarhus, librarian):
+    partnership = aarhus[1]
+    stranger = coordinator(organisation("Ungdommens Lektiehjælp"), "outsider")
+
+    response = client.post(
+        reverse("admin:partners_partnership_change", args=[partnership.pk]),
+        partnership_form(partnership, coordinators=[stranger.pk]),
+    )
+
+    assert response.status_code == 200
+    assert (
+        "Outsider Coordinator cannot coordinate for Red Barnet Ungdom: a coordinator must be "
+        "one of the organisation&#x27;s own contact persons." in response.content.decode()
+    )
+    assert list(partnership.coordinators.all()) != [stranger]
+
+
+def test_the_librarys_contact_is_one_of_the_librarys_own(client, aarhus, librarian):
+    partnership = aarhus[1]
+    partner_side = partnership.coordinators.get()
+
+    response = client.post(
+        reverse("admin:partners_partnership_change", args=[partnership.pk]),
+        partnership_form(partnership, library_contact=partner_side.pk),
+    )
+
+    assert "a partner&#x27;s contact person cannot be the library&#x27;s contact" in (
+        response.content.decode()
+    )
+    partnership.refresh_from_db()
+    assert partnership.library_contact.organisation is None
+
+
+def test_contacts_and_cut_off_are_saved(client, aarhus, librarian):
+    partnership = aarhus[1]
+
+    response = client.post(
+        reverse("admin:partners_partnership_change", args=[partnership.pk]),
+        partnership_form(partnership, cancel_cutoff_hours=48),
+    )
+
+    assert response.status_code == 302
+    partnership.refresh_from_db()
+    assert partnership.cancel_cutoff_hours == 48
+
+
+def test_the_partnership_page_shows_this_terms_turnover(client, aarhus, librarian):
+    html = page(client, "partners_partnership_change", aarhus[1].pk)
+
+    assert "volunteer turnover" in html.lower()
+    assert "(so far)" in html
+
+
+def test_the_agreement_is_downloaded_by_the_branchs_staff_only(
+    client, aarhus, librarian, make_librarian, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    partnership = aarhus[1]
+    partnership.agreement = SimpleUploadedFile("aftale.pdf", b"%PDF signed agreement")
+    partnership.save()
+    download = reverse("admin:partners_partnership_agreement", args=[partnership.pk])
+
+    html = page(client, "partners_partnership_change", partnership.pk)
+    response = client.get(download)
+
+    assert f'href="{download}"' in html
+    assert "/media/" not in html
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF signed agreement"
+    assert "attachment" in response["Content-Disposition"]
+
+    client.force_login(make_librarian(Partnership.objects.exclude(pk=partnership.pk)[0].branch))
+    assert client.get(download).status_code == 404
+    client.logout()
+    assert client.get(download).status_code == 302  # to the admin's sign-in
+
+
+# -- shifts, assignments, volunteers -------------------------------------------------------
+
+
+def test_shifts_for_a_whole_series_from_the_admin(client, aarhus, librarian):
+    branch, partnership = aarhus[0], aarhus[1]
+    more = lektiecafe_series(
+        room=RoomFactory(branch=branch), programme=partnership.programme, weeks=2
+    )
+    maths = Subject.objects.get(name="Maths")
+
+    response = client.post(
+        reverse("admin:volunteers_shift_for_series"),
+        {
+            "series": more.pk,
+            "partnership": partnership.pk,
+            "role": "homework_helper",
+            "required_count": 3,
+            "subjects": [maths.pk],
+        },
+        follow=True,
+    )
+
+    made = Shift.objects.filter(session__series=more)
+    assert made.count() == 6 == more.sessions.count()
+    assert {s.required_count for s in made} == {3}
+    assert all(list(s.wanted_subjects.all()) == [maths] for s in made)
+    assert "6 shifts made for" in response.content.decode()
+
+
+def test_shifts_for_a_series_of_another_programme_are_refused_with_the_reason(
+    client, aarhus, librarian
+):
+    branch, partnership = aarhus[0], aarhus[1]
+    other = lektiecafe_series(room=RoomFactory(branch=branch), weeks=1)
+
+    response = client.post(
+        reverse("admin:volunteers_shift_for_series"),
+        {"series": other.pk, "partnership": partnership.pk, "role": "host", "required_count": 1},
+    )
+
+    assert "The partnership is for another programme than this series." in (
+        response.content.decode()
+    )
+    assert not Shift.objects.filter(session__series=other).exists()
+
+
+def test_a_librarian_cannot_make_shifts_on_another_branchs_series(client, aarhus, librarian):
+    theirs = Partnership.objects.exclude(pk=aarhus[1].pk).get()
+    series = theirs.programme.sessions.first().series
+
+    response = client.post(
+        reverse("admin:volunteers_shift_for_series"),
+        {"series": series.pk, "partnership": theirs.pk, "role": "host", "required_count": 1},
+    )
+
+    assert "Select a valid choice" in response.content.decode()
+
+
+def action(client, name, model, pks, **extra):
+    return client.post(
+        reverse(f"admin:volunteers_{model}_changelist"),
+        {"action": name, "_selected_action": pks, **extra},
+        follow=True,
+    )
+
+
+def test_staff_mark_who_came_after_the_session_only(client, aarhus, librarian):
+    assignment = Assignment.objects.get(volunteer=aarhus[3])
+
+    response = action(client, "mark_came", "assignment", [assignment.pk])
+    assert "Who came can be marked once the session has started." in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.Status.CONFIRMED
+
+    session = assignment.shift.session
+    session.starts_at = timezone.now() - timedelta(hours=3)
+    session.ends_at = timezone.now() - timedelta(hours=1)
+    session.save()
+    response = action(client, "mark_missed", "assignment", [assignment.pk])
+
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.Status.NO_SHOW
+    assert assignment.changed_by == librarian
+    assert "1 volunteer marked as did not come." in response.content.decode()
+
+
+def test_cancelling_from_the_admin_tells_the_volunteer(client, aarhus, librarian):
+    assignment = Assignment.objects.get(volunteer=aarhus[3])
+
+    action(client, "cancel", "assignment", [assignment.pk])
+
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.Status.CANCELLED
+    assert Outbox.objects.filter(kind="shift_withdrawn", recipient="anna@example.com").exists()
+
+
+def test_an_assignments_status_is_not_edited_by_hand(client, aarhus, librarian):
+    assignment = Assignment.objects.get(volunteer=aarhus[3])
+
+    html = page(client, "volunteers_assignment_change", assignment.pk)
+
+    assert 'name="status"' not in html
+
+
+def test_a_librarian_has_no_status_actions_on_volunteers(client, aarhus, librarian):
+    html = page(client, "volunteers_volunteer_changelist")
+
+    assert "mark_left" not in html
+
+
+def test_a_superuser_changes_a_volunteers_status_through_the_rules(client, aarhus, superuser):
+    anna = aarhus[3]
+
+    action(client, "mark_left", "volunteer", [anna.pk])
+
+    anna.refresh_from_db()
+    assert anna.status == Volunteer.Status.LEFT
+    assert anna.left_on == timezone.localdate()
+    # Leaving withdraws the coming shifts.
+    assert Assignment.objects.get(volunteer=anna).status == Assignment.Status.CANCELLED
+
+
+def test_ticking_the_last_welcome_step_makes_the_volunteer_active(client, aarhus, librarian):
+    anna = aarhus[3]
+    anna.status = Volunteer.Status.ONBOARDING
+    anna.save()
+    onboarding = anna.onboardings.get()
+    Onboarding.objects.filter(pk=onboarding.pk).update(
+        met_contact_on=date(2026, 1, 5), certificate_checked_on=date(2026, 1, 5)
+    )
+
+    client.post(
+        reverse("admin:volunteers_onboarding_change", args=[onboarding.pk]),
+        {
+            "met_contact_on": "2026-01-05",
+            "toured_on": "2026-01-07",
+            "certificate_checked_on": "2026-01-05",
+            "first_shift_on": "2026-01-12",
+            "mentor": "",
+        },
+    )
+
+    anna.refresh_from_db()
+    assert anna.status == Volunteer.Status.ACTIVE
+    assert anna.onboardings.get().is_complete
+
+
+# -- experience meetings -------------------------------------------------------------------
+
+
+def test_send_invitations_from_the_admin(client, aarhus, librarian):
+    meeting = aarhus[4]
+
+    response = action(client, "send_invitations", "experiencemeeting", [meeting.pk])
+
+    # Anna was on the list but not yet told; the library's contact and the coordinator
+    # are new.
+    assert meeting.invitations.count() == 3
+    assert "3 invitations sent." in response.content.decode()
+    assert Outbox.objects.filter(kind="meeting_invitation").count() == 3
+
+    again = action(client, "send_invitations", "experiencemeeting", [meeting.pk])
+    assert "0 invitations sent. Everyone else was invited before." in again.content.decode()
+
+
+def test_attendance_is_recorded_on_the_meeting_page_after_it_started(client, aarhus, librarian):
+    meeting = aarhus[4]
+    invitation = meeting.invitations.get()
+    url = reverse("admin:volunteers_experiencemeeting_change", args=[meeting.pk])
+    local = timezone.localtime(meeting.starts_at)
+    form = {
+        "partnership": meeting.partnership_id,
+        "title": meeting.title,
+        "starts_at_0": local.date().isoformat(),
+        "starts_at_1": local.strftime("%H:%M:%S"),
+        "ends_at_0": timezone.localtime(meeting.ends_at).date().isoformat(),
+        "ends_at_1": timezone.localtime(meeting.ends_at).strftime("%H:%M:%S"),
+        "place": "",
+        "agenda": "",
+        "invitations-TOTAL_FORMS": "1",
+        "invitations-INITIAL_FORMS": "1",
+        "invitations-0-id": invitation.pk,
+        "invitations-0-meeting": meeting.pk,
+        "invitations-0-response": "yes",
+        "invitations-0-attended": "true",
+    }
+
+    response = client.post(url, form, follow=True)
+
+    invitation.refresh_from_db()
+    assert invitation.response == "yes"  # answered for them before the meeting
+    assert invitation.attended is None
+    assert "once the meeting has started" in response.content.decode()
+
+
+def test_the_certificate_filter_finds_the_expired(client, aarhus, librarian):
+    Certificate.objects.filter(volunteer=aarhus[3]).update(
+        checked_on=date(2019, 1, 1), valid_until=date(2020, 1, 1)
+    )
+
+    expired = page(client, "volunteers_volunteer_changelist", certificate="expired")
+    valid = page(client, "volunteers_volunteer_changelist", certificate="valid")
+
+    assert "Anna Holm" in expired
+    assert "Anna Holm" not in valid
+
+
+def test_a_superuser_welcomes_volunteers_into_a_partnership(client, aarhus, superuser):
+    partnership = aarhus[1]
+    bo = volunteer(partnership.organisation, "Bo Riis", status=Volunteer.Status.APPLICANT)
+
+    asked = action(client, "join_partnership", "volunteer", [bo.pk])
+    assert "Join a partnership" in asked.content.decode()
+    response = action(
+        client, "join_partnership", "volunteer", [bo.pk], apply="yes", partnership=partnership.pk
+    )
+
+    assert "1 volunteer joined and was welcomed." in response.content.decode()
+    bo.refresh_from_db()
+    assert bo.status == Volunteer.Status.ONBOARDING
+    assert bo.onboardings.get().partnership == partnership
+    assert Outbox.objects.filter(kind="volunteer_welcome", recipient="bo@example.com").exists()
+
+
+def test_only_a_superuser_gives_a_contact_person_a_login(
+    client, aarhus, make_librarian, django_user_model
+):
+    contact = aarhus[1].coordinators.get()
+    url = reverse("admin:partners_contactperson_change", args=[contact.pk])
+
+    client.force_login(make_librarian(aarhus[0]))
+    assert 'name="user"' not in client.get(url).content.decode()
+
+    client.force_login(django_user_model.objects.create_superuser("root", "r@x.dk", "pw"))
+    assert 'name="user"' in client.get(url).content.decode()

@@ -1,0 +1,775 @@
+"""Admin for volunteers, their certificates, shifts, assignments and experience meetings.
+
+Librarians see the rows of their branches: shifts, assignments and meetings by the session's
+or partnership's branch, volunteers of the partners that work at those branches. They see
+a volunteer's name, status and certificate standing, never their phone, e-mail or a
+certificate's notes: those are the partner's (data minimisation). A superuser, who keeps
+the system, sees everything.
+
+Changes with a rule behind them go through volunteers/services.py and meetings.py: a
+status is changed by an action, never typed into a field.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Q, QuerySet
+from django.http import HttpRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from partners.admin import contacts_for_user
+from partners.models import ContactPerson, Partnership
+from programmes.admin import WhenFilter
+from programmes.admin_scoping import ScopedModelAdmin, scope_to_user_branches
+from programmes.models import Series
+from programmes.selectors import branches_for_user
+
+from .meetings import meeting_invite, meeting_mark_attendance, meeting_respond
+from .models import (
+    Assignment,
+    Availability,
+    Certificate,
+    ExperienceMeeting,
+    MeetingInvitation,
+    Onboarding,
+    Shift,
+    Subject,
+    Volunteer,
+)
+from .selectors import CertificateStatus, certificate_status, volunteers_for_user
+from .services import (
+    AFTER_THE_SESSION,
+    COUNTS_AS_STAFF,
+    AssignmentError,
+    assignment_cancel,
+    assignment_mark,
+    onboarding_tick,
+    shifts_create_for_series,
+    volunteer_join,
+    volunteer_set_status,
+)
+
+# Asked or confirmed before the session, marked came or did not come after it.
+ON_THE_SHIFT = (*COUNTS_AS_STAFF, *AFTER_THE_SESSION)
+
+# What the library does not see of a partner's volunteers.
+PERSONAL_FIELDS = ("email", "phone")
+
+
+def sees_personal_data(request: HttpRequest) -> bool:
+    return request.user.is_superuser
+
+
+def scoped_volunteers(queryset: QuerySet[Volunteer], request: HttpRequest) -> QuerySet[Volunteer]:
+    if request.user.is_superuser:
+        return queryset
+    return queryset.filter(pk__in=volunteers_for_user(user=request.user).values("pk"))
+
+
+def scoped_contacts(queryset: QuerySet[ContactPerson], request: HttpRequest):
+    return contacts_for_user(queryset, request.user)
+
+
+class BranchPathMixin:
+    """Rows and choices limited to the user's branches along ``branch_path``.
+
+    Most of these models reach their branch through a partnership or a session, and
+    volunteers through their organisation's partnerships, so the path is the admin's.
+    """
+
+    branch_path = ""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser or not self.branch_path:
+            return queryset
+        branches = branches_for_user(user=request.user)
+        return queryset.filter(**{f"{self.branch_path}__in": branches})
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = self._scope_choices(field.queryset, request)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = self._scope_choices(field.queryset, request)
+        return field
+
+    def _scope_choices(self, queryset: QuerySet, request: HttpRequest) -> QuerySet:
+        if queryset.model is Volunteer:
+            return scoped_volunteers(queryset, request)
+        if queryset.model is ContactPerson:
+            return scoped_contacts(queryset, request)
+        return scope_to_user_branches(queryset, request.user)
+
+
+class ScopedAdmin(BranchPathMixin, admin.ModelAdmin):
+    pass
+
+
+class ScopedInline(BranchPathMixin, admin.TabularInline):
+    pass
+
+
+@admin.register(Subject)
+class SubjectAdmin(admin.ModelAdmin):
+    list_display = ("name",)
+    search_fields = ("name",)
+
+
+# -- volunteers ----------------------------------------------------------------------------
+
+
+class AvailabilityInline(admin.TabularInline):
+    model = Availability
+    extra = 0
+
+
+class CertificateInline(admin.TabularInline):
+    """The certificates themselves: for a superuser only (see VolunteerAdmin.get_inlines)."""
+
+    model = Certificate
+    extra = 0
+    fields = ("kind", "checked_on", "checked_by", "valid_until", "notes")
+    autocomplete_fields = ("checked_by",)
+
+
+class OnboardingInline(ScopedInline):
+    model = Onboarding
+    fk_name = "volunteer"
+    branch_path = "partnership__branch"
+    extra = 0
+    fields = ("partnership", "steps", "mentor", "started_at")
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name_plural = _("welcome checklists (tick the steps on each checklist's own page)")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # A volunteer joins a partnership through "Joins a partnership" (welcome message).
+        return False
+
+    @admin.display(description=_("steps done"))
+    def steps(self, obj: Onboarding) -> str:
+        return f"{obj.steps_done} / {len(Onboarding.STEPS)}"
+
+
+class CertificateFilter(admin.SimpleListFilter):
+    title = _("certificate")
+    parameter_name = "certificate"
+
+    def lookups(self, request, model_admin):
+        return (
+            (CertificateStatus.VALID, _("Valid")),
+            (CertificateStatus.EXPIRING, _("Expiring soon")),
+            (CertificateStatus.EXPIRED, _("Expired")),
+            (CertificateStatus.NONE, _("None")),
+        )
+
+    def queryset(self, request, queryset):
+        if self.value() not in dict(self.lookup_choices):
+            return queryset
+        today = timezone.localdate()
+        # The standing depends on each organisation's renewal window, so it is read the
+        # way the list shows it; the admin filters a partner's volunteers, not thousands.
+        matching = [
+            volunteer.pk
+            for volunteer in queryset.select_related("organisation").prefetch_related(
+                "certificates"
+            )
+            if _standing(volunteer, today).state == self.value()
+        ]
+        return queryset.filter(pk__in=matching)
+
+
+def _standing(volunteer: Volunteer, today) -> CertificateStatus:
+    return certificate_status(
+        certificates=volunteer.certificates.all(),
+        today=today,
+        renewal_days=volunteer.organisation.certificate_renewal_days,
+    )
+
+
+class JoinForm(forms.Form):
+    partnership = forms.ModelChoiceField(
+        label=_("partnership"), queryset=Partnership.objects.none()
+    )
+
+
+@admin.register(Volunteer)
+class VolunteerAdmin(admin.ModelAdmin):
+    list_display = ("name", "organisation", "status", "certificate", "joined_on")
+    list_filter = (
+        "status",
+        CertificateFilter,
+        ("organisation", admin.RelatedOnlyFieldListFilter),
+        "subjects",
+    )
+    list_select_related = ("organisation",)
+    inlines = (AvailabilityInline, CertificateInline, OnboardingInline)
+    filter_horizontal = ("subjects",)
+    actions = ("mark_onboarding", "mark_active", "mark_paused", "mark_left", "join_partnership")
+    fieldsets = (
+        (None, {"fields": ("organisation", "name", "email", "phone", "language")}),
+        (_("Helps with"), {"fields": ("languages", "subjects")}),
+        (
+            _("Status"),
+            {
+                "fields": (
+                    "status",
+                    "certificate",
+                    "applied_on",
+                    "joined_on",
+                    "paused_on",
+                    "left_on",
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return scoped_volunteers(
+            super().get_queryset(request).prefetch_related("certificates"), request
+        )
+
+    def get_search_fields(self, request):
+        # Searching by e-mail would tell a librarian the address is there.
+        return ("name", "email") if sees_personal_data(request) else ("name",)
+
+    def get_fieldsets(self, request, obj=None):
+        if sees_personal_data(request):
+            return self.fieldsets
+        return [
+            (
+                name,
+                {**options, "fields": [f for f in options["fields"] if f not in PERSONAL_FIELDS]},
+            )
+            for name, options in self.fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ("status", "certificate", "joined_on", "paused_on", "left_on")
+        # A status and its dates change through the actions, which keep them in step.
+        return ("organisation", "status", "certificate", "joined_on", "paused_on", "left_on")
+
+    def get_inlines(self, request, obj):
+        inlines = [AvailabilityInline]
+        if sees_personal_data(request):
+            inlines.append(CertificateInline)
+        # The library sees the certificate's standing (a field above), not the record.
+        if obj is not None:
+            inlines.append(OnboardingInline)
+        return inlines
+
+    @admin.display(description=_("certificate"))
+    def certificate(self, obj: Volunteer) -> str:
+        if obj.pk is None:
+            return "–"
+        return _standing(obj, timezone.localdate()).label
+
+    def _set_status(self, request, queryset, status: str) -> None:
+        for volunteer in queryset:
+            volunteer_set_status(volunteer=volunteer, status=status)
+        label = Volunteer.Status(status).label
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d volunteer is now “%(status)s”.",
+                "%(count)d volunteers are now “%(status)s”.",
+                len(queryset),
+            )
+            % {"count": len(queryset), "status": label},
+        )
+
+    @admin.action(permissions=["change"], description=_("Being welcomed"))
+    def mark_onboarding(self, request, queryset) -> None:
+        self._set_status(request, queryset, Volunteer.Status.ONBOARDING)
+
+    @admin.action(permissions=["change"], description=_("Active"))
+    def mark_active(self, request, queryset) -> None:
+        self._set_status(request, queryset, Volunteer.Status.ACTIVE)
+
+    @admin.action(permissions=["change"], description=_("Paused (coming shifts are withdrawn)"))
+    def mark_paused(self, request, queryset) -> None:
+        self._set_status(request, queryset, Volunteer.Status.PAUSED)
+
+    @admin.action(permissions=["change"], description=_("Left (coming shifts are withdrawn)"))
+    def mark_left(self, request, queryset) -> None:
+        self._set_status(request, queryset, Volunteer.Status.LEFT)
+
+    @admin.action(
+        permissions=["change"],
+        description=_("Joins a partnership (checklist and welcome message)"),
+    )
+    def join_partnership(self, request, queryset):
+        form = JoinForm(request.POST if "apply" in request.POST else None)
+        organisations = {v.organisation_id for v in queryset}
+        form.fields["partnership"].queryset = scope_to_user_branches(
+            Partnership.objects.filter(organisation__in=organisations).select_related(
+                "organisation", "programme", "branch"
+            ),
+            request.user,
+        )
+        if form.is_valid():
+            joined = 0
+            for volunteer in queryset:
+                try:
+                    volunteer_join(
+                        volunteer=volunteer, partnership=form.cleaned_data["partnership"]
+                    )
+                except AssignmentError as exc:
+                    messages.error(request, str(exc))
+                else:
+                    joined += 1
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d volunteer joined and was welcomed.",
+                    "%(count)d volunteers joined and were welcomed.",
+                    joined,
+                )
+                % {"count": joined},
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/volunteers/volunteer/join.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Join a partnership"),
+                "opts": self.model._meta,
+                "form": form,
+                "volunteers": queryset,
+                "action": "join_partnership",
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            },
+        )
+
+
+@admin.register(Onboarding)
+class OnboardingAdmin(ScopedAdmin):
+    """A welcome checklist; the library ticks its steps (meeting, tour) here."""
+
+    branch_path = "partnership__branch"
+    list_display = ("volunteer", "partnership", "steps", "mentor", "started_at")
+    list_filter = (
+        ("partnership__branch", admin.RelatedOnlyFieldListFilter),
+        ("partnership", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("volunteer__name",)
+    list_select_related = ("volunteer", "partnership__programme", "partnership__branch", "mentor")
+    fields = ("volunteer", "partnership", *Onboarding.STEPS, "mentor", "started_at")
+    readonly_fields = ("volunteer", "partnership", "started_at")
+
+    def has_add_permission(self, request) -> bool:
+        # A volunteer joins a partnership from the volunteer list (with the welcome).
+        return False
+
+    @admin.display(description=_("steps done"))
+    def steps(self, obj: Onboarding) -> str:
+        return f"{obj.steps_done} / {len(Onboarding.STEPS)}"
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # Ticking the last step makes the volunteer active: that is the service's rule.
+        for step in Onboarding.STEPS:
+            if step in form.changed_data and getattr(obj, step) is not None:
+                onboarding_tick(onboarding=obj, step=step, on=getattr(obj, step))
+
+
+# -- shifts and assignments ----------------------------------------------------------------
+
+
+class StaffingFilter(admin.SimpleListFilter):
+    title = _("staffing")
+    parameter_name = "staffing"
+
+    def lookups(self, request, model_admin):
+        return (("short", _("Needs volunteers")), ("full", _("Filled")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "short":
+            return queryset.filter(filled__lt=F("required_count"))
+        if self.value() == "full":
+            return queryset.filter(filled__gte=F("required_count"))
+        return queryset
+
+
+class AssignmentInline(ScopedInline):
+    model = Assignment
+    branch_path = "shift__session__room__branch"
+    extra = 0
+    fields = ("volunteer", "status", "above_required", "changed_by", "changed_at")
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name_plural = _("volunteers asked (assign them on the coordinator's page)")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ShiftsForSeriesForm(forms.Form):
+    series = forms.ModelChoiceField(label=_("series"), queryset=Series.objects.none())
+    partnership = forms.ModelChoiceField(
+        label=_("partnership"), queryset=Partnership.objects.none()
+    )
+    role = forms.ChoiceField(label=_("role"), choices=Shift.Role.choices)
+    required_count = forms.IntegerField(
+        label=_("volunteers needed"), min_value=1, max_value=50, initial=2
+    )
+    subjects = forms.ModelMultipleChoiceField(
+        label=_("subjects wanted"),
+        queryset=Subject.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["series"].queryset = scope_to_user_branches(
+            Series.objects.select_related("programme", "room__branch"), user
+        )
+        self.fields["partnership"].queryset = scope_to_user_branches(
+            Partnership.objects.select_related("organisation", "programme", "branch"), user
+        )
+
+
+@admin.register(Shift)
+class ShiftAdmin(ScopedModelAdmin):
+    list_display = ("starts", "programme", "branch", "role", "partnership", "staffing")
+    list_filter = (
+        WhenFilter,
+        StaffingFilter,
+        ("session__room__branch", admin.RelatedOnlyFieldListFilter),
+        ("partnership", admin.RelatedOnlyFieldListFilter),
+        "role",
+    )
+    date_hierarchy = "session__starts_at"
+    search_fields = ("session__programme__name", "session__room__branch__name")
+    list_select_related = (
+        "session__programme",
+        "session__room__branch",
+        "partnership__organisation",
+        "partnership__programme",
+        "partnership__branch",
+    )
+    autocomplete_fields = ("session",)
+    filter_horizontal = ("wanted_subjects",)
+    fields = ("session", "partnership", "role", "required_count", "wanted_subjects")
+    inlines = (AssignmentInline,)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(filled=Count("assignments", filter=Q(assignments__status__in=ON_THE_SHIFT)))
+        )
+
+    @admin.display(description=_("starts"), ordering="session__starts_at")
+    def starts(self, obj: Shift) -> str:
+        return formats.date_format(obj.session.local_start, "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("programme"), ordering="session__programme__name")
+    def programme(self, obj: Shift) -> str:
+        return obj.session.programme.name
+
+    @admin.display(description=_("branch"), ordering="session__room__branch__name")
+    def branch(self, obj: Shift) -> str:
+        return obj.session.room.branch.name
+
+    @admin.display(description=_("volunteers / needed"), ordering="filled")
+    def staffing(self, obj: Shift) -> str:
+        figure = f"{obj.filled} / {obj.required_count}"
+        if obj.filled < obj.required_count and obj.session.starts_at > timezone.now():
+            return _("%(figure)s – needs volunteers") % {"figure": figure}
+        return figure
+
+    # -- shifts for a whole series -------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "for-series/",
+                self.admin_site.admin_view(self.for_series_view),
+                name="volunteers_shift_for_series",
+            ),
+            *super().get_urls(),
+        ]
+
+    def for_series_view(self, request: HttpRequest):
+        """A shift on every scheduled session of a series: a whole term at once."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ShiftsForSeriesForm(
+            request.POST if request.method == "POST" else None, user=request.user
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                made = shifts_create_for_series(
+                    series=data["series"],
+                    partnership=data["partnership"],
+                    role=data["role"],
+                    required_count=data["required_count"],
+                    subjects=list(data["subjects"]),
+                )
+            except AssignmentError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d shift made for %(series)s.",
+                        "%(count)d shifts made for %(series)s.",
+                        made,
+                    )
+                    % {"count": made, "series": data["series"]}
+                    + " "
+                    + str(_("Sessions that already had such a shift kept theirs.")),
+                )
+                return HttpResponseRedirect(reverse("admin:volunteers_shift_changelist"))
+        return TemplateResponse(
+            request,
+            "admin/volunteers/shift/for_series.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Shifts for a whole series"),
+                "opts": self.model._meta,
+                "form": form,
+            },
+        )
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ScopedAdmin):
+    """Read-mostly: who is on which shift. The status changes through the actions."""
+
+    branch_path = "shift__session__room__branch"
+    list_display = ("volunteer", "starts", "programme", "status", "changed_by", "changed_at")
+    list_filter = (
+        "status",
+        ("shift__session__room__branch", admin.RelatedOnlyFieldListFilter),
+        ("shift__partnership", admin.RelatedOnlyFieldListFilter),
+    )
+    date_hierarchy = "shift__session__starts_at"
+    search_fields = ("volunteer__name", "shift__session__programme__name")
+    list_select_related = (
+        "volunteer",
+        "changed_by",
+        "shift__session__programme",
+        "shift__session__room__branch",
+    )
+    fields = ("shift", "volunteer", "status", "above_required", "changed_by", "changed_at")
+    readonly_fields = fields
+    actions = ("mark_came", "mark_missed", "cancel")
+
+    def has_add_permission(self, request) -> bool:
+        # Volunteers are asked on the coordinator's page, where the rules are shown.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # The row is the record of who was asked and what they answered.
+        return False
+
+    @admin.display(description=_("starts"), ordering="shift__session__starts_at")
+    def starts(self, obj: Assignment) -> str:
+        return formats.date_format(obj.shift.session.local_start, "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("programme"), ordering="shift__session__programme__name")
+    def programme(self, obj: Assignment) -> str:
+        return obj.shift.session.programme.name
+
+    def _each(self, request, queryset, change, done_message) -> None:
+        done = 0
+        for assignment in queryset:
+            try:
+                change(assignment)
+            except AssignmentError as exc:
+                messages.error(request, f"{assignment}: {exc}")
+            else:
+                done += 1
+        if done:
+            messages.success(request, done_message(done))
+
+    @admin.action(permissions=["change"], description=_("Mark came"))
+    def mark_came(self, request, queryset) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda a: assignment_mark(assignment=a, came=True, by=request.user),
+            lambda n: (
+                ngettext(
+                    "%(count)d volunteer marked as came.", "%(count)d volunteers marked as came.", n
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(permissions=["change"], description=_("Mark did not come"))
+    def mark_missed(self, request, queryset) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda a: assignment_mark(assignment=a, came=False, by=request.user),
+            lambda n: (
+                ngettext(
+                    "%(count)d volunteer marked as did not come.",
+                    "%(count)d volunteers marked as did not come.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(permissions=["change"], description=_("Cancel (the volunteer is told)"))
+    def cancel(self, request, queryset) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda a: assignment_cancel(assignment=a, by=request.user),
+            lambda n: (
+                ngettext("%(count)d assignment cancelled.", "%(count)d assignments cancelled.", n)
+                % {"count": n}
+            ),
+        )
+
+
+# -- experience meetings -------------------------------------------------------------------
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = MeetingInvitation
+        fields = ("response", "attended")
+
+
+class InvitationInline(admin.TabularInline):
+    model = MeetingInvitation
+    form = InvitationForm
+    extra = 0
+    fields = ("guest_name", "response", "responded_at", "attended")
+    readonly_fields = ("guest_name", "responded_at")
+    verbose_name_plural = _("invitations (send them with the action “Send invitations”)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("volunteer", "contact")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("guest"))
+    def guest_name(self, obj: MeetingInvitation) -> str:
+        if obj.volunteer_id:
+            return obj.volunteer.name
+        return str(obj.contact)
+
+
+@admin.register(ExperienceMeeting)
+class ExperienceMeetingAdmin(ScopedAdmin):
+    branch_path = "partnership__branch"
+    list_display = ("title", "starts", "partnership", "place", "invited", "coming", "came")
+    list_filter = (
+        ("partnership__branch", admin.RelatedOnlyFieldListFilter),
+        ("partnership", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("title", "place", "agenda")
+    list_select_related = (
+        "partnership__organisation",
+        "partnership__programme",
+        "partnership__branch",
+    )
+    date_hierarchy = "starts_at"
+    fields = ("partnership", "title", ("starts_at", "ends_at"), "place", "agenda")
+    inlines = (InvitationInline,)
+    actions = ("send_invitations",)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                invited_count=Count("invitations", distinct=True),
+                coming_count=Count(
+                    "invitations",
+                    filter=Q(invitations__response=MeetingInvitation.Response.YES),
+                    distinct=True,
+                ),
+                came_count=Count(
+                    "invitations", filter=Q(invitations__attended=True), distinct=True
+                ),
+            )
+        )
+
+    @admin.display(description=_("starts"), ordering="starts_at")
+    def starts(self, obj: ExperienceMeeting) -> str:
+        return formats.date_format(timezone.localtime(obj.starts_at), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("invited"), ordering="invited_count")
+    def invited(self, obj: ExperienceMeeting) -> int:
+        return obj.invited_count
+
+    @admin.display(description=_("coming"), ordering="coming_count")
+    def coming(self, obj: ExperienceMeeting) -> int:
+        return obj.coming_count
+
+    @admin.display(description=_("came"), ordering="came_count")
+    def came(self, obj: ExperienceMeeting) -> int:
+        return obj.came_count
+
+    @admin.action(permissions=["change"], description=_("Send invitations"))
+    def send_invitations(self, request, queryset) -> None:
+        for meeting in queryset.select_related("partnership__library_contact"):
+            try:
+                sent = meeting_invite(meeting=meeting)
+            except AssignmentError as exc:
+                messages.error(request, f"{meeting}: {exc}")
+                continue
+            messages.success(
+                request,
+                ngettext(
+                    "%(meeting)s: %(count)d invitation sent.",
+                    "%(meeting)s: %(count)d invitations sent.",
+                    sent,
+                )
+                % {"meeting": meeting, "count": sent}
+                + (" " + str(_("Everyone else was invited before.")) if sent == 0 else ""),
+            )
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not MeetingInvitation:
+            return super().save_formset(request, form, formset, change)
+        # Answers and attendance go through the meeting rules, not straight to the row.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for each in formset.forms:
+            if not each.has_changed() or each.instance.pk is None:
+                continue
+            invitation = MeetingInvitation.objects.select_related("meeting").get(
+                pk=each.instance.pk
+            )
+            try:
+                if "response" in each.changed_data:
+                    meeting_respond(invitation=invitation, response=each.cleaned_data["response"])
+                if "attended" in each.changed_data:
+                    meeting_mark_attendance(
+                        invitation=invitation, attended=each.cleaned_data["attended"]
+                    )
+            except AssignmentError as exc:
+                messages.error(request, f"{invitation}: {exc}")
+            else:
+                formset.changed_objects.append((invitation, each.changed_data))
+        return None

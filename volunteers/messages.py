@@ -1,0 +1,226 @@
+"""What volunteers, coordinators and library contacts are told, as outbox messages.
+
+Each function builds or writes messages; the services and the planners (outreach.py)
+call them. A key names the reason, so nothing is written twice; ``occasion`` (when the
+change happened) is in the key of messages that may rightly happen again, such as a
+second invitation to the same shift after a decline.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.urls import reverse
+
+from notifications.services import Attachment, Message, notify
+from partners.models import ContactPerson, Partnership
+from programmes.calendar import calendar_event, calendar_text
+from programmes.links import absolute
+
+from .links import meeting_url, shift_url
+from .models import Assignment, Certificate, MeetingInvitation, Onboarding, Shift
+
+# Messages to the volunteer that carry the shift as a calendar event (a cancelled
+# session's event has STATUS:CANCELLED, so calendars drop it).
+KINDS_WITH_CALENDAR = {"shift_invitation", "shift_session_moved", "shift_session_cancelled"}
+
+
+def _stamp(occasion: datetime | None) -> str:
+    return f":{occasion.timestamp():.0f}" if occasion else ""
+
+
+def _shift_context(shift: Shift) -> dict:
+    session = shift.session
+    partnership = shift.partnership
+    return {
+        "shift": shift,
+        "session": session,
+        "programme": session.programme,
+        "branch": session.room.branch,
+        "partnership": partnership,
+        "organisation": partnership.organisation,
+    }
+
+
+def shift_ics(*, assignment: Assignment, link: str) -> str:
+    session = assignment.shift.session
+    cancelled = session.status == session.Status.CANCELLED or assignment.status in (
+        Assignment.Status.CANCELLED,
+        Assignment.Status.DECLINED,
+    )
+    event = calendar_event(
+        session=session,
+        uid=f"shift-{assignment.shift_id}-volunteer-{assignment.volunteer_id}@familieliv",
+        stamp=assignment.changed_at,
+        link=link,
+        status="CANCELLED" if cancelled else "CONFIRMED",
+        summary=f"{assignment.shift.get_role_display()}: {session.programme.name}",
+    )
+    return calendar_text([event], session.room.branch.time_zone)
+
+
+def assignment_message(
+    *, assignment: Assignment, kind: str, occasion: datetime | None = None
+) -> Message:
+    """A message to the volunteer about one of their shifts."""
+    volunteer = assignment.volunteer
+    link = shift_url(assignment=assignment)
+    attachments = ()
+    if kind in KINDS_WITH_CALENDAR:
+        attachments = (
+            Attachment(
+                filename="shift.ics",
+                content=shift_ics(assignment=assignment, link=link),
+                mimetype="text/calendar",
+            ),
+        )
+    return Message(
+        key=f"{kind}:assignment:{assignment.pk}{_stamp(occasion)}",
+        kind=kind,
+        recipient=volunteer.email,
+        language=volunteer.language,
+        reference=f"assignment:{assignment.pk}",
+        context={
+            **_shift_context(assignment.shift),
+            "assignment": assignment,
+            "volunteer": volunteer,
+            "shift_url": link,
+            "coordinators": list(assignment.shift.partnership.coordinators.all()),
+        },
+        attachments=attachments,
+    )
+
+
+def notify_assignment(*, assignment: Assignment, kind: str, occasion: datetime | None) -> None:
+    notify(assignment_message(assignment=assignment, kind=kind, occasion=occasion))
+
+
+def coordinator_page_url(shift: Shift) -> str:
+    return absolute(reverse("volunteers:shift_detail", args=[shift.pk]))
+
+
+def _to_contacts(
+    *,
+    contacts: list[ContactPerson],
+    kind: str,
+    key: str,
+    reference: str,
+    context: dict,
+) -> list[Message]:
+    return [
+        Message(
+            key=f"{key}:contact:{contact.pk}",
+            kind=kind,
+            recipient=contact.email,
+            language=contact.language,
+            reference=reference,
+            context={**context, "contact": contact},
+        )
+        for contact in contacts
+    ]
+
+
+def coordinator_messages(
+    *, assignment: Assignment, kind: str, occasion: datetime | None = None
+) -> list[Message]:
+    """The partnership's coordinators told of a volunteer's decline or cancellation."""
+    shift = assignment.shift
+    return _to_contacts(
+        contacts=list(shift.partnership.coordinators.all()),
+        kind=kind,
+        key=f"{kind}:assignment:{assignment.pk}{_stamp(occasion)}",
+        reference=f"assignment:{assignment.pk}",
+        context={
+            **_shift_context(shift),
+            "volunteer": assignment.volunteer,
+            "shift_page_url": coordinator_page_url(shift),
+        },
+    )
+
+
+def notify_coordinators(*, assignment: Assignment, kind: str, occasion: datetime | None) -> None:
+    for message in coordinator_messages(assignment=assignment, kind=kind, occasion=occasion):
+        notify(message)
+
+
+def understaffed_messages(*, shift: Shift, staffed: int) -> list[Message]:
+    """Coordinators and the library's contact: a shift still short of volunteers."""
+    partnership = shift.partnership
+    contacts = list(partnership.coordinators.all())
+    if partnership.library_contact is not None:
+        contacts.append(partnership.library_contact)
+    return _to_contacts(
+        contacts=contacts,
+        kind="shift_understaffed",
+        key=f"shift_understaffed:shift:{shift.pk}",
+        reference=f"shift:{shift.pk}",
+        context={
+            **_shift_context(shift),
+            "staffed": staffed,
+            "missing": shift.required_count - staffed,
+            "shift_page_url": coordinator_page_url(shift),
+        },
+    )
+
+
+def certificate_renewal_messages(*, certificate: Certificate) -> list[Message]:
+    """The coordinators of the volunteer's organisation: a certificate is about to expire."""
+    volunteer = certificate.volunteer
+    coordinators = [contact for contact in volunteer.organisation.contacts.all() if contact.user_id]
+    return _to_contacts(
+        contacts=coordinators,
+        kind="certificate_renewal",
+        key=f"certificate_renewal:certificate:{certificate.pk}",
+        reference=f"volunteer:{volunteer.pk}",
+        context={
+            "certificate": certificate,
+            "volunteer": volunteer,
+            "organisation": volunteer.organisation,
+            "volunteer_page_url": absolute(
+                reverse("volunteers:volunteer_detail", args=[volunteer.pk])
+            ),
+        },
+    )
+
+
+def notify_welcome(*, onboarding: Onboarding) -> None:
+    """A new volunteer's welcome: who to ask, where to go, what happens first."""
+    volunteer = onboarding.volunteer
+    partnership: Partnership = onboarding.partnership
+    notify(
+        Message(
+            key=f"volunteer_welcome:onboarding:{onboarding.pk}",
+            kind="volunteer_welcome",
+            recipient=volunteer.email,
+            language=volunteer.language,
+            reference=f"volunteer:{volunteer.pk}",
+            context={
+                "volunteer": volunteer,
+                "partnership": partnership,
+                "programme": partnership.programme,
+                "branch": partnership.branch,
+                "organisation": partnership.organisation,
+                "library_contact": partnership.library_contact,
+                "coordinators": list(partnership.coordinators.all()),
+            },
+        )
+    )
+
+
+def meeting_invitation_message(*, invitation: MeetingInvitation) -> Message:
+    guest = invitation.guest
+    meeting = invitation.meeting
+    return Message(
+        key=f"meeting_invitation:invitation:{invitation.pk}",
+        kind="meeting_invitation",
+        recipient=guest.email,
+        language=guest.language,
+        reference=f"meeting:{meeting.pk}",
+        context={
+            "guest": guest,
+            "meeting": meeting,
+            "partnership": meeting.partnership,
+            "branch": meeting.partnership.branch,
+            "rsvp_url": meeting_url(invitation=invitation),
+        },
+    )

@@ -1,0 +1,374 @@
+"""Volunteers of partner organisations, their certificates, and the shifts they staff."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import ContactPerson, PartnerOrganisation, Partnership
+from programmes.models import WEEKDAYS, Session
+
+
+class Subject(models.Model):
+    """Something a volunteer helps with and a shift may want: maths, Danish, English…"""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("subject")
+        verbose_name_plural = _("subjects")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Volunteer(models.Model):
+    class Status(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        ONBOARDING = "onboarding", _("Being welcomed")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        LEFT = "left", _("Left")
+
+    organisation = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        related_name="volunteers",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(
+        _("language for messages"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    languages = models.CharField(
+        _("languages spoken"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example “Danish, Arabic, English”."),
+    )
+    subjects = models.ManyToManyField(
+        Subject, blank=True, related_name="volunteers", verbose_name=_("can help with")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.APPLICANT
+    )
+    applied_on = models.DateField(_("applied on"), default=date.today)
+    joined_on = models.DateField(_("active since"), null=True, blank=True)
+    paused_on = models.DateField(_("paused since"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True)
+                | Q(joined_on__isnull=True)
+                | Q(left_on__gte=F("joined_on")),
+                name="volunteer_left_after_joining",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def can_take_shifts(self) -> bool:
+        return self.status in (self.Status.ONBOARDING, self.Status.ACTIVE)
+
+
+class Availability(models.Model):
+    """When a volunteer can usually come: a weekday and a time of day."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="availability")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("until"))
+
+    class Meta:
+        ordering = ["weekday", "starts_at"]
+        verbose_name = _("availability")
+        verbose_name_plural = _("weekly availability")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="availability_times_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+
+class Certificate(models.Model):
+    """The child-safety record the law asks for. Only the partner sees its notes."""
+
+    class Kind(models.TextChoices):
+        BOERNEATTEST = "boerneattest", _("Børneattest (Denmark)")
+        POLITIATTEST = "politiattest", _("Politiattest (Norway)")
+
+    volunteer = models.ForeignKey(
+        Volunteer,
+        on_delete=models.CASCADE,
+        related_name="certificates",
+        verbose_name=_("volunteer"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    checked_on = models.DateField(_("checked on"))
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    valid_until = models.DateField(_("valid until"))
+    notes = models.TextField(
+        _("notes on the record"),
+        blank=True,
+        help_text=_("Seen by the partner organisation only, never by the library."),
+    )
+
+    class Meta:
+        ordering = ["-valid_until"]
+        verbose_name = _("child-safety certificate")
+        verbose_name_plural = _("child-safety certificates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("checked_on")),
+                name="certificate_valid_after_check",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.checked_on:%Y-%m-%d}–{self.valid_until:%Y-%m-%d}"
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.checked_on <= day <= self.valid_until
+
+
+class Onboarding(models.Model):
+    """A volunteer's welcome into one partnership: the checklist the seed describes."""
+
+    STEPS = ("met_contact_on", "toured_on", "certificate_checked_on", "first_shift_on")
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="onboardings")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="onboardings"
+    )
+    met_contact_on = models.DateField(_("met the library's contact person"), null=True, blank=True)
+    toured_on = models.DateField(_("tour of the library"), null=True, blank=True)
+    certificate_checked_on = models.DateField(_("certificate checked"), null=True, blank=True)
+    first_shift_on = models.DateField(
+        _("first shift with an experienced volunteer"), null=True, blank=True
+    )
+    mentor = models.ForeignKey(
+        Volunteer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentored",
+        verbose_name=_("experienced volunteer"),
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("onboarding")
+        verbose_name_plural = _("onboarding")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "partnership"], name="unique_onboarding_per_partnership"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} – {self.partnership}"
+
+    @property
+    def steps_done(self) -> int:
+        return sum(getattr(self, step) is not None for step in self.STEPS)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.steps_done == len(self.STEPS)
+
+
+class Shift(models.Model):
+    """Volunteers wanted at a session: how many, in what role, for which subjects."""
+
+    BRANCH_PATH = "session__room__branch"
+
+    class Role(models.TextChoices):
+        HOMEWORK_HELPER = "homework_helper", _("Homework helper")
+        CLUB_VOLUNTEER = "club_volunteer", _("Club volunteer")
+        HOST = "host", _("Host")
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("session")
+    )
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="shifts", verbose_name=_("partnership")
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.HOMEWORK_HELPER
+    )
+    required_count = models.PositiveSmallIntegerField(
+        _("volunteers needed"), default=2, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    wanted_subjects = models.ManyToManyField(
+        Subject, blank=True, related_name="shifts", verbose_name=_("subjects wanted")
+    )
+
+    class Meta:
+        ordering = ["session__starts_at", "role"]
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "partnership", "role"], name="unique_shift_per_session_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} – {self.get_role_display()}"
+
+
+class Assignment(models.Model):
+    """A volunteer on a shift; the row keeps its latest status and who set it."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Asked")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+        NO_SHOW = "no_show", _("Did not come")
+        DONE = "done", _("Came")
+
+    shift = models.ForeignKey(
+        Shift, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("shift")
+    )
+    volunteer = models.ForeignKey(
+        Volunteer,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("volunteer"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    above_required = models.BooleanField(
+        _("more than needed, by the coordinator's choice"), default=False
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+        help_text=_("Empty when the volunteer answered through their link."),
+    )
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+    # The session's start the volunteer was last told of: a move is found by comparing.
+    told_starts_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["shift__session__starts_at", "volunteer__name"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shift", "volunteer"], name="unique_assignment_per_shift"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} – {self.shift}"
+
+
+class ExperienceMeeting(models.Model):
+    """A gathering of a partnership's volunteers and contact persons (erfa-møde)."""
+
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="experience_meetings",
+        verbose_name=_("partnership"),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("experience meeting")
+        verbose_name_plural = _("experience meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="meeting_times_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+
+
+class MeetingInvitation(models.Model):
+    class Response(models.TextChoices):
+        NO_ANSWER = "", _("No answer yet")
+        YES = "yes", _("Coming")
+        NO = "no", _("Not coming")
+
+    meeting = models.ForeignKey(
+        ExperienceMeeting, on_delete=models.CASCADE, related_name="invitations"
+    )
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    contact = models.ForeignKey(
+        ContactPerson, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    response = models.CharField(
+        _("answer"), max_length=3, choices=Response.choices, blank=True, default=""
+    )
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    attended = models.BooleanField(_("came"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(volunteer__isnull=True, contact__isnull=False)
+                | Q(volunteer__isnull=False, contact__isnull=True),
+                name="invitation_one_guest",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "volunteer"], name="unique_meeting_volunteer"
+            ),
+            models.UniqueConstraint(fields=["meeting", "contact"], name="unique_meeting_contact"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.volunteer or self.contact)
+
+    @property
+    def guest(self):
+        return self.volunteer or self.contact

@@ -1,0 +1,257 @@
+"""Messages about volunteers' shifts that nobody's click causes, found in the database by
+Celery beat (like bookings.outreach).
+
+Each planner finds what is due at ``now``, writes it to the outbox under a key naming its
+reason, so running it again (or twice at once) writes nothing twice, and returns how many
+messages it wrote.
+
+- shift reminder: to a confirmed volunteer, once, in the last REMINDER_LEAD before the shift
+- understaffed shift: to the coordinators and the library's contact, once, UNDERSTAFFED_LEAD
+  before a shift that has fewer volunteers than it needs
+- certificate renewal: to the organisation's coordinators, once per certificate, when a
+  volunteer's latest certificate enters the organisation's renewal window
+- session cancelled or moved: to the volunteers on it, once per cancellation or new time
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import reduce
+from operator import or_
+
+from django.db import transaction
+from django.db.models import (
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Value,
+)
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+
+from notifications.models import Outbox
+from notifications.services import notify_many
+from partners.models import PartnerOrganisation
+from programmes.models import Session
+
+from .messages import assignment_message, certificate_renewal_messages, understaffed_messages
+from .models import Assignment, Certificate, Shift, Volunteer
+from .services import COUNTS_AS_STAFF, LIVE
+
+REMINDER_LEAD = timedelta(hours=24)
+UNDERSTAFFED_LEAD = timedelta(hours=48)
+
+ASSIGNMENT_RELATED = (
+    "volunteer",
+    "shift__session__programme",
+    "shift__session__room__branch",
+    "shift__partnership__organisation",
+)
+
+
+def _not_written(prefix: str, suffix: str = "", *, starts_with: bool = False) -> Exists:
+    """No outbox row yet with the key ``prefix`` + the row's id + ``suffix`` (or, with
+    ``starts_with``, none whose key begins so: messages to several contacts per row)."""
+    key = Concat(
+        Value(prefix), Cast(OuterRef("pk"), CharField()), Value(suffix), output_field=CharField()
+    )
+    rows = (
+        Outbox.objects.filter(key__startswith=key)
+        if starts_with
+        else Outbox.objects.filter(key=key)
+    )
+    return ~Exists(rows)
+
+
+def _write(messages) -> int:
+    with transaction.atomic():
+        return notify_many(list(messages))
+
+
+def _to_volunteers(assignments):
+    return assignments.select_related(*ASSIGNMENT_RELATED).prefetch_related(
+        "shift__partnership__coordinators"
+    )
+
+
+# -- reminders -----------------------------------------------------------------------------
+
+
+def due_shift_reminders(*, now: datetime):
+    remind_at = ExpressionWrapper(
+        F("shift__session__starts_at") - Value(REMINDER_LEAD), output_field=DateTimeField()
+    )
+    return (
+        Assignment.objects.filter(
+            status=Assignment.Status.CONFIRMED,
+            shift__session__status=Session.Status.SCHEDULED,
+            shift__session__starts_at__gt=now,
+            shift__session__starts_at__lte=now + REMINDER_LEAD,
+        )
+        # Said yes after the reminder's time: that yes was reminder enough.
+        .filter(changed_at__lte=remind_at)
+        .filter(_not_written("shift_reminder:assignment:"))
+    )
+
+
+def shift_reminders_due(*, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    assignments = _to_volunteers(due_shift_reminders(now=now)).order_by(
+        "shift__session__starts_at", "pk"
+    )
+    return _write(assignment_message(assignment=a, kind="shift_reminder") for a in assignments)
+
+
+# -- understaffed shifts -------------------------------------------------------------------
+
+
+def due_understaffed(*, now: datetime):
+    return (
+        Shift.objects.filter(
+            session__status=Session.Status.SCHEDULED,
+            session__starts_at__gt=now,
+            session__starts_at__lte=now + UNDERSTAFFED_LEAD,
+        )
+        .annotate(staffed=Count("assignments", filter=Q(assignments__status__in=COUNTS_AS_STAFF)))
+        .filter(staffed__lt=F("required_count"))
+        # Once per shift: a later gap is a decline or cancellation, told at once anyway.
+        .filter(_not_written("shift_understaffed:shift:", ":", starts_with=True))
+    )
+
+
+def understaffed_due(*, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    shifts = (
+        due_understaffed(now=now)
+        .select_related(
+            "session__programme",
+            "session__room__branch",
+            "partnership__organisation",
+            "partnership__library_contact",
+        )
+        .prefetch_related("partnership__coordinators")
+        .order_by("session__starts_at", "pk")
+    )
+    return _write(
+        message
+        for shift in shifts
+        for message in understaffed_messages(shift=shift, staffed=shift.staffed)
+    )
+
+
+# -- certificates --------------------------------------------------------------------------
+
+
+def due_certificate_renewals(*, now: datetime):
+    today = timezone.localdate(now)
+    windows = PartnerOrganisation.objects.values_list(
+        "certificate_renewal_days", flat=True
+    ).distinct()
+    in_window = [
+        Q(
+            volunteer__organisation__certificate_renewal_days=days,
+            valid_until__lte=today + timedelta(days=days),
+        )
+        for days in windows
+    ]
+    if not in_window:
+        return Certificate.objects.none()
+    newer = Certificate.objects.filter(
+        volunteer=OuterRef("volunteer"), valid_until__gt=OuterRef("valid_until")
+    )
+    return (
+        Certificate.objects.filter(
+            reduce(or_, in_window),
+            valid_until__gte=today,
+            volunteer__status__in=(Volunteer.Status.ONBOARDING, Volunteer.Status.ACTIVE),
+        )
+        # A volunteer who already brought a newer certificate has nothing to renew.
+        .filter(~Exists(newer))
+        .filter(_not_written("certificate_renewal:certificate:", ":", starts_with=True))
+    )
+
+
+def certificate_renewals_due(*, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    certificates = (
+        due_certificate_renewals(now=now)
+        .select_related("volunteer__organisation")
+        .prefetch_related("volunteer__organisation__contacts")
+        .order_by("valid_until", "pk")
+    )
+    return _write(
+        message
+        for certificate in certificates
+        for message in certificate_renewal_messages(certificate=certificate)
+    )
+
+
+# -- sessions cancelled or moved -----------------------------------------------------------
+
+
+def due_session_cancellations(*, now: datetime):
+    return Assignment.objects.filter(
+        status__in=LIVE,
+        shift__session__status=Session.Status.CANCELLED,
+        shift__session__starts_at__gt=now,
+    ).filter(_not_written("shift_session_cancelled:assignment:"))
+
+
+def session_cancellations_due(*, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    assignments = _to_volunteers(due_session_cancellations(now=now)).order_by("pk")
+    return _write(
+        assignment_message(assignment=a, kind="shift_session_cancelled") for a in assignments
+    )
+
+
+def due_session_moves(*, now: datetime):
+    # An assignment made outside assignment_propose (no time told yet) has nothing to
+    # correct; it is left out rather than told of a "move".
+    return Assignment.objects.filter(
+        status__in=LIVE,
+        shift__session__status=Session.Status.SCHEDULED,
+        shift__session__starts_at__gt=now,
+        told_starts_at__isnull=False,
+    ).exclude(told_starts_at=F("shift__session__starts_at"))
+
+
+def session_moves_due(*, now: datetime | None = None) -> int:
+    """Tell volunteers the new time of a moved session, then remember it as told."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        assignments = list(
+            _to_volunteers(due_session_moves(now=now))
+            .select_for_update(of=("self",), skip_locked=True)
+            .order_by("pk")
+        )
+        # Rendered now, while told_starts_at still holds the time the volunteer knew.
+        written = notify_many(
+            [
+                assignment_message(
+                    assignment=a, kind="shift_session_moved", occasion=a.shift.session.starts_at
+                )
+                for a in assignments
+            ]
+        )
+        for a in assignments:
+            a.told_starts_at = a.shift.session.starts_at
+        Assignment.objects.bulk_update(assignments, ["told_starts_at"])
+    return written
+
+
+def plan_volunteer_messages(*, now: datetime | None = None) -> dict[str, int]:
+    """Every volunteer planner once; the periodic task's body."""
+    now = now or timezone.now()
+    return {
+        "shift_reminders": shift_reminders_due(now=now),
+        "understaffed_shifts": understaffed_due(now=now),
+        "certificate_renewals": certificate_renewals_due(now=now),
+        "sessions_cancelled": session_cancellations_due(now=now),
+        "sessions_moved": session_moves_due(now=now),
+    }

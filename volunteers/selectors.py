@@ -1,0 +1,486 @@
+"""Reads for the coordinator's planning pages, and who may see what on them.
+
+Who may look: a partner's coordinator (their organisation's volunteers, the shifts of the
+partnerships they coordinate) or library staff with a branch (the shifts of partnerships at
+their branches and the volunteers of those partners, without contact details or the
+content of certificates). Everyone else is refused. Each rule is written once, here.
+
+Every read below costs a fixed number of queries, however many shifts or volunteers there
+are: rows are prefetched and the facts the rules need are computed in bulk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partners.models import ContactPerson, PartnerOrganisation, Partnership
+from partners.selectors import coordinator_of, partnerships_for_user
+from programmes.models import Session
+from programmes.selectors import branches_for_user
+
+from .models import Assignment, Availability, Certificate, Onboarding, Shift, Volunteer
+from .services import COUNTS_AS_STAFF, LIVE, live_assignments_between, refusal
+
+# -- who is looking ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A signed-in user allowed on the planning pages, and in which role."""
+
+    user: AbstractBaseUser
+    contact: ContactPerson | None = None
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.contact is not None
+
+    @property
+    def sees_contact_details(self) -> bool:
+        """Phone, e-mail and certificate notes are the partner's: the library never sees
+        them (data minimisation)."""
+        return self.is_coordinator
+
+
+def viewer_for(*, user: AbstractBaseUser) -> Viewer | None:
+    """The user as a coordinator or as staff with a branch; None for anyone else."""
+    contact = coordinator_of(user=user)
+    if contact is not None:
+        return Viewer(user=user, contact=contact)
+    if user.is_authenticated and user.is_staff and branches_for_user(user=user).exists():
+        return Viewer(user=user)
+    return None
+
+
+def partnerships_for(*, viewer: Viewer | None) -> QuerySet[Partnership]:
+    if viewer is None:
+        return Partnership.objects.none()
+    return partnerships_for_user(user=viewer.user)
+
+
+def shifts_for(*, viewer: Viewer | None) -> QuerySet[Shift]:
+    """The shifts the viewer plans (coordinator) or hosts (staff at the branch)."""
+    return Shift.objects.filter(partnership__in=partnerships_for(viewer=viewer))
+
+
+def volunteers_for(*, viewer: Viewer | None) -> QuerySet[Volunteer]:
+    """A coordinator: their organisation's volunteers. Staff: the volunteers of the
+    organisations that have a partnership at one of their branches."""
+    if viewer is None:
+        return Volunteer.objects.none()
+    if viewer.is_coordinator:
+        return Volunteer.objects.filter(organisation_id=viewer.contact.organisation_id)
+    partners = PartnerOrganisation.objects.filter(
+        partnerships__branch__in=branches_for_user(user=viewer.user)
+    )
+    return Volunteer.objects.filter(organisation__in=partners)
+
+
+def shifts_for_user(*, user: AbstractBaseUser) -> QuerySet[Shift]:
+    return shifts_for(viewer=viewer_for(user=user))
+
+
+def volunteers_for_user(*, user: AbstractBaseUser) -> QuerySet[Volunteer]:
+    return volunteers_for(viewer=viewer_for(user=user))
+
+
+# -- the week grid -------------------------------------------------------------------------
+
+WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{1,2})$")
+
+
+def iso_week(day: date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_start(value: str, *, today: date) -> date:
+    """The Monday of an ISO week such as "2026-W48"; this week's for anything else."""
+    match = WEEK_PATTERN.match(value or "")
+    if match:
+        try:
+            return date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        except ValueError:
+            pass
+    return today - timedelta(days=today.weekday())
+
+
+@dataclass
+class ShiftRow:
+    shift: Shift
+    assignments: list[Assignment]
+
+    @property
+    def session(self) -> Session:
+        return self.shift.session
+
+    @property
+    def volunteers(self) -> list[Volunteer]:
+        return [a.volunteer for a in self.assignments]
+
+    @property
+    def filled(self) -> int:
+        return sum(a.status in COUNTS_AS_STAFF for a in self.assignments)
+
+    @property
+    def confirmed(self) -> int:
+        return sum(a.status == Assignment.Status.CONFIRMED for a in self.assignments)
+
+    @property
+    def asked(self) -> int:
+        return sum(a.status == Assignment.Status.PROPOSED for a in self.assignments)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.session.status == Session.Status.CANCELLED
+
+    @property
+    def missing(self) -> int:
+        return 0 if self.cancelled else max(self.shift.required_count - self.filled, 0)
+
+    @property
+    def unfilled(self) -> bool:
+        return self.missing > 0
+
+
+@dataclass
+class Day:
+    day: date
+    rows: list[ShiftRow] = field(default_factory=list)
+
+
+@dataclass
+class WeekGrid:
+    monday: date
+    today: date
+    days: list[Day]
+
+    @property
+    def week(self) -> str:
+        return iso_week(self.monday)
+
+    @property
+    def previous(self) -> str:
+        return iso_week(self.monday - timedelta(weeks=1))
+
+    @property
+    def next(self) -> str:
+        return iso_week(self.monday + timedelta(weeks=1))
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+    @property
+    def is_this_week(self) -> bool:
+        return self.monday <= self.today <= self.sunday
+
+    @property
+    def rows(self) -> list[ShiftRow]:
+        return [row for day in self.days for row in day.rows]
+
+    @property
+    def unfilled(self) -> int:
+        return sum(row.unfilled for row in self.rows)
+
+
+def week_grid(*, shifts: QuerySet[Shift], monday: date, today: date) -> WeekGrid:
+    """The shifts whose sessions fall in the week (by each branch's own calendar), by day,
+    with their live assignments: two queries."""
+    # A day of margin on each side covers every time zone; the local date decides.
+    start = datetime.combine(monday - timedelta(days=1), time(), tzinfo=UTC)
+    rows = (
+        shifts.filter(session__starts_at__gte=start, session__starts_at__lt=start + timedelta(9))
+        .select_related("session__programme", "session__room__branch", "partnership")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(status__in=LIVE)
+                .select_related("volunteer")
+                .order_by("volunteer__name"),
+                to_attr="live",
+            )
+        )
+        .order_by("session__starts_at", "session__programme__name", "role")
+    )
+    days = [Day(day=monday + timedelta(days=n)) for n in range(7)]
+    for shift in rows:
+        offset = (shift.session.local_start.date() - monday).days
+        if 0 <= offset < 7:
+            days[offset].rows.append(ShiftRow(shift=shift, assignments=shift.live))
+    return WeekGrid(monday=monday, today=today, days=days)
+
+
+# -- suitable volunteers for a shift -------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    """A volunteer who might take the shift, and what speaks for or against them."""
+
+    volunteer: Volunteer
+    available: bool
+    subjects: list[str]
+    shifts_this_week: int
+    reason: str = ""
+
+    @property
+    def suitable(self) -> bool:
+        return not self.reason
+
+
+def _available(slots: Iterable[Availability], session: Session) -> bool:
+    start, end = session.local_start, session.local_end
+    if start.date() != end.date():
+        return False
+    return any(
+        slot.weekday == start.weekday()
+        and slot.starts_at <= start.time()
+        and slot.ends_at >= end.time()
+        for slot in slots
+    )
+
+
+def suitable_volunteers(*, shift: Shift, now: datetime) -> list[Candidate]:
+    """The organisation's volunteers who can take shifts and are not on this one yet.
+
+    The suitable come first: available then, then matching more of the wanted subjects,
+    then with fewer shifts this week (to spread the load), then by name. Those the rules
+    exclude (no valid certificate, busy elsewhere) follow by name, with the reason.
+    Seven queries, for any number of volunteers.
+    """
+    session = shift.session
+    wanted = {subject.pk: subject.name for subject in shift.wanted_subjects.all()}
+    volunteers = (
+        Volunteer.objects.filter(
+            organisation_id=shift.partnership.organisation_id,
+            status__in=(Volunteer.Status.ONBOARDING, Volunteer.Status.ACTIVE),
+        )
+        .exclude(pk__in=shift.assignments.filter(status__in=LIVE).values("volunteer_id"))
+        .prefetch_related("certificates", "availability", "subjects")
+        .order_by("name", "pk")
+    )
+    busy = set(
+        live_assignments_between(starts_at=session.starts_at, ends_at=session.ends_at)
+        .filter(volunteer__organisation_id=shift.partnership.organisation_id)
+        .values_list("volunteer_id", flat=True)
+    )
+    zone = session.room.branch.zone
+    monday = session.local_start.date() - timedelta(days=session.local_start.weekday())
+    week_from = datetime.combine(monday, time(), tzinfo=zone)
+    this_week = Counter(
+        dict(
+            Assignment.objects.filter(
+                status__in=LIVE,
+                volunteer__organisation_id=shift.partnership.organisation_id,
+                shift__session__status=Session.Status.SCHEDULED,
+                shift__session__starts_at__gte=week_from,
+                shift__session__starts_at__lt=datetime.combine(
+                    monday + timedelta(weeks=1), time(), tzinfo=zone
+                ),
+            )
+            .values_list("volunteer_id")
+            .annotate(n=Count("pk"))
+        )
+    )
+    candidates = []
+    for volunteer in volunteers:
+        candidates.append(
+            Candidate(
+                volunteer=volunteer,
+                available=_available(volunteer.availability.all(), session),
+                subjects=[wanted[s.pk] for s in volunteer.subjects.all() if s.pk in wanted],
+                shifts_this_week=this_week[volunteer.pk],
+                # The head count is the shift's, not the volunteer's: the page asks about
+                # "more than needed" separately, so it does not exclude anyone here.
+                reason=refusal(
+                    shift=shift,
+                    volunteer=volunteer,
+                    certificates=list(volunteer.certificates.all()),
+                    busy=volunteer.pk in busy,
+                    staffed=0,
+                    above_required=True,
+                ),
+            )
+        )
+    candidates.sort(
+        key=lambda c: (
+            not c.suitable,
+            c.suitable and not c.available,
+            -len(c.subjects) if c.suitable else 0,
+            c.shifts_this_week if c.suitable else 0,
+            c.volunteer.name.casefold(),
+        )
+    )
+    return candidates
+
+
+def shift_assignments(*, shift: Shift) -> list[Assignment]:
+    """Everyone ever asked for the shift, with who last changed their answer."""
+    return list(
+        shift.assignments.select_related("volunteer", "changed_by").order_by(
+            "volunteer__name", "pk"
+        )
+    )
+
+
+# -- volunteers ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificateStatus:
+    VALID = "valid"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    NONE = "none"
+
+    state: str
+    valid_until: date | None = None
+
+    @property
+    def label(self) -> str:
+        if self.state == self.VALID:
+            return _("Valid until %(day)s") % {"day": self.valid_until.isoformat()}
+        if self.state == self.EXPIRING:
+            return _("Expiring soon: valid until %(day)s") % {"day": self.valid_until.isoformat()}
+        if self.state == self.EXPIRED:
+            return _("Expired on %(day)s") % {"day": self.valid_until.isoformat()}
+        return _("No certificate")
+
+
+def certificate_status(
+    *, certificates: Iterable[Certificate], today: date, renewal_days: int
+) -> CertificateStatus:
+    """The best certificate's standing today; "expiring" inside the organisation's
+    renewal window."""
+    certificates = list(certificates)
+    valid = [c.valid_until for c in certificates if c.is_valid_on(today)]
+    if valid:
+        until = max(valid)
+        state = (
+            CertificateStatus.EXPIRING
+            if until - today <= timedelta(days=renewal_days)
+            else CertificateStatus.VALID
+        )
+        return CertificateStatus(state=state, valid_until=until)
+    if certificates:
+        return CertificateStatus(
+            state=CertificateStatus.EXPIRED, valid_until=max(c.valid_until for c in certificates)
+        )
+    return CertificateStatus(state=CertificateStatus.NONE)
+
+
+def volunteers_listed(*, viewer: Viewer, status: str = "") -> QuerySet[Volunteer]:
+    """The viewer's volunteers with what the list shows; filtered by status when given."""
+    volunteers = (
+        volunteers_for(viewer=viewer)
+        .select_related("organisation")
+        .prefetch_related("certificates", "subjects")
+        .annotate(
+            shifts_done=Count("assignments", filter=Q(assignments__status=Assignment.Status.DONE))
+        )
+        .order_by("name", "pk")
+    )
+    if status in Volunteer.Status.values:
+        volunteers = volunteers.filter(status=status)
+    return volunteers
+
+
+@dataclass
+class VolunteerRow:
+    volunteer: Volunteer
+    certificate: CertificateStatus
+
+
+def volunteer_rows(*, volunteers: Iterable[Volunteer], today: date) -> list[VolunteerRow]:
+    return [
+        VolunteerRow(
+            volunteer=volunteer,
+            certificate=certificate_status(
+                certificates=volunteer.certificates.all(),
+                today=today,
+                renewal_days=volunteer.organisation.certificate_renewal_days,
+            ),
+        )
+        for volunteer in volunteers
+    ]
+
+
+@dataclass
+class ChecklistStep:
+    label: str
+    done_on: date | None
+
+
+@dataclass
+class OnboardingChecklist:
+    onboarding: Onboarding
+    steps: list[ChecklistStep]
+
+
+@dataclass
+class VolunteerRecord:
+    volunteer: Volunteer
+    availability: list[Availability]
+    certificates: list[Certificate]
+    certificate: CertificateStatus
+    onboardings: list[OnboardingChecklist]
+    coming: list[Assignment]
+    past: list[Assignment]
+
+    @property
+    def hours_done(self) -> float:
+        done = [a for a in self.past if a.status == Assignment.Status.DONE]
+        seconds = sum(
+            (a.shift.session.ends_at - a.shift.session.starts_at).total_seconds() for a in done
+        )
+        return round(seconds / 3600, 1)
+
+
+def volunteer_record(*, viewer: Viewer, volunteer: Volunteer, now: datetime) -> VolunteerRecord:
+    """One volunteer as the viewer may see them: their shifts and checklists in the
+    viewer's partnerships."""
+    partnerships = partnerships_for(viewer=viewer)
+    certificates = list(volunteer.certificates.select_related("checked_by"))
+    assignments = list(
+        volunteer.assignments.filter(shift__partnership__in=partnerships)
+        .select_related("shift__session__programme", "shift__session__room__branch")
+        .order_by("shift__session__starts_at")
+    )
+    onboardings = volunteer.onboardings.filter(partnership__in=partnerships).select_related(
+        "partnership__programme", "partnership__branch", "mentor"
+    )
+    return VolunteerRecord(
+        volunteer=volunteer,
+        availability=list(volunteer.availability.all()),
+        certificates=certificates,
+        certificate=certificate_status(
+            certificates=certificates,
+            today=timezone.localdate(now),
+            renewal_days=volunteer.organisation.certificate_renewal_days,
+        ),
+        onboardings=[
+            OnboardingChecklist(
+                onboarding=onboarding,
+                steps=[
+                    ChecklistStep(
+                        label=str(Onboarding._meta.get_field(step).verbose_name),
+                        done_on=getattr(onboarding, step),
+                    )
+                    for step in Onboarding.STEPS
+                ],
+            )
+            for onboarding in onboardings
+        ],
+        coming=[a for a in assignments if a.shift.session.starts_at >= now and a.status in LIVE],
+        past=[a for a in reversed(assignments) if a.shift.session.starts_at < now],
+    )
