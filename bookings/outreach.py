@@ -16,9 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.db.models import (
-    CharField,
     DateTimeField,
     DurationField,
     Exists,
@@ -31,11 +29,10 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast
 from django.utils import timezone
 
-from notifications.models import Outbox
-from notifications.services import notify_many
+from notifications.planning import not_written, write_all
 from programmes.eligibility import age_eligibility, months_before
 from programmes.models import Branch, Course, Programme, Session
 
@@ -64,19 +61,6 @@ class Offer:
     sessions: list[Session]
 
 
-def _not_written(prefix: str, suffix: str = "") -> Exists:
-    """No outbox row yet with the key ``prefix`` + the row's id + ``suffix``."""
-    key = Concat(
-        Value(prefix), Cast(OuterRef("pk"), CharField()), Value(suffix), output_field=CharField()
-    )
-    return ~Exists(Outbox.objects.filter(key=key))
-
-
-def _write(messages) -> int:
-    with transaction.atomic():
-        return notify_many(list(messages))
-
-
 # -- reminders -----------------------------------------------------------------------------
 
 
@@ -100,7 +84,7 @@ def due_reminders(*, now: datetime):
         )
         # Booked after the reminder's time: the booking itself was reminder enough.
         .filter(remind_at__lte=now, created_at__lte=F("remind_at"))
-        .filter(_not_written("reminder:booking:"))
+        .filter(not_written("reminder:booking:"))
     )
 
 
@@ -112,7 +96,7 @@ def reminders_due(*, now: datetime | None = None) -> int:
         .prefetch_related("children")
         .order_by("session__starts_at", "pk")
     )
-    return _write(reminder_message(booking=b) for b in bookings)
+    return write_all(reminder_message(booking=b) for b in bookings)
 
 
 # -- follow-ups ----------------------------------------------------------------------------
@@ -155,7 +139,7 @@ def due_followups(*, now: datetime):
         # Only where staff took attendance: otherwise "came" and "missed" are guesses.
         .filter(Exists(recorded))
         .annotate(came=Exists(came))
-        .filter(_not_written("followup:booking:"))
+        .filter(not_written("followup:booking:"))
     )
 
 
@@ -178,7 +162,7 @@ def followups_due(*, now: datetime | None = None) -> int:
         messages.append(
             followup_message(booking=booking, came=booking.came, next_session=next_session)
         )
-    return _write(messages)
+    return write_all(messages)
 
 
 # -- invitations along the family path -----------------------------------------------------
@@ -257,7 +241,7 @@ def age_outs_due(*, now: datetime | None = None) -> int:
                 household__consents_to_followups=True,
             )
             .filter(Exists(took_part))
-            .filter(_not_written("age_out:child:", f":programme:{programme.pk}"))
+            .filter(not_written("age_out:child:", f":programme:{programme.pk}"))
             .annotate(
                 last_branch=Subquery(
                     took_part.order_by("-session__starts_at").values("session__room__branch")[:1]
@@ -274,7 +258,7 @@ def age_outs_due(*, now: datetime | None = None) -> int:
                 messages.append(
                     age_out_message(child=child, programme=programme, branch=branch, offers=found)
                 )
-    return _write(messages)
+    return write_all(messages)
 
 
 def _courses_ended(now: datetime):
@@ -304,12 +288,12 @@ def course_ends_due(*, now: datetime | None = None) -> int:
             status__in=TAKING_PART,
             household__consents_to_followups=True,
         )
-        .filter(_not_written("course_end:enrolment:"))
+        .filter(not_written("course_end:enrolment:"))
         .select_related("household", "course__series__programme", "course__series__room__branch")
         .prefetch_related("children")
     )
     offers = PathOffers(now)
-    return _write(
+    return write_all(
         course_end_message(
             enrolment=e,
             offers=offers.for_family(

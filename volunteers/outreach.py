@@ -21,7 +21,6 @@ from operator import or_
 
 from django.db import transaction
 from django.db.models import (
-    CharField,
     Count,
     DateTimeField,
     Exists,
@@ -31,10 +30,9 @@ from django.db.models import (
     Q,
     Value,
 )
-from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from notifications.models import Outbox
+from notifications.planning import not_written, write_all
 from notifications.services import notify_many
 from partners.models import PartnerOrganisation
 from programmes.models import Session
@@ -52,25 +50,6 @@ ASSIGNMENT_RELATED = (
     "shift__session__room__branch",
     "shift__partnership__organisation",
 )
-
-
-def _not_written(prefix: str, suffix: str = "", *, starts_with: bool = False) -> Exists:
-    """No outbox row yet with the key ``prefix`` + the row's id + ``suffix`` (or, with
-    ``starts_with``, none whose key begins so: messages to several contacts per row)."""
-    key = Concat(
-        Value(prefix), Cast(OuterRef("pk"), CharField()), Value(suffix), output_field=CharField()
-    )
-    rows = (
-        Outbox.objects.filter(key__startswith=key)
-        if starts_with
-        else Outbox.objects.filter(key=key)
-    )
-    return ~Exists(rows)
-
-
-def _write(messages) -> int:
-    with transaction.atomic():
-        return notify_many(list(messages))
 
 
 def _to_volunteers(assignments):
@@ -95,7 +74,7 @@ def due_shift_reminders(*, now: datetime):
         )
         # Said yes after the reminder's time: that yes was reminder enough.
         .filter(changed_at__lte=remind_at)
-        .filter(_not_written("shift_reminder:assignment:"))
+        .filter(not_written("shift_reminder:assignment:"))
     )
 
 
@@ -104,7 +83,7 @@ def shift_reminders_due(*, now: datetime | None = None) -> int:
     assignments = _to_volunteers(due_shift_reminders(now=now)).order_by(
         "shift__session__starts_at", "pk"
     )
-    return _write(assignment_message(assignment=a, kind="shift_reminder") for a in assignments)
+    return write_all(assignment_message(assignment=a, kind="shift_reminder") for a in assignments)
 
 
 # -- understaffed shifts -------------------------------------------------------------------
@@ -120,7 +99,7 @@ def due_understaffed(*, now: datetime):
         .annotate(staffed=Count("assignments", filter=Q(assignments__status__in=COUNTS_AS_STAFF)))
         .filter(staffed__lt=F("required_count"))
         # Once per shift: a later gap is a decline or cancellation, told at once anyway.
-        .filter(_not_written("shift_understaffed:shift:", ":", starts_with=True))
+        .filter(not_written("shift_understaffed:shift:", ":", starts_with=True))
     )
 
 
@@ -137,7 +116,7 @@ def understaffed_due(*, now: datetime | None = None) -> int:
         .prefetch_related("partnership__coordinators")
         .order_by("session__starts_at", "pk")
     )
-    return _write(
+    return write_all(
         message
         for shift in shifts
         for message in understaffed_messages(shift=shift, staffed=shift.staffed)
@@ -172,7 +151,7 @@ def due_certificate_renewals(*, now: datetime):
         )
         # A volunteer who already brought a newer certificate has nothing to renew.
         .filter(~Exists(newer))
-        .filter(_not_written("certificate_renewal:certificate:", ":", starts_with=True))
+        .filter(not_written("certificate_renewal:certificate:", ":", starts_with=True))
     )
 
 
@@ -184,7 +163,7 @@ def certificate_renewals_due(*, now: datetime | None = None) -> int:
         .prefetch_related("volunteer__organisation__contacts")
         .order_by("valid_until", "pk")
     )
-    return _write(
+    return write_all(
         message
         for certificate in certificates
         for message in certificate_renewal_messages(certificate=certificate)
@@ -199,13 +178,13 @@ def due_session_cancellations(*, now: datetime):
         status__in=LIVE,
         shift__session__status=Session.Status.CANCELLED,
         shift__session__starts_at__gt=now,
-    ).filter(_not_written("shift_session_cancelled:assignment:"))
+    ).filter(not_written("shift_session_cancelled:assignment:"))
 
 
 def session_cancellations_due(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     assignments = _to_volunteers(due_session_cancellations(now=now)).order_by("pk")
-    return _write(
+    return write_all(
         assignment_message(assignment=a, kind="shift_session_cancelled") for a in assignments
     )
 

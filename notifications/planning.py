@@ -1,0 +1,33 @@
+"""What the periodic planners of other apps share: finding rows not yet written about,
+and writing a batch of messages at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
+
+from .models import Outbox
+from .services import Message, notify_many
+
+
+def not_written(prefix: str, suffix: str = "", *, starts_with: bool = False) -> Exists:
+    """No outbox row yet with the key ``prefix`` + the row's id + ``suffix`` (or, with
+    ``starts_with``, none whose key begins so: messages to several contacts per row)."""
+    key = Concat(
+        Value(prefix), Cast(OuterRef("pk"), CharField()), Value(suffix), output_field=CharField()
+    )
+    rows = (
+        Outbox.objects.filter(key__startswith=key)
+        if starts_with
+        else Outbox.objects.filter(key=key)
+    )
+    return ~Exists(rows)
+
+
+def write_all(messages: Iterable[Message]) -> int:
+    """Write the planner's messages in one transaction; returns how many are new."""
+    with transaction.atomic():
+        return notify_many(list(messages))
