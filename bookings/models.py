@@ -86,6 +86,8 @@ class Booking(models.Model):
         _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+    # Added at the door by staff: the family came without booking (and took no place online).
+    walk_in = models.BooleanField(_("walk-in"), default=False)
 
     class Meta:
         ordering = ["session__starts_at", "created_at"]

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "bookings",
     "partners",
     "volunteers",
+    "reports",
     "notifications",
 ]
 
