@@ -32,19 +32,29 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
     inlines = (PartnershipInline,)
 
 
+def organisations_for_user(user) -> QuerySet[PartnerOrganisation]:
+    """A librarian: the partners with a partnership at one of their branches."""
+    if user.is_superuser:
+        return PartnerOrganisation.objects.all()
+    return PartnerOrganisation.objects.filter(
+        pk__in=Partnership.objects.filter(branch__in=branches_for_user(user=user)).values(
+            "organisation_id"
+        )
+    )
+
+
 def contacts_for_user(queryset: QuerySet[ContactPerson], user) -> QuerySet[ContactPerson]:
     """A librarian: the library's own contacts and those of partners at their branches."""
     if user.is_superuser:
         return queryset
-    partners = Partnership.objects.filter(branch__in=branches_for_user(user=user)).values(
-        "organisation_id"
+    return queryset.filter(
+        Q(organisation__isnull=True) | Q(organisation__in=organisations_for_user(user))
     )
-    return queryset.filter(Q(organisation__isnull=True) | Q(organisation__in=partners))
 
 
 @admin.register(ContactPerson)
 class ContactPersonAdmin(admin.ModelAdmin):
-    list_display = ("name", "side", "title", "email", "phone", "has_login")
+    list_display = ("name", "works_for", "title", "email", "phone", "has_login")
     list_filter = (("organisation", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("name", "email", "title", "organisation__name")
     list_select_related = ("organisation",)
@@ -56,11 +66,21 @@ class ContactPersonAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # A login on a partner's contact makes its user a coordinator, who sees the
-        # volunteers' phone numbers: only a superuser hands that out.
-        return () if request.user.is_superuser else ("user",)
+        # organisation's volunteers' phone numbers: only a superuser hands that out, and
+        # moving a contact who has one to another organisation would hand out that
+        # organisation's. So a librarian sets the organisation once, when adding.
+        if request.user.is_superuser:
+            return ()
+        return ("user",) if obj is None else ("organisation", "user")
 
-    @admin.display(description=_("side"), ordering="organisation__name")
-    def side(self, obj: ContactPerson) -> str:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            # Empty for the library's own staff; otherwise a partner at their branches.
+            kwargs["queryset"] = organisations_for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("works for"), ordering="organisation__name")
+    def works_for(self, obj: ContactPerson) -> str:
         return obj.organisation.name if obj.organisation_id else _("the library")
 
     @admin.display(description=_("signs in"), boolean=True, ordering="user")
@@ -125,6 +145,9 @@ class PartnershipAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         organisation = cleaned.get("organisation")
+        if "organisation" not in self.fields and self.instance.organisation_id:
+            # Read-only once the partnership has shifts: the saved one stands.
+            organisation = self.instance.organisation
         coordinators = cleaned.get("coordinators")
         if organisation is not None and coordinators:
             strangers = [c.name for c in coordinators if c.organisation_id != organisation.pk]
@@ -167,6 +190,16 @@ class PartnershipAdmin(ScopedModelAdmin):
     )
     # The link professionals refer families with, and the means to revoke it.
     readonly_fields = ("referral_link", "agreement_download", "turnover_table")
+    # Once shifts are planned, their volunteers, sessions and places belong to this
+    # organisation, programme and branch: changing one would strand them.
+    FIXED_ONCE_STAFFED = ("organisation", "programme", "branch")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.shifts.exists():
+            return (*fields, *self.FIXED_ONCE_STAFFED)
+        return fields
+
     actions = ("renew_referral_link", "close_referral_link")
 
     def get_form(self, request, obj=None, change=False, **kwargs):

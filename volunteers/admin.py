@@ -44,8 +44,7 @@ from .models import (
 )
 from .selectors import CertificateStatus, certificate_status, volunteers_for_user
 from .services import (
-    AFTER_THE_SESSION,
-    COUNTS_AS_STAFF,
+    ON_THE_SHIFT,
     AssignmentError,
     assignment_cancel,
     assignment_mark,
@@ -54,9 +53,6 @@ from .services import (
     volunteer_join,
     volunteer_set_status,
 )
-
-# Asked or confirmed before the session, marked came or did not come after it.
-ON_THE_SHIFT = (*COUNTS_AS_STAFF, *AFTER_THE_SESSION)
 
 # What the library does not see of a partner's volunteers.
 PERSONAL_FIELDS = ("email", "phone")
@@ -110,6 +106,22 @@ class BranchPathMixin:
         if queryset.model is ContactPerson:
             return scoped_contacts(queryset, request)
         return scope_to_user_branches(queryset, request.user)
+
+
+class PartnershipFilter(admin.RelatedOnlyFieldListFilter):
+    """The partnerships on the listed rows, named in one query (a partnership's name is
+    its organisation's, programme's and branch's)."""
+
+    def field_choices(self, field, request, model_admin):
+        used = (
+            model_admin.get_queryset(request)
+            .distinct()
+            .values_list(f"{self.field_path}__pk", flat=True)
+        )
+        partnerships = Partnership.objects.filter(pk__in=used).select_related(
+            "organisation", "programme", "branch"
+        )
+        return [(partnership.pk, str(partnership)) for partnership in partnerships]
 
 
 class ScopedAdmin(BranchPathMixin, admin.ModelAdmin):
@@ -277,18 +289,24 @@ class VolunteerAdmin(admin.ModelAdmin):
         return _standing(obj, timezone.localdate()).label
 
     def _set_status(self, request, queryset, status: str) -> None:
+        changed = 0
         for volunteer in queryset:
-            volunteer_set_status(volunteer=volunteer, status=status)
-        label = Volunteer.Status(status).label
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d volunteer is now “%(status)s”.",
-                "%(count)d volunteers are now “%(status)s”.",
-                len(queryset),
+            try:
+                volunteer_set_status(volunteer=volunteer, status=status, by=request.user)
+            except AssignmentError as exc:
+                messages.error(request, str(exc))
+            else:
+                changed += 1
+        if changed:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d volunteer is now “%(status)s”.",
+                    "%(count)d volunteers are now “%(status)s”.",
+                    changed,
+                )
+                % {"count": changed, "status": Volunteer.Status(status).label},
             )
-            % {"count": len(queryset), "status": label},
-        )
 
     @admin.action(permissions=["change"], description=_("Being welcomed"))
     def mark_onboarding(self, request, queryset) -> None:
@@ -324,7 +342,9 @@ class VolunteerAdmin(admin.ModelAdmin):
             for volunteer in queryset:
                 try:
                     volunteer_join(
-                        volunteer=volunteer, partnership=form.cleaned_data["partnership"]
+                        volunteer=volunteer,
+                        partnership=form.cleaned_data["partnership"],
+                        by=request.user,
                     )
                 except AssignmentError as exc:
                     messages.error(request, str(exc))
@@ -357,18 +377,30 @@ class VolunteerAdmin(admin.ModelAdmin):
 
 @admin.register(Onboarding)
 class OnboardingAdmin(ScopedAdmin):
-    """A welcome checklist; the library ticks its steps (meeting, tour) here."""
+    """A welcome checklist; the library ticks its steps (meeting, tour) here. The
+    certificate is the partner's to check: its step is ticked when the coordinator records
+    the certificate on their own pages."""
 
     branch_path = "partnership__branch"
     list_display = ("volunteer", "partnership", "steps", "mentor", "started_at")
     list_filter = (
         ("partnership__branch", admin.RelatedOnlyFieldListFilter),
-        ("partnership", admin.RelatedOnlyFieldListFilter),
+        ("partnership", PartnershipFilter),
     )
     search_fields = ("volunteer__name",)
-    list_select_related = ("volunteer", "partnership__programme", "partnership__branch", "mentor")
+    list_select_related = (
+        "volunteer",
+        "partnership__organisation",
+        "partnership__programme",
+        "partnership__branch",
+        "mentor",
+    )
     fields = ("volunteer", "partnership", *Onboarding.STEPS, "mentor", "started_at")
-    readonly_fields = ("volunteer", "partnership", "started_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ("volunteer", "partnership", "started_at")
+        return ("volunteer", "partnership", "certificate_checked_on", "started_at")
 
     def has_add_permission(self, request) -> bool:
         # A volunteer joins a partnership from the volunteer list (with the welcome).
@@ -383,7 +415,7 @@ class OnboardingAdmin(ScopedAdmin):
         # Ticking the last step makes the volunteer active: that is the service's rule.
         for step in Onboarding.STEPS:
             if step in form.changed_data and getattr(obj, step) is not None:
-                onboarding_tick(onboarding=obj, step=step, on=getattr(obj, step))
+                onboarding_tick(onboarding=obj, step=step, on=getattr(obj, step), by=request.user)
 
 
 # -- shifts and assignments ----------------------------------------------------------------
@@ -453,7 +485,7 @@ class ShiftAdmin(ScopedModelAdmin):
         WhenFilter,
         StaffingFilter,
         ("session__room__branch", admin.RelatedOnlyFieldListFilter),
-        ("partnership", admin.RelatedOnlyFieldListFilter),
+        ("partnership", PartnershipFilter),
         "role",
     )
     date_hierarchy = "session__starts_at"
@@ -537,7 +569,12 @@ class ShiftAdmin(ScopedModelAdmin):
                     )
                     % {"count": made, "series": data["series"]}
                     + " "
-                    + str(_("Sessions that already had such a shift kept theirs.")),
+                    + str(
+                        _(
+                            "Sessions already held, outside the partnership's period or "
+                            "that already had such a shift got none."
+                        )
+                    ),
                 )
                 return HttpResponseRedirect(reverse("admin:volunteers_shift_changelist"))
         return TemplateResponse(
@@ -561,7 +598,7 @@ class AssignmentAdmin(ScopedAdmin):
     list_filter = (
         "status",
         ("shift__session__room__branch", admin.RelatedOnlyFieldListFilter),
-        ("shift__partnership", admin.RelatedOnlyFieldListFilter),
+        ("shift__partnership", PartnershipFilter),
     )
     date_hierarchy = "shift__session__starts_at"
     search_fields = ("volunteer__name", "shift__session__programme__name")
@@ -603,7 +640,7 @@ class AssignmentAdmin(ScopedAdmin):
         if done:
             messages.success(request, done_message(done))
 
-    @admin.action(permissions=["change"], description=_("Mark came"))
+    @admin.action(permissions=["change"], description=_("Mark: came"))
     def mark_came(self, request, queryset) -> None:
         self._each(
             request,
@@ -617,7 +654,7 @@ class AssignmentAdmin(ScopedAdmin):
             ),
         )
 
-    @admin.action(permissions=["change"], description=_("Mark did not come"))
+    @admin.action(permissions=["change"], description=_("Mark: did not come"))
     def mark_missed(self, request, queryset) -> None:
         self._each(
             request,
@@ -664,7 +701,7 @@ class InvitationInline(admin.TabularInline):
     verbose_name_plural = _("invitations (send them with the action “Send invitations”)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("volunteer", "contact")
+        return super().get_queryset(request).select_related("volunteer", "contact__organisation")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -685,7 +722,7 @@ class ExperienceMeetingAdmin(ScopedAdmin):
     list_display = ("title", "starts", "partnership", "place", "invited", "coming", "came")
     list_filter = (
         ("partnership__branch", admin.RelatedOnlyFieldListFilter),
-        ("partnership", admin.RelatedOnlyFieldListFilter),
+        ("partnership", PartnershipFilter),
     )
     search_fields = ("title", "place", "agenda")
     list_select_related = (
@@ -717,7 +754,9 @@ class ExperienceMeetingAdmin(ScopedAdmin):
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def starts(self, obj: ExperienceMeeting) -> str:
-        return formats.date_format(timezone.localtime(obj.starts_at), "SHORT_DATETIME_FORMAT")
+        # On the wall clock where the meeting is held, like the sessions.
+        local = obj.starts_at.astimezone(obj.partnership.branch.zone)
+        return formats.date_format(local, "SHORT_DATETIME_FORMAT")
 
     @admin.display(description=_("invited"), ordering="invited_count")
     def invited(self, obj: ExperienceMeeting) -> int:

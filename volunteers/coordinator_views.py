@@ -13,12 +13,21 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from .forms import (
+    CertificateForm,
+    JoinForm,
+    StatusForm,
+    TickForm,
+    VolunteerForm,
+    WeeklyTimeFormSet,
+    weekly_times,
+)
 from .models import Assignment, Volunteer
 from .selectors import (
     Viewer,
@@ -36,13 +45,18 @@ from .selectors import (
     week_start,
 )
 from .services import (
-    COUNTS_AS_STAFF,
-    LIVE,
+    ON_THE_SHIFT,
     AssignmentError,
+    assignment_actions,
     assignment_cancel,
     assignment_mark,
     assignment_propose,
     assignment_propose_for_term,
+    certificate_record,
+    onboarding_tick,
+    volunteer_create,
+    volunteer_join,
+    volunteer_set_status,
 )
 from .turnover import term_of, turnover
 
@@ -54,6 +68,12 @@ def _viewer(request: HttpRequest) -> Viewer:
     if viewer is None:
         raise PermissionDenied
     return viewer
+
+
+def may_change_assignments(viewer: Viewer) -> bool:
+    """A coordinator plans their own shifts; library staff need the permission to ask,
+    take off and mark volunteers (librarians have it through their group)."""
+    return viewer.is_coordinator or viewer.user.has_perm("volunteers.change_assignment")
 
 
 def _posted_pk(request: HttpRequest, name: str) -> int:
@@ -108,13 +128,16 @@ def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("wanted_subjects"),
         pk=pk,
     )
+    may_change = may_change_assignments(viewer)
     if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
         _act_on_shift(request, viewer, shift)
         return redirect(request.path)
     now = timezone.now()
     assignments = shift_assignments(shift=shift)
     candidates = suitable_volunteers(shift=shift, now=now)
-    staffed = sum(a.status in COUNTS_AS_STAFF for a in assignments)
+    staffed = sum(a.status in ON_THE_SHIFT for a in assignments)
     return render(
         request,
         "volunteers/coordinator/shift_detail.html",
@@ -123,7 +146,11 @@ def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "shift": shift,
             "session": shift.session,
             "branch": shift.session.room.branch,
-            "assignments": assignments,
+            "rows": [
+                {"assignment": a, "actions": assignment_actions(assignment=a, now=now)}
+                for a in assignments
+            ],
+            "may_change": may_change,
             "staffed": staffed,
             "full": staffed >= shift.required_count,
             "started": shift.session.starts_at <= now,
@@ -131,7 +158,6 @@ def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "suitable": [c for c in candidates if c.suitable],
             "excluded": [c for c in candidates if not c.suitable],
             "Status": Assignment.Status,
-            "LIVE": LIVE,
         },
     )
 
@@ -160,7 +186,12 @@ def _act_on_shift(request: HttpRequest, viewer: Viewer, shift) -> None:
                     messages.warning(
                         request,
                         _("Not asked for %(day)s: %(reason)s")
-                        % {"day": skipped.session.local_start.date().isoformat(), "reason": reason},
+                        % {
+                            "day": formats.date_format(
+                                skipped.session.local_start.date(), "DATE_FORMAT"
+                            ),
+                            "reason": reason,
+                        },
                     )
             else:
                 assignment_propose(
@@ -212,22 +243,158 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-@login_required
-@never_cache
-def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+# -- the coordinator's own volunteers ------------------------------------------------------
+
+
+def _coordinator(request: HttpRequest) -> Viewer:
+    """A partner's volunteers are the partner's to look after: library staff read them."""
     viewer = _viewer(request)
-    volunteer = get_object_or_404(
+    if not viewer.is_coordinator:
+        raise PermissionDenied
+    return viewer
+
+
+def _own_volunteer(viewer: Viewer, pk: int) -> Volunteer:
+    return get_object_or_404(
         volunteers_for(viewer=viewer)
         .select_related("organisation")
         .prefetch_related("availability", "subjects"),
         pk=pk,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@never_cache
+def volunteer_add(request: HttpRequest) -> HttpResponse:
+    viewer = _coordinator(request)
+    data = request.POST if request.method == "POST" else None
+    form = VolunteerForm(data)
+    times = WeeklyTimeFormSet(data, prefix="times")
+    if data is not None and form.is_valid() and times.is_valid():
+        volunteer = volunteer_create(
+            organisation=viewer.contact.organisation,
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            phone=form.cleaned_data["phone"],
+            language=form.cleaned_data["language"],
+            languages=form.cleaned_data["languages"],
+            subjects=form.cleaned_data["subjects"],
+            availability=weekly_times(times),
+        )
+        messages.success(
+            request,
+            _("%(name)s is registered as an applicant. Welcome them into a partnership below.")
+            % {"name": volunteer.name},
+        )
+        return redirect("volunteers:volunteer_detail", pk=volunteer.pk)
+    return render(
+        request,
+        "volunteers/coordinator/volunteer_form.html",
+        {"viewer": viewer, "form": form, "times": times},
+        status=400 if data is not None else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@never_cache
+def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = _coordinator(request)
+    volunteer = _own_volunteer(viewer, pk)
+    data = request.POST if request.method == "POST" else None
+    form = CertificateForm(data)
+    if data is not None and form.is_valid():
+        try:
+            certificate_record(volunteer=volunteer, by=request.user, **form.cleaned_data)
+        except AssignmentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("The certificate is recorded for %(name)s.") % {"name": volunteer.name},
+            )
+            return redirect("volunteers:volunteer_detail", pk=volunteer.pk)
+    return render(
+        request,
+        "volunteers/coordinator/certificate_form.html",
+        {"viewer": viewer, "volunteer": volunteer, "form": form},
+        status=400 if data is not None else 200,
+    )
+
+
+def _volunteer_forms(viewer: Viewer, volunteer: Volunteer, data=None, action: str = "") -> dict:
+    """The detail page's forms for a coordinator; the one posted (``action``) is bound."""
+    partnerships = partnerships_for(viewer=viewer)
+    return {
+        "status_form": StatusForm(data if action == "status" else None, volunteer=volunteer),
+        "join_form": JoinForm(
+            data if action == "join" else None,
+            partnerships=partnerships.filter(organisation=volunteer.organisation_id).exclude(
+                onboardings__volunteer=volunteer
+            ),
+        ),
+        "tick_form": TickForm(
+            data if action == "tick" else None,
+            onboardings=volunteer.onboardings.filter(partnership__in=partnerships),
+        ),
+    }
+
+
+def _act_on_volunteer(request: HttpRequest, volunteer: Volunteer, action: str, form) -> bool:
+    """One of the page's forms, through its service; False when the form has errors."""
+    if not form.is_valid():
+        return False
+    data, by = form.cleaned_data, request.user
+    try:
+        if action == "status":
+            volunteer_set_status(volunteer=volunteer, status=data["status"], by=by)
+            volunteer.refresh_from_db()
+            messages.success(
+                request,
+                _("%(name)s is now “%(status)s”.")
+                % {"name": volunteer.name, "status": volunteer.get_status_display()},
+            )
+        elif action == "join":
+            volunteer_join(volunteer=volunteer, partnership=data["partnership"], by=by)
+            messages.success(
+                request,
+                _("%(name)s has joined and been sent a welcome.") % {"name": volunteer.name},
+            )
+        else:
+            onboarding_tick(onboarding=data["onboarding"], step=data["step"], on=data["on"], by=by)
+            messages.success(request, _("The step is ticked."))
+    except AssignmentError as exc:
+        form.add_error(None, str(exc))
+        return False
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@never_cache
+def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = _viewer(request)
+    volunteer = _own_volunteer(viewer, pk)
+    forms, status = {}, 200
+    if request.method == "POST":
+        viewer = _coordinator(request)
+        action = request.POST.get("action", "")
+        if action not in ("status", "join", "tick"):
+            raise Http404
+        forms = _volunteer_forms(viewer, volunteer, request.POST, action)
+        if _act_on_volunteer(request, volunteer, action, forms[f"{action}_form"]):
+            return redirect(request.path)
+        status = 400
+    elif viewer.is_coordinator:
+        forms = _volunteer_forms(viewer, volunteer)
     return render(
         request,
         "volunteers/coordinator/volunteer_detail.html",
         {
             "viewer": viewer,
             "record": volunteer_record(viewer=viewer, volunteer=volunteer, now=timezone.now()),
+            **forms,
         },
+        status=status,
     )

@@ -166,7 +166,9 @@ def _load_people(
             )
         if person.joined_days_ago is None:
             # Welcomed today: the checklist opens and the welcome message is sent (once).
-            onboarding = volunteer_join(volunteer=volunteer, partnership=partnership)
+            onboarding = volunteer_join(
+                volunteer=volunteer, partnership=partnership, by=coordinator.user
+            )
             if person.status == NEW and person.certificate_days is not None:
                 Onboarding.objects.filter(pk=onboarding.pk).update(
                     met_contact_on=today - timedelta(days=3),
@@ -236,12 +238,20 @@ def _pool(volunteers: list[Volunteer], shift: Shift) -> list[Volunteer]:
     )
 
 
+def _planned(partnership: Partnership) -> datetime:
+    """The demo's history has shifts on the afternoons already held too: as if the term
+    was planned when the partnership began."""
+    return datetime.combine(partnership.starts_on, time(), tzinfo=partnership.branch.zone)
+
+
 def _load_lektiecafe(*, partnership: Partnership, coordinator: ContactPerson, today: date) -> int:
     students = _load_people(STUDENTS, partnership=partnership, coordinator=coordinator, today=today)
     series = partnership.programme.series.filter(room__branch=partnership.branch).first()
     if series is None:
         return 0
-    shifts_create_for_series(series=series, partnership=partnership, required_count=3)
+    shifts_create_for_series(
+        series=series, partnership=partnership, required_count=3, now=_planned(partnership)
+    )
     shifts = list(
         Shift.objects.filter(session__series=series, partnership=partnership)
         .filter(session__status=Session.Status.SCHEDULED)
@@ -291,11 +301,20 @@ def _load_club(*, partnership: Partnership, coordinator: ContactPerson, today: d
     volunteers = _load_people(
         CLUB_VOLUNTEERS, partnership=partnership, coordinator=coordinator, today=today
     )
-    series = partnership.programme.series.filter(room__branch=partnership.branch).first()
+    # The running course, not an earlier one (the reports' demo adds one).
+    series = (
+        partnership.programme.series.filter(room__branch=partnership.branch)
+        .order_by("-start_date")
+        .first()
+    )
     if series is None:
         return
     shifts_create_for_series(
-        series=series, partnership=partnership, role=Shift.Role.CLUB_VOLUNTEER, required_count=2
+        series=series,
+        partnership=partnership,
+        role=Shift.Role.CLUB_VOLUNTEER,
+        required_count=2,
+        now=_planned(partnership),
     )
     now = timezone.now()
     volunteers = list(

@@ -19,8 +19,6 @@ from .messages import meeting_invitation_message
 from .models import ExperienceMeeting, MeetingInvitation, Volunteer
 from .services import AssignmentError
 
-INVITED_STATUSES = (Volunteer.Status.ONBOARDING, Volunteer.Status.ACTIVE)
-
 
 def _refuse_once_started(meeting: ExperienceMeeting, now: datetime) -> None:
     if meeting.starts_at <= now:
@@ -36,7 +34,7 @@ def meeting_invite(*, meeting: ExperienceMeeting, now: datetime | None = None) -
     _refuse_once_started(meeting, now)
     partnership = meeting.partnership
     volunteers = Volunteer.objects.filter(
-        onboardings__partnership=partnership, status__in=INVITED_STATUSES
+        onboardings__partnership=partnership, status__in=Volunteer.WORKING
     ).values_list("pk", flat=True)
     contacts = {contact.pk for contact in partnership.coordinators.all()}
     if partnership.library_contact_id:

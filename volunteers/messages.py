@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications.services import Attachment, Message, notify
 from partners.models import ContactPerson, Partnership
@@ -25,8 +26,11 @@ from .models import Assignment, Certificate, MeetingInvitation, Onboarding, Shif
 KINDS_WITH_CALENDAR = {"shift_invitation", "shift_session_moved", "shift_session_cancelled"}
 
 
-def _stamp(occasion: datetime | None) -> str:
-    return f":{occasion.timestamp():.0f}" if occasion else ""
+def _stamp(occasion: datetime | tuple[datetime, ...] | None) -> str:
+    if occasion is None:
+        return ""
+    moments = occasion if isinstance(occasion, tuple) else (occasion,)
+    return ":" + "-".join(f"{moment.timestamp():.0f}" for moment in moments)
 
 
 def _shift_context(shift: Shift) -> dict:
@@ -42,25 +46,42 @@ def _shift_context(shift: Shift) -> dict:
     }
 
 
-def shift_ics(*, assignment: Assignment, link: str) -> str:
+def _shift_event(assignment: Assignment, link: str, now: datetime):
     session = assignment.shift.session
-    cancelled = session.status == session.Status.CANCELLED or assignment.status in (
+    if session.status == session.Status.CANCELLED or assignment.status in (
         Assignment.Status.CANCELLED,
         Assignment.Status.DECLINED,
-    )
+    ):
+        status = "CANCELLED"
+    elif assignment.status == Assignment.Status.PROPOSED:
+        # Not yet answered: the calendar shows it as pencilled in.
+        status = "TENTATIVE"
+    else:
+        status = "CONFIRMED"
     event = calendar_event(
         session=session,
         uid=f"shift-{assignment.shift_id}-volunteer-{assignment.volunteer_id}@familieliv",
         stamp=assignment.changed_at,
         link=link,
-        status="CANCELLED" if cancelled else "CONFIRMED",
+        status=status,
         summary=f"{assignment.shift.get_role_display()}: {session.programme.name}",
     )
-    return calendar_text([event], session.room.branch.time_zone)
+    # Calendars replace an event only by a higher SEQUENCE: seconds since the assignment
+    # was made grow with every file sent (a new answer, a moved or cancelled session).
+    event.add("sequence", max(int((now - assignment.created_at).total_seconds()), 0))
+    return event
+
+
+def shift_ics(*, assignment: Assignment, link: str, now: datetime | None = None) -> str:
+    event = _shift_event(assignment, link, now or timezone.now())
+    return calendar_text([event], assignment.shift.session.room.branch.time_zone)
 
 
 def assignment_message(
-    *, assignment: Assignment, kind: str, occasion: datetime | None = None
+    *,
+    assignment: Assignment,
+    kind: str,
+    occasion: datetime | tuple[datetime, ...] | None = None,
 ) -> Message:
     """A message to the volunteer about one of their shifts."""
     volunteer = assignment.volunteer
@@ -93,6 +114,41 @@ def assignment_message(
 
 def notify_assignment(*, assignment: Assignment, kind: str, occasion: datetime | None) -> None:
     notify(assignment_message(assignment=assignment, kind=kind, occasion=occasion))
+
+
+def term_invitation_message(*, assignments: list[Assignment], occasion: datetime) -> Message:
+    """One invitation for several weeks of the same shift: each week with its own answer
+    link, all of them in one calendar file."""
+    first = assignments[0]
+    volunteer = first.volunteer
+    weeks = [(assignment, shift_url(assignment=assignment)) for assignment in assignments]
+    now = timezone.now()
+    ics = calendar_text(
+        [_shift_event(assignment, link, now) for assignment, link in weeks],
+        first.shift.session.room.branch.time_zone,
+    )
+    return Message(
+        key=f"shift_invitation_term:volunteer:{volunteer.pk}:assignment:{first.pk}"
+        f"{_stamp(occasion)}",
+        kind="shift_invitation_term",
+        recipient=volunteer.email,
+        language=volunteer.language,
+        reference=f"assignment:{first.pk}",
+        context={
+            **_shift_context(first.shift),
+            "volunteer": volunteer,
+            "weeks": [
+                {"assignment": assignment, "session": assignment.shift.session, "url": link}
+                for assignment, link in weeks
+            ],
+            "coordinators": list(first.shift.partnership.coordinators.all()),
+        },
+        attachments=(Attachment(filename="shifts.ics", content=ics, mimetype="text/calendar"),),
+    )
+
+
+def notify_term_invitation(*, assignments: list[Assignment], occasion: datetime) -> None:
+    notify(term_invitation_message(assignments=assignments, occasion=occasion))
 
 
 def coordinator_page_url(shift: Shift) -> str:
@@ -133,6 +189,8 @@ def coordinator_messages(
         context={
             **_shift_context(shift),
             "volunteer": assignment.volunteer,
+            # Set when staff took the volunteer off; None when the volunteer answered.
+            "changed_by": assignment.changed_by,
             "shift_page_url": coordinator_page_url(shift),
         },
     )
@@ -143,8 +201,9 @@ def notify_coordinators(*, assignment: Assignment, kind: str, occasion: datetime
         notify(message)
 
 
-def understaffed_messages(*, shift: Shift, staffed: int) -> list[Message]:
-    """Coordinators and the library's contact: a shift still short of volunteers."""
+def understaffed_messages(*, shift: Shift, staffed: int, unanswered: int = 0) -> list[Message]:
+    """Coordinators and the library's contact: a shift still short of volunteers who said
+    yes (``staffed``), with ``unanswered`` invitations still open."""
     partnership = shift.partnership
     contacts = list(partnership.coordinators.all())
     if partnership.library_contact is not None:
@@ -157,6 +216,7 @@ def understaffed_messages(*, shift: Shift, staffed: int) -> list[Message]:
         context={
             **_shift_context(shift),
             "staffed": staffed,
+            "unanswered": unanswered,
             "missing": shift.required_count - staffed,
             "shift_page_url": coordinator_page_url(shift),
         },

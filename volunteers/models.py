@@ -3,10 +3,12 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import ContactPerson, PartnerOrganisation, Partnership
@@ -20,8 +22,9 @@ class Subject(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("subject")
-        verbose_name_plural = _("subjects")
+        # "subject" alone is also an e-mail's subject line, which translates differently.
+        verbose_name = pgettext_lazy("school subject", "subject")
+        verbose_name_plural = pgettext_lazy("school subjects", "subjects")
 
     def __str__(self) -> str:
         return self.name
@@ -34,6 +37,10 @@ class Volunteer(models.Model):
         ACTIVE = "active", _("Active")
         PAUSED = "paused", _("Paused")
         LEFT = "left", _("Left")
+
+    # Welcomed or active: who may be put on a shift, invited to meetings, reminded of
+    # certificates. Applicants, the paused and those who left are not.
+    WORKING = (Status.ONBOARDING, Status.ACTIVE)
 
     organisation = models.ForeignKey(
         PartnerOrganisation,
@@ -62,7 +69,7 @@ class Volunteer(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.APPLICANT
     )
-    applied_on = models.DateField(_("applied on"), default=date.today)
+    applied_on = models.DateField(_("applied on"), default=timezone.localdate)
     joined_on = models.DateField(_("active since"), null=True, blank=True)
     paused_on = models.DateField(_("paused since"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
@@ -86,7 +93,7 @@ class Volunteer(models.Model):
 
     @property
     def can_take_shifts(self) -> bool:
-        return self.status in (self.Status.ONBOARDING, self.Status.ACTIVE)
+        return self.status in self.WORKING
 
 
 class Availability(models.Model):
@@ -206,6 +213,27 @@ class Onboarding(models.Model):
         return self.steps_done == len(self.STEPS)
 
 
+def partnership_runs_on(partnership: Partnership, day: date) -> bool:
+    return partnership.starts_on <= day and (
+        partnership.ends_on is None or day <= partnership.ends_on
+    )
+
+
+def shift_mismatch(*, session: Session, partnership: Partnership) -> str:
+    """Why the partnership cannot have a shift on the session, or "" when it can: the
+    session must be of the partnership's programme, at its branch, within its period."""
+    if session.programme_id != partnership.programme_id:
+        return gettext("The partnership is for another programme than this session.")
+    if session.room.branch_id != partnership.branch_id:
+        return gettext("The partnership is at another branch than this session.")
+    day = session.local_start.date()
+    if not partnership_runs_on(partnership, day):
+        return gettext("The partnership does not run on %(day)s.") % {
+            "day": formats.date_format(day, "DATE_FORMAT")
+        }
+    return ""
+
+
 class Shift(models.Model):
     """Volunteers wanted at a session: how many, in what role, for which subjects."""
 
@@ -244,6 +272,12 @@ class Shift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} – {self.get_role_display()}"
+
+    def clean(self) -> None:
+        if self.session_id and self.partnership_id:
+            problem = shift_mismatch(session=self.session, partnership=self.partnership)
+            if problem:
+                raise ValidationError(problem)
 
 
 class Assignment(models.Model):
@@ -284,6 +318,9 @@ class Assignment(models.Model):
     changed_at = models.DateTimeField(_("changed"), default=timezone.now)
     # The session's start the volunteer was last told of: a move is found by comparing.
     told_starts_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Whether the volunteer was told the session is cancelled; cleared if it is reinstated,
+    # so a second cancellation is told again.
+    told_session_cancelled = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(_("asked"), auto_now_add=True)
 
     class Meta:

@@ -3,14 +3,18 @@ Celery beat (like bookings.outreach).
 
 Each planner finds what is due at ``now``, writes it to the outbox under a key naming its
 reason, so running it again (or twice at once) writes nothing twice, and returns how many
-messages it wrote.
+messages it wrote. The keys are looked up exactly (notify_many), never by prefix: a
+prefix search cannot use the outbox's key index under every collation.
 
-- shift reminder: to a confirmed volunteer, once, in the last REMINDER_LEAD before the shift
+- shift reminder: to a confirmed volunteer, once per session time, in the last
+  REMINDER_LEAD before the shift
 - understaffed shift: to the coordinators and the library's contact, once, UNDERSTAFFED_LEAD
-  before a shift that has fewer volunteers than it needs
+  before a shift that has fewer volunteers who said yes than it needs
 - certificate renewal: to the organisation's coordinators, once per certificate, when a
   volunteer's latest certificate enters the organisation's renewal window
-- session cancelled or moved: to the volunteers on it, once per cancellation or new time
+- session cancelled or moved: to the volunteers on it, once per cancellation or move; the
+  assignment remembers what the volunteer was told, so a session cancelled, reinstated
+  and cancelled again is told twice, and so is a session moved back and forth
 """
 
 from __future__ import annotations
@@ -32,14 +36,14 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from notifications.planning import not_written, write_all
+from notifications.planning import write_all
 from notifications.services import notify_many
 from partners.models import PartnerOrganisation
 from programmes.models import Session
 
 from .messages import assignment_message, certificate_renewal_messages, understaffed_messages
 from .models import Assignment, Certificate, Shift, Volunteer
-from .services import COUNTS_AS_STAFF, LIVE
+from .services import ASKED_OR_CONFIRMED, FILLS_A_PLACE
 
 REMINDER_LEAD = timedelta(hours=24)
 UNDERSTAFFED_LEAD = timedelta(hours=48)
@@ -62,6 +66,8 @@ def _to_volunteers(assignments):
 
 
 def due_shift_reminders(*, now: datetime):
+    """Confirmed volunteers whose shift starts within REMINDER_LEAD (told or not yet:
+    the key, which names the session's time, decides)."""
     remind_at = ExpressionWrapper(
         F("shift__session__starts_at") - Value(REMINDER_LEAD), output_field=DateTimeField()
     )
@@ -74,7 +80,6 @@ def due_shift_reminders(*, now: datetime):
         )
         # Said yes after the reminder's time: that yes was reminder enough.
         .filter(changed_at__lte=remind_at)
-        .filter(not_written("shift_reminder:assignment:"))
     )
 
 
@@ -83,23 +88,32 @@ def shift_reminders_due(*, now: datetime | None = None) -> int:
     assignments = _to_volunteers(due_shift_reminders(now=now)).order_by(
         "shift__session__starts_at", "pk"
     )
-    return write_all(assignment_message(assignment=a, kind="shift_reminder") for a in assignments)
+    # Keyed on the session's start: a session moved into the next day is reminded again.
+    return write_all(
+        assignment_message(assignment=a, kind="shift_reminder", occasion=a.shift.session.starts_at)
+        for a in assignments
+    )
 
 
 # -- understaffed shifts -------------------------------------------------------------------
 
 
 def due_understaffed(*, now: datetime):
+    """Shifts within UNDERSTAFFED_LEAD with fewer yeses than places; an unanswered
+    invitation is not a volunteer the library can count on."""
     return (
         Shift.objects.filter(
             session__status=Session.Status.SCHEDULED,
             session__starts_at__gt=now,
             session__starts_at__lte=now + UNDERSTAFFED_LEAD,
         )
-        .annotate(staffed=Count("assignments", filter=Q(assignments__status__in=COUNTS_AS_STAFF)))
+        .annotate(
+            staffed=Count("assignments", filter=Q(assignments__status__in=FILLS_A_PLACE)),
+            unanswered=Count(
+                "assignments", filter=Q(assignments__status=Assignment.Status.PROPOSED)
+            ),
+        )
         .filter(staffed__lt=F("required_count"))
-        # Once per shift: a later gap is a decline or cancellation, told at once anyway.
-        .filter(not_written("shift_understaffed:shift:", ":", starts_with=True))
     )
 
 
@@ -116,10 +130,13 @@ def understaffed_due(*, now: datetime | None = None) -> int:
         .prefetch_related("partnership__coordinators")
         .order_by("session__starts_at", "pk")
     )
+    # Once per shift and contact: a later gap is a decline or cancellation, told at once.
     return write_all(
         message
         for shift in shifts
-        for message in understaffed_messages(shift=shift, staffed=shift.staffed)
+        for message in understaffed_messages(
+            shift=shift, staffed=shift.staffed, unanswered=shift.unanswered
+        )
     )
 
 
@@ -147,11 +164,10 @@ def due_certificate_renewals(*, now: datetime):
         Certificate.objects.filter(
             reduce(or_, in_window),
             valid_until__gte=today,
-            volunteer__status__in=(Volunteer.Status.ONBOARDING, Volunteer.Status.ACTIVE),
+            volunteer__status__in=Volunteer.WORKING,
         )
         # A volunteer who already brought a newer certificate has nothing to renew.
         .filter(~Exists(newer))
-        .filter(not_written("certificate_renewal:certificate:", ":", starts_with=True))
     )
 
 
@@ -175,25 +191,43 @@ def certificate_renewals_due(*, now: datetime | None = None) -> int:
 
 def due_session_cancellations(*, now: datetime):
     return Assignment.objects.filter(
-        status__in=LIVE,
+        status__in=ASKED_OR_CONFIRMED,
         shift__session__status=Session.Status.CANCELLED,
         shift__session__starts_at__gt=now,
-    ).filter(not_written("shift_session_cancelled:assignment:"))
+        told_session_cancelled=False,
+    )
 
 
 def session_cancellations_due(*, now: datetime | None = None) -> int:
+    """Tell volunteers their session is cancelled, then remember it as told; a session
+    reinstated since is forgotten as told, so cancelling it again is told again."""
     now = now or timezone.now()
-    assignments = _to_volunteers(due_session_cancellations(now=now)).order_by("pk")
-    return write_all(
-        assignment_message(assignment=a, kind="shift_session_cancelled") for a in assignments
-    )
+    with transaction.atomic():
+        Assignment.objects.filter(
+            told_session_cancelled=True, shift__session__status=Session.Status.SCHEDULED
+        ).update(told_session_cancelled=False)
+        assignments = list(
+            _to_volunteers(due_session_cancellations(now=now))
+            .select_for_update(of=("self",), skip_locked=True)
+            .order_by("pk")
+        )
+        written = notify_many(
+            [
+                assignment_message(assignment=a, kind="shift_session_cancelled", occasion=now)
+                for a in assignments
+            ]
+        )
+        Assignment.objects.filter(pk__in=[a.pk for a in assignments]).update(
+            told_session_cancelled=True
+        )
+    return written
 
 
 def due_session_moves(*, now: datetime):
     # An assignment made outside assignment_propose (no time told yet) has nothing to
     # correct; it is left out rather than told of a "move".
     return Assignment.objects.filter(
-        status__in=LIVE,
+        status__in=ASKED_OR_CONFIRMED,
         shift__session__status=Session.Status.SCHEDULED,
         shift__session__starts_at__gt=now,
         told_starts_at__isnull=False,
@@ -209,11 +243,15 @@ def session_moves_due(*, now: datetime | None = None) -> int:
             .select_for_update(of=("self",), skip_locked=True)
             .order_by("pk")
         )
-        # Rendered now, while told_starts_at still holds the time the volunteer knew.
+        # Rendered now, while told_starts_at still holds the time the volunteer knew. The
+        # key names the move (old and new time) and when it was found, so a session moved
+        # back to a time it had before is told again.
         written = notify_many(
             [
                 assignment_message(
-                    assignment=a, kind="shift_session_moved", occasion=a.shift.session.starts_at
+                    assignment=a,
+                    kind="shift_session_moved",
+                    occasion=(a.told_starts_at, a.shift.session.starts_at, now),
                 )
                 for a in assignments
             ]

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from partners.models import ContactPerson, PartnerOrganisation, Partnership
@@ -28,7 +28,14 @@ from programmes.models import Session
 from programmes.selectors import branches_for_user
 
 from .models import Assignment, Availability, Certificate, Onboarding, Shift, Volunteer
-from .services import COUNTS_AS_STAFF, LIVE, live_assignments_between, refusal
+from .services import (
+    ASKED_OR_CONFIRMED,
+    MARKED,
+    ON_THE_SHIFT,
+    hours_given,
+    live_assignments_between,
+    refusal,
+)
 
 # -- who is looking ------------------------------------------------------------------------
 
@@ -96,6 +103,9 @@ def volunteers_for_user(*, user: AbstractBaseUser) -> QuerySet[Volunteer]:
 # -- the week grid -------------------------------------------------------------------------
 
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{1,2})$")
+# Far enough from date.min and date.max that the grid's margins and the links to the
+# weeks before and after stay dates.
+WEEK_YEARS = range(1900, 9999)
 
 
 def iso_week(day: date) -> str:
@@ -106,7 +116,7 @@ def iso_week(day: date) -> str:
 def week_start(value: str, *, today: date) -> date:
     """The Monday of an ISO week such as "2026-W48"; this week's for anything else."""
     match = WEEK_PATTERN.match(value or "")
-    if match:
+    if match and int(match[1]) in WEEK_YEARS:
         try:
             return date.fromisocalendar(int(match[1]), int(match[2]), 1)
         except ValueError:
@@ -129,7 +139,8 @@ class ShiftRow:
 
     @property
     def filled(self) -> int:
-        return sum(a.status in COUNTS_AS_STAFF for a in self.assignments)
+        """Everyone on the shift: asked or confirmed before it, marked after it."""
+        return len(self.assignments)
 
     @property
     def confirmed(self) -> int:
@@ -138,6 +149,19 @@ class ShiftRow:
     @property
     def asked(self) -> int:
         return sum(a.status == Assignment.Status.PROPOSED for a in self.assignments)
+
+    @property
+    def came(self) -> int:
+        return sum(a.status == Assignment.Status.DONE for a in self.assignments)
+
+    @property
+    def missed(self) -> int:
+        return sum(a.status == Assignment.Status.NO_SHOW for a in self.assignments)
+
+    @property
+    def held(self) -> bool:
+        """Someone has been marked: the shift took place."""
+        return any(a.status in MARKED for a in self.assignments)
 
     @property
     def cancelled(self) -> bool:
@@ -195,7 +219,7 @@ class WeekGrid:
 
 def week_grid(*, shifts: QuerySet[Shift], monday: date, today: date) -> WeekGrid:
     """The shifts whose sessions fall in the week (by each branch's own calendar), by day,
-    with their live assignments: two queries."""
+    with the volunteers on them: two queries."""
     # A day of margin on each side covers every time zone; the local date decides.
     start = datetime.combine(monday - timedelta(days=1), time(), tzinfo=UTC)
     rows = (
@@ -204,10 +228,10 @@ def week_grid(*, shifts: QuerySet[Shift], monday: date, today: date) -> WeekGrid
         .prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=Assignment.objects.filter(status__in=LIVE)
+                queryset=Assignment.objects.filter(status__in=ON_THE_SHIFT)
                 .select_related("volunteer")
                 .order_by("volunteer__name"),
-                to_attr="live",
+                to_attr="on_the_shift",
             )
         )
         .order_by("session__starts_at", "session__programme__name", "role")
@@ -216,7 +240,7 @@ def week_grid(*, shifts: QuerySet[Shift], monday: date, today: date) -> WeekGrid
     for shift in rows:
         offset = (shift.session.local_start.date() - monday).days
         if 0 <= offset < 7:
-            days[offset].rows.append(ShiftRow(shift=shift, assignments=shift.live))
+            days[offset].rows.append(ShiftRow(shift=shift, assignments=shift.on_the_shift))
     return WeekGrid(monday=monday, today=today, days=days)
 
 
@@ -263,9 +287,11 @@ def suitable_volunteers(*, shift: Shift, now: datetime) -> list[Candidate]:
     volunteers = (
         Volunteer.objects.filter(
             organisation_id=shift.partnership.organisation_id,
-            status__in=(Volunteer.Status.ONBOARDING, Volunteer.Status.ACTIVE),
+            status__in=Volunteer.WORKING,
         )
-        .exclude(pk__in=shift.assignments.filter(status__in=LIVE).values("volunteer_id"))
+        .exclude(
+            pk__in=shift.assignments.filter(status__in=ASKED_OR_CONFIRMED).values("volunteer_id")
+        )
         .prefetch_related("certificates", "availability", "subjects")
         .order_by("name", "pk")
     )
@@ -280,7 +306,7 @@ def suitable_volunteers(*, shift: Shift, now: datetime) -> list[Candidate]:
     this_week = Counter(
         dict(
             Assignment.objects.filter(
-                status__in=LIVE,
+                status__in=ASKED_OR_CONFIRMED,
                 volunteer__organisation_id=shift.partnership.organisation_id,
                 shift__session__status=Session.Status.SCHEDULED,
                 shift__session__starts_at__gte=week_from,
@@ -348,13 +374,14 @@ class CertificateStatus:
 
     @property
     def label(self) -> str:
+        if self.state == self.NONE:
+            return _("No certificate")
+        day = formats.date_format(self.valid_until, "DATE_FORMAT")
         if self.state == self.VALID:
-            return _("Valid until %(day)s") % {"day": self.valid_until.isoformat()}
+            return _("Valid until %(day)s") % {"day": day}
         if self.state == self.EXPIRING:
-            return _("Expiring soon: valid until %(day)s") % {"day": self.valid_until.isoformat()}
-        if self.state == self.EXPIRED:
-            return _("Expired on %(day)s") % {"day": self.valid_until.isoformat()}
-        return _("No certificate")
+            return _("Expiring soon: valid until %(day)s") % {"day": day}
+        return _("Expired on %(day)s") % {"day": day}
 
 
 def certificate_status(
@@ -386,7 +413,13 @@ def volunteers_listed(*, viewer: Viewer, status: str = "") -> QuerySet[Volunteer
         .select_related("organisation")
         .prefetch_related("certificates", "subjects")
         .annotate(
-            shifts_done=Count("assignments", filter=Q(assignments__status=Assignment.Status.DONE))
+            shifts_done=Count(
+                "assignments",
+                filter=Q(
+                    assignments__status=Assignment.Status.DONE,
+                    assignments__shift__session__status=Session.Status.SCHEDULED,
+                ),
+            )
         )
         .order_by("name", "pk")
     )
@@ -419,6 +452,7 @@ def volunteer_rows(*, volunteers: Iterable[Volunteer], today: date) -> list[Volu
 class ChecklistStep:
     label: str
     done_on: date | None
+    name: str = ""
 
 
 @dataclass
@@ -439,11 +473,13 @@ class VolunteerRecord:
 
     @property
     def hours_done(self) -> float:
-        done = [a for a in self.past if a.status == Assignment.Status.DONE]
-        seconds = sum(
-            (a.shift.session.ends_at - a.shift.session.starts_at).total_seconds() for a in done
+        return hours_given(
+            attendance=(
+                (1, a.shift.session.starts_at, a.shift.session.ends_at, a.shift.session.status)
+                for a in self.past
+                if a.status == Assignment.Status.DONE
+            )
         )
-        return round(seconds / 3600, 1)
 
 
 def volunteer_record(*, viewer: Viewer, volunteer: Volunteer, now: datetime) -> VolunteerRecord:
@@ -475,12 +511,17 @@ def volunteer_record(*, viewer: Viewer, volunteer: Volunteer, now: datetime) -> 
                     ChecklistStep(
                         label=str(Onboarding._meta.get_field(step).verbose_name),
                         done_on=getattr(onboarding, step),
+                        name=step,
                     )
                     for step in Onboarding.STEPS
                 ],
             )
             for onboarding in onboardings
         ],
-        coming=[a for a in assignments if a.shift.session.starts_at >= now and a.status in LIVE],
+        coming=[
+            a
+            for a in assignments
+            if a.shift.session.starts_at >= now and a.status in ASKED_OR_CONFIRMED
+        ],
         past=[a for a in reversed(assignments) if a.shift.session.starts_at < now],
     )

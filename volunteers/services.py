@@ -2,10 +2,14 @@
 
 - A volunteer is put on a shift only when they can take it: of the partnership's
   organisation, welcomed or active, holding a child-safety certificate valid on the day
-  where children under 15 come, and not on another shift at the same time.
+  where children under 15 come, not on another shift at the same time, and on a day the
+  partnership runs.
 - A shift gets no more volunteers than it needs unless the coordinator says so.
-- A volunteer cancels through their link until the partnership's cut-off; the coordinator
-  is told of every decline and cancellation at once.
+- A volunteer says yes or no through their link, and cancels a yes until the
+  partnership's cut-off; the coordinators are told of every decline and cancellation at
+  once. Staff take a volunteer off a shift until it starts; the volunteer is told, and so
+  are the coordinators when it was not one of them.
+- Nothing changes on a cancelled session, and nothing but who came once it has started.
 - After the session staff mark who came: no-shows are known and hours follow.
 
 Changes that count places lock the shift row; changes that could double-book a volunteer
@@ -14,28 +18,67 @@ lock the volunteer row. Every change records who made it (None: the volunteer's 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from partners.models import Partnership
+from partners.models import PartnerOrganisation, Partnership
 from programmes.models import Programme, Series, Session
 
-from .messages import notify_assignment, notify_coordinators, notify_welcome
-from .models import Assignment, Certificate, Onboarding, Shift, Subject, Volunteer
+from .messages import (
+    notify_assignment,
+    notify_coordinators,
+    notify_term_invitation,
+    notify_welcome,
+)
+from .models import (
+    Assignment,
+    Availability,
+    Certificate,
+    Onboarding,
+    Shift,
+    Subject,
+    Volunteer,
+    partnership_runs_on,
+    shift_mismatch,
+)
 
 # Below this age a child-safety certificate is required of everyone who meets the child.
 CERTIFICATE_AGE_YEARS = 15
 # Pupils in this grade or lower may be under 15.
 CERTIFICATE_MAX_GRADE = 9
 
-LIVE = (Assignment.Status.PROPOSED, Assignment.Status.CONFIRMED)
-COUNTS_AS_STAFF = (Assignment.Status.PROPOSED, Assignment.Status.CONFIRMED)
-AFTER_THE_SESSION = (Assignment.Status.DONE, Assignment.Status.NO_SHOW)
+_S = Assignment.Status
+# Holding a place before the session: what counts against the places needed and makes a
+# volunteer busy at that time.
+ASKED_OR_CONFIRMED = (_S.PROPOSED, _S.CONFIRMED)
+# A place the coordinator has filled: a yes, or a volunteer marked afterwards (not coming
+# shows as a no-show, not as a gap). An unanswered invitation fills nothing yet.
+FILLS_A_PLACE = (_S.CONFIRMED, _S.DONE, _S.NO_SHOW)
+# The names on the shift: asked or confirmed before it, marked came or not after it.
+ON_THE_SHIFT = (_S.PROPOSED, _S.CONFIRMED, _S.DONE, _S.NO_SHOW)
+MARKED = (_S.DONE, _S.NO_SHOW)
+
+# Which status a volunteer may move to from each; staying put changes nothing.
+STATUS_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Volunteer.Status.APPLICANT: (Volunteer.Status.ONBOARDING, Volunteer.Status.LEFT),
+    Volunteer.Status.ONBOARDING: (
+        Volunteer.Status.ACTIVE,
+        Volunteer.Status.PAUSED,
+        Volunteer.Status.LEFT,
+    ),
+    Volunteer.Status.ACTIVE: (Volunteer.Status.PAUSED, Volunteer.Status.LEFT),
+    Volunteer.Status.PAUSED: (Volunteer.Status.ACTIVE, Volunteer.Status.LEFT),
+    # A volunteer who left and comes back is active again at once (see
+    # volunteer_set_status); being welcomed a second time would rewrite their history.
+    Volunteer.Status.LEFT: (Volunteer.Status.ACTIVE,),
+}
 
 
 class AssignmentError(Exception):
@@ -47,7 +90,19 @@ def _require_atomic() -> None:
         raise RuntimeError("This service must run inside transaction.atomic().")
 
 
-# -- rules read by the service and by the suitable-volunteer list --------------------------
+def _day(day: date) -> str:
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def _refuse_closed(session: Session, now: datetime, *, once_started: bool = True) -> None:
+    """Nothing changes on a cancelled session, nor (``once_started``) on one under way."""
+    if session.status != Session.Status.SCHEDULED:
+        raise AssignmentError(_("This session has been cancelled."))
+    if once_started and session.starts_at <= now:
+        raise AssignmentError(_("This session has already started."))
+
+
+# -- rules read by the service and by the pages --------------------------------------------
 
 
 def needs_certificate(programme: Programme) -> bool:
@@ -64,9 +119,9 @@ def certificate_valid_on(certificates, day: date) -> bool:
 
 
 def live_assignments_between(*, starts_at: datetime, ends_at: datetime) -> QuerySet[Assignment]:
-    """Everyone's live assignments on sessions overlapping [starts_at, ends_at)."""
+    """Everyone's places on sessions overlapping [starts_at, ends_at)."""
     return Assignment.objects.filter(
-        status__in=LIVE,
+        status__in=ASKED_OR_CONFIRMED,
         shift__session__status=Session.Status.SCHEDULED,
         shift__session__starts_at__lt=ends_at,
         shift__session__ends_at__gt=starts_at,
@@ -76,7 +131,7 @@ def live_assignments_between(*, starts_at: datetime, ends_at: datetime) -> Query
 def overlapping_assignments(
     *, volunteer: Volunteer, starts_at: datetime, ends_at: datetime
 ) -> QuerySet[Assignment]:
-    """The volunteer's live assignments on sessions overlapping [starts_at, ends_at)."""
+    """The volunteer's places on sessions overlapping [starts_at, ends_at)."""
     return live_assignments_between(starts_at=starts_at, ends_at=ends_at).filter(
         volunteer=volunteer
     )
@@ -93,31 +148,86 @@ def refusal(
 ) -> str:
     """Why the volunteer cannot be put on the shift, or "" when they can."""
     session = shift.session
-    if volunteer.organisation_id != shift.partnership.organisation_id:
+    partnership = shift.partnership
+    day = session.local_start.date()
+    if volunteer.organisation_id != partnership.organisation_id:
         return _("%(name)s is not a volunteer of %(organisation)s.") % {
             "name": volunteer.name,
-            "organisation": shift.partnership.organisation.name,
+            "organisation": partnership.organisation.name,
         }
     if not volunteer.can_take_shifts:
         return _("%(name)s is %(status)s and cannot take shifts.") % {
             "name": volunteer.name,
             "status": volunteer.get_status_display().lower(),
         }
-    if needs_certificate(session.programme) and not certificate_valid_on(
-        certificates, session.local_start.date()
-    ):
+    if not partnership_runs_on(partnership, day):
+        return _("The partnership does not run on %(day)s.") % {"day": _day(day)}
+    if needs_certificate(session.programme) and not certificate_valid_on(certificates, day):
         return _(
             "%(name)s has no child-safety certificate valid on %(day)s, and children under "
             "15 come to this session."
-        ) % {"name": volunteer.name, "day": session.local_start.date().isoformat()}
+        ) % {"name": volunteer.name, "day": _day(day)}
     if busy:
         return _("%(name)s is on another shift at the same time.") % {"name": volunteer.name}
     if staffed >= shift.required_count and not above_required:
-        return _(
+        return ngettext(
+            "This shift already has the volunteer it needs. Tick “more than needed” to add "
+            "one more.",
             "This shift already has the %(count)d volunteers it needs. Tick “more than "
-            "needed” to add one more."
+            "needed” to add one more.",
+            shift.required_count,
         ) % {"count": shift.required_count}
     return ""
+
+
+def cancel_deadline(assignment: Assignment) -> datetime:
+    hours = assignment.shift.partnership.cancel_cutoff_hours
+    return assignment.shift.session.starts_at - timedelta(hours=hours)
+
+
+@dataclass(frozen=True)
+class AssignmentActions:
+    """What can be done with an assignment now; the pages show only these buttons."""
+
+    can_confirm: bool
+    can_decline: bool
+    # Through the volunteer's own link, a yes until the cut-off.
+    can_cancel: bool
+    too_late_to_cancel: bool
+    # Staff taking the volunteer off, until the session starts.
+    can_withdraw: bool
+    can_mark: bool
+    deadline: datetime
+
+
+def assignment_actions(*, assignment: Assignment, now: datetime) -> AssignmentActions:
+    """The services' rules read ahead, for the buttons: each one refuses what this hides."""
+    session = assignment.shift.session
+    status = assignment.status
+    scheduled = session.status == Session.Status.SCHEDULED
+    coming = scheduled and session.starts_at > now
+    deadline = cancel_deadline(assignment)
+    return AssignmentActions(
+        can_confirm=coming and status == _S.PROPOSED,
+        can_decline=coming and status == _S.PROPOSED,
+        can_cancel=coming and status == _S.CONFIRMED and now <= deadline,
+        too_late_to_cancel=coming and status == _S.CONFIRMED and now > deadline,
+        can_withdraw=coming and status in ASKED_OR_CONFIRMED,
+        can_mark=scheduled and session.starts_at <= now and status in ON_THE_SHIFT,
+        deadline=deadline,
+    )
+
+
+def hours_given(*, attendance: Iterable[tuple[int, datetime, datetime, str]]) -> float:
+    """Hours volunteers gave, from (how many came, session start, end, session status):
+    the session's length for each who came. A cancelled session gave none, whatever was
+    marked on it."""
+    seconds = sum(
+        came * (ends_at - starts_at).total_seconds()
+        for came, starts_at, ends_at, status in attendance
+        if status == Session.Status.SCHEDULED
+    )
+    return round(seconds / 3600, 2)
 
 
 # -- shifts --------------------------------------------------------------------------------
@@ -130,17 +240,26 @@ def shifts_create_for_series(
     role: str = Shift.Role.HOMEWORK_HELPER,
     required_count: int = 2,
     subjects: list[Subject] | tuple = (),
+    now: datetime | None = None,
 ) -> int:
-    """A shift on every scheduled session of the series (a whole term at once).
+    """A shift on every coming scheduled session of the series within the partnership's
+    period (a whole term at once).
 
     Sessions that already have a shift in this role are left as they are; returns how
     many shifts were made.
     """
+    now = now or timezone.now()
     if partnership.programme_id != series.programme_id:
         raise AssignmentError(_("The partnership is for another programme than this series."))
     if partnership.branch_id != series.room.branch_id:
         raise AssignmentError(_("The partnership is at another branch than this series."))
-    sessions = series.sessions.filter(status=Session.Status.SCHEDULED)
+    sessions = [
+        session
+        for session in series.sessions.filter(
+            status=Session.Status.SCHEDULED, starts_at__gt=now
+        ).select_related("room__branch")
+        if not shift_mismatch(session=session, partnership=partnership)
+    ]
     with transaction.atomic():
         have = set(
             Shift.objects.filter(
@@ -192,6 +311,41 @@ def _stamp(assignment: Assignment, status: str, by, now: datetime) -> None:
 # -- assignments ---------------------------------------------------------------------------
 
 
+def _propose(
+    *, shift: Shift, volunteer: Volunteer, by, above_required: bool, now: datetime
+) -> tuple[Assignment, bool]:
+    """Put the volunteer on the shift as asked; True when that is new (an invitation is
+    due), False when they were already asked or had said yes."""
+    shift = _lock_shift(shift.pk)
+    volunteer = _lock_volunteer(volunteer.pk)
+    session = shift.session
+    _refuse_closed(session, now)
+    existing = Assignment.objects.filter(shift=shift, volunteer=volunteer).first()
+    if existing is not None and existing.status in ASKED_OR_CONFIRMED:
+        return existing, False
+    staffed = shift.assignments.filter(status__in=ASKED_OR_CONFIRMED).count()
+    reason = refusal(
+        shift=shift,
+        volunteer=volunteer,
+        certificates=list(volunteer.certificates.all()),
+        busy=overlapping_assignments(
+            volunteer=volunteer, starts_at=session.starts_at, ends_at=session.ends_at
+        ).exists(),
+        staffed=staffed,
+        above_required=above_required,
+    )
+    if reason:
+        raise AssignmentError(reason)
+    assignment = existing or Assignment(shift=shift, volunteer=volunteer)
+    _stamp(assignment, _S.PROPOSED, by, now)
+    # Ticked on a shift that still had room, it was not the coordinator's choice at all.
+    assignment.above_required = above_required and staffed >= shift.required_count
+    assignment.told_starts_at = session.starts_at
+    assignment.told_session_cancelled = False
+    assignment.save()
+    return assignment, True
+
+
 def assignment_propose(
     *,
     shift: Shift,
@@ -203,35 +357,12 @@ def assignment_propose(
     """Ask a volunteer to take a shift: checks every rule, then sends the invitation."""
     now = now or timezone.now()
     with transaction.atomic():
-        shift = _lock_shift(shift.pk)
-        volunteer = _lock_volunteer(volunteer.pk)
-        session = shift.session
-        if session.status != Session.Status.SCHEDULED:
-            raise AssignmentError(_("This session has been cancelled."))
-        if session.starts_at <= now:
-            raise AssignmentError(_("This session has already started."))
-        existing = Assignment.objects.filter(shift=shift, volunteer=volunteer).first()
-        if existing is not None and existing.status in LIVE:
-            return existing
-        reason = refusal(
-            shift=shift,
-            volunteer=volunteer,
-            certificates=list(volunteer.certificates.all()),
-            busy=overlapping_assignments(
-                volunteer=volunteer, starts_at=session.starts_at, ends_at=session.ends_at
-            ).exists(),
-            staffed=shift.assignments.filter(status__in=COUNTS_AS_STAFF).count(),
-            above_required=above_required,
+        assignment, new = _propose(
+            shift=shift, volunteer=volunteer, by=by, above_required=above_required, now=now
         )
-        if reason:
-            raise AssignmentError(reason)
-        assignment = existing or Assignment(shift=shift, volunteer=volunteer)
-        _stamp(assignment, Assignment.Status.PROPOSED, by, now)
-        assignment.above_required = above_required
-        assignment.told_starts_at = session.starts_at
-        assignment.save()
-        # A second ask after a decline is a new invitation, so its key names the time.
-        notify_assignment(assignment=assignment, kind="shift_invitation", occasion=now)
+        if new:
+            # A second ask after a decline is a new invitation, so its key names the time.
+            notify_assignment(assignment=assignment, kind="shift_invitation", occasion=now)
     return assignment
 
 
@@ -241,7 +372,7 @@ class TermResult:
     skipped: list[tuple[Shift, str]]
 
 
-def recurring_shifts(*, shift: Shift, now: datetime) -> QuerySet[Shift]:
+def recurring_shifts(*, shift: Shift, now: datetime) -> list[Shift]:
     """The coming shifts like this one: same series, role, weekday and time of day."""
     session = shift.session
     local = session.local_start
@@ -269,15 +400,27 @@ def assignment_propose_for_term(
     """Ask a volunteer to take this shift every week for the rest of the term.
 
     Each week is checked on its own: a week the volunteer cannot take is skipped with
-    its reason, the others are asked.
+    its reason, the others are asked. The volunteer gets one invitation for all the
+    weeks asked, with every one of them in its calendar file.
     """
     now = now or timezone.now()
-    assigned, skipped = [], []
-    for each in recurring_shifts(shift=shift, now=now):
-        try:
-            assigned.append(assignment_propose(shift=each, volunteer=volunteer, by=by, now=now))
-        except AssignmentError as exc:
-            skipped.append((each, str(exc)))
+    assigned, skipped, new = [], [], []
+    with transaction.atomic():
+        for each in recurring_shifts(shift=shift, now=now):
+            try:
+                # A savepoint per week: a refused week leaves the others standing.
+                with transaction.atomic():
+                    assignment, fresh = _propose(
+                        shift=each, volunteer=volunteer, by=by, above_required=False, now=now
+                    )
+            except AssignmentError as exc:
+                skipped.append((each, str(exc)))
+            else:
+                assigned.append(assignment)
+                if fresh:
+                    new.append(assignment)
+        if new:
+            notify_term_invitation(assignments=new, occasion=now)
     return TermResult(assigned=assigned, skipped=skipped)
 
 
@@ -295,20 +438,23 @@ def _lock_assignment(assignment_id: int) -> Assignment:
     )
 
 
+def _refuse_unless_waiting(assignment: Assignment) -> None:
+    if assignment.status != _S.PROPOSED:
+        raise AssignmentError(
+            _("This shift is no longer waiting for your answer: ask your coordinator.")
+        )
+
+
 def assignment_confirm(*, assignment: Assignment, now: datetime | None = None) -> Assignment:
     """The volunteer says yes through their link."""
     now = now or timezone.now()
     with transaction.atomic():
         assignment = _lock_assignment(assignment.pk)
-        if assignment.status == Assignment.Status.CONFIRMED:
+        if assignment.status == _S.CONFIRMED:
             return assignment
-        if assignment.status != Assignment.Status.PROPOSED:
-            raise AssignmentError(
-                _("This shift is no longer waiting for your answer: ask your coordinator.")
-            )
-        if assignment.shift.session.starts_at <= now:
-            raise AssignmentError(_("This session has already started."))
-        _stamp(assignment, Assignment.Status.CONFIRMED, None, now)
+        _refuse_unless_waiting(assignment)
+        _refuse_closed(assignment.shift.session, now)
+        _stamp(assignment, _S.CONFIRMED, None, now)
         assignment.save(update_fields=["status", "changed_by", "changed_at"])
     return assignment
 
@@ -318,48 +464,52 @@ def assignment_decline(*, assignment: Assignment, now: datetime | None = None) -
     now = now or timezone.now()
     with transaction.atomic():
         assignment = _lock_assignment(assignment.pk)
-        if assignment.status == Assignment.Status.DECLINED:
+        if assignment.status == _S.DECLINED:
             return assignment
-        if assignment.status != Assignment.Status.PROPOSED:
-            raise AssignmentError(
-                _("This shift is no longer waiting for your answer: ask your coordinator.")
-            )
-        _stamp(assignment, Assignment.Status.DECLINED, None, now)
+        _refuse_unless_waiting(assignment)
+        _refuse_closed(assignment.shift.session, now)
+        _stamp(assignment, _S.DECLINED, None, now)
         assignment.save(update_fields=["status", "changed_by", "changed_at"])
         notify_coordinators(assignment=assignment, kind="shift_declined", occasion=now)
     return assignment
 
 
-def cancel_deadline(assignment: Assignment) -> datetime:
-    hours = assignment.shift.partnership.cancel_cutoff_hours
-    return assignment.shift.session.starts_at - timedelta(hours=hours)
+def _is_coordinator(user, partnership: Partnership) -> bool:
+    return partnership.coordinators.filter(user=user).exists()
 
 
 def assignment_cancel(
     *, assignment: Assignment, by=None, now: datetime | None = None
 ) -> Assignment:
-    """Take a volunteer off a shift; the coordinator is told at once.
+    """Take a volunteer off a shift.
 
-    Through the volunteer's own link (``by`` None) only until the cut-off: later, the
-    volunteer calls the coordinator, who can still cancel for them.
+    Through the volunteer's own link (``by`` None) a yes is cancelled until the cut-off
+    (an unanswered invitation is declined instead), and the coordinators are told at
+    once; later, the volunteer calls the coordinator. Staff (``by``) take a volunteer off
+    until the session starts: the volunteer is told, and the coordinators too when it was
+    not one of them (a librarian).
     """
     now = now or timezone.now()
     with transaction.atomic():
         assignment = _lock_assignment(assignment.pk)
-        if assignment.status == Assignment.Status.CANCELLED:
+        if assignment.status == _S.CANCELLED:
             return assignment
-        if assignment.status not in LIVE:
-            raise AssignmentError(_("Only a shift that is asked or confirmed can be cancelled."))
-        if assignment.shift.session.starts_at <= now:
-            raise AssignmentError(_("This session has already started."))
+        if by is None and assignment.status == _S.PROPOSED:
+            raise AssignmentError(
+                _("You have not said yes to this shift: say no instead, and we will know.")
+            )
+        if assignment.status not in ASKED_OR_CONFIRMED:
+            raise AssignmentError(
+                _("Only a shift the volunteer was asked to take or confirmed can be cancelled.")
+            )
+        _refuse_closed(assignment.shift.session, now)
         if by is None and now > cancel_deadline(assignment):
             raise AssignmentError(_("It is too late to cancel here: please call your coordinator."))
-        was_confirmed = assignment.status == Assignment.Status.CONFIRMED
-        _stamp(assignment, Assignment.Status.CANCELLED, by, now)
+        _stamp(assignment, _S.CANCELLED, by, now)
         assignment.save(update_fields=["status", "changed_by", "changed_at"])
-        if by is None:
+        if by is None or not _is_coordinator(by, assignment.shift.partnership):
             notify_coordinators(assignment=assignment, kind="shift_cancelled", occasion=now)
-        elif was_confirmed:
+        if by is not None:
             notify_assignment(assignment=assignment, kind="shift_withdrawn", occasion=now)
     return assignment
 
@@ -367,15 +517,22 @@ def assignment_cancel(
 def assignment_mark(
     *, assignment: Assignment, came: bool, by, now: datetime | None = None
 ) -> Assignment:
-    """After the session starts, staff record whether the volunteer came (or correct it)."""
+    """After the session starts, staff record whether the volunteer came (or correct it).
+
+    A volunteer still only asked may be marked too: they came without answering.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         assignment = _lock_assignment(assignment.pk)
-        if assignment.shift.session.starts_at > now:
+        session = assignment.shift.session
+        _refuse_closed(session, now, once_started=False)
+        if session.starts_at > now:
             raise AssignmentError(_("Who came can be marked once the session has started."))
-        if assignment.status not in (Assignment.Status.CONFIRMED, *AFTER_THE_SESSION):
-            raise AssignmentError(_("Only a confirmed volunteer can be marked as came or not."))
-        status = Assignment.Status.DONE if came else Assignment.Status.NO_SHOW
+        if assignment.status not in ON_THE_SHIFT:
+            raise AssignmentError(
+                _("Only a volunteer who was asked or said yes can be marked as came or not.")
+            )
+        status = _S.DONE if came else _S.NO_SHOW
         _stamp(assignment, status, by, now)
         assignment.save(update_fields=["status", "changed_by", "changed_at"])
     return assignment
@@ -384,34 +541,146 @@ def assignment_mark(
 # -- volunteers ----------------------------------------------------------------------------
 
 
-def volunteer_set_status(*, volunteer: Volunteer, status: str, on: date | None = None) -> Volunteer:
-    """Move a volunteer between applicant, onboarding, active, paused and left, with dates.
+@dataclass(frozen=True)
+class WeeklyTime:
+    """When a volunteer can usually come: a weekday (0 Monday) from one time until another."""
 
-    Leaving withdraws their coming shifts (the coordinator sees the gaps in the grid).
+    weekday: int
+    starts_at: time
+    ends_at: time
+
+
+def volunteer_create(
+    *,
+    organisation: PartnerOrganisation,
+    name: str,
+    email: str,
+    phone: str = "",
+    language: str,
+    languages: str = "",
+    subjects: Iterable[Subject] = (),
+    availability: Iterable[WeeklyTime] = (),
+    now: datetime | None = None,
+) -> Volunteer:
+    """A new applicant of the organisation, with what they help with and when they can
+    come; they take shifts once welcomed into a partnership (volunteer_join)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        volunteer = Volunteer.objects.create(
+            organisation=organisation,
+            name=name,
+            email=email,
+            phone=phone,
+            language=language,
+            languages=languages,
+            applied_on=timezone.localdate(now),
+        )
+        volunteer.subjects.set(subjects)
+        Availability.objects.bulk_create(
+            Availability(
+                volunteer=volunteer, weekday=t.weekday, starts_at=t.starts_at, ends_at=t.ends_at
+            )
+            for t in availability
+        )
+    return volunteer
+
+
+def certificate_record(
+    *,
+    volunteer: Volunteer,
+    kind: str,
+    checked_on: date,
+    valid_until: date,
+    notes: str = "",
+    by,
+) -> Certificate:
+    """The partner has seen a volunteer's child-safety record. Every welcome checklist of
+    theirs still waiting for it is ticked on the day it was checked (the last step makes
+    the volunteer active)."""
+    if valid_until < checked_on:
+        raise AssignmentError(_("A certificate cannot expire before it was checked."))
+    with transaction.atomic():
+        certificate = Certificate.objects.create(
+            volunteer=volunteer,
+            kind=kind,
+            checked_on=checked_on,
+            valid_until=valid_until,
+            notes=notes,
+            checked_by=by,
+        )
+        waiting = volunteer.onboardings.filter(certificate_checked_on__isnull=True)
+        for onboarding in waiting.select_related("volunteer"):
+            onboarding_tick(
+                onboarding=onboarding, step="certificate_checked_on", on=checked_on, by=by
+            )
+    return certificate
+
+
+def volunteer_set_status(
+    *,
+    volunteer: Volunteer,
+    status: str,
+    by,
+    now: datetime | None = None,
+    on: date | None = None,
+) -> Volunteer:
+    """Move a volunteer along STATUS_TRANSITIONS, keeping the dates in step.
+
+    Pausing or leaving takes them off their coming shifts, each through
+    assignment_cancel by ``by``: recorded, the volunteer told, the coordinators too when
+    ``by`` is not one of them. A volunteer who left and returns starts afresh: "active
+    since" becomes the day they return and "left on" is cleared, so the turnover counts
+    them as joining again and their tenure from the return; their earlier shifts stay on
+    their record.
     """
-    on = on or timezone.localdate()
+    now = now or timezone.now()
+    on = on or timezone.localdate(now)
     with transaction.atomic():
         volunteer = _lock_volunteer(volunteer.pk)
+        was = volunteer.status
+        if status == was:
+            return volunteer
+        if status not in STATUS_TRANSITIONS.get(was, ()):
+            raise AssignmentError(
+                _("%(name)s cannot go from “%(was)s” to “%(status)s”.")
+                % {
+                    "name": volunteer.name,
+                    "was": Volunteer.Status(was).label,
+                    "status": Volunteer.Status(status).label,
+                }
+            )
         volunteer.status = status
         if status == Volunteer.Status.ACTIVE:
+            if was == Volunteer.Status.LEFT:
+                volunteer.joined_on, volunteer.left_on = on, None
             volunteer.joined_on = volunteer.joined_on or on
-            volunteer.paused_on = volunteer.left_on = None
+            volunteer.paused_on = None
         elif status == Volunteer.Status.PAUSED:
             volunteer.paused_on = on
         elif status == Volunteer.Status.LEFT:
             volunteer.left_on = max(on, volunteer.joined_on or on)
         volunteer.save()
         if status in (Volunteer.Status.PAUSED, Volunteer.Status.LEFT):
-            Assignment.objects.filter(
+            if by is None:
+                # assignment_cancel would take None for the volunteer's own link.
+                raise ValueError("Pausing or leaving is done by a user.")
+            coming = Assignment.objects.filter(
                 volunteer=volunteer,
-                status__in=LIVE,
-                shift__session__starts_at__gt=timezone.now(),
-            ).update(status=Assignment.Status.CANCELLED, changed_at=timezone.now())
+                status__in=ASKED_OR_CONFIRMED,
+                shift__session__status=Session.Status.SCHEDULED,
+                shift__session__starts_at__gt=now,
+            )
+            for assignment in coming:
+                assignment_cancel(assignment=assignment, by=by, now=now)
     return volunteer
 
 
 def volunteer_join(
-    *, volunteer: Volunteer, partnership: Partnership, now: datetime | None = None
+    *,
+    volunteer: Volunteer,
+    partnership: Partnership,
+    by=None,
+    now: datetime | None = None,
 ) -> Onboarding:
     """A volunteer starts with a partnership: the checklist opens and a welcome is sent."""
     now = now or timezone.now()
@@ -425,14 +694,21 @@ def volunteer_join(
             volunteer=volunteer, partnership=partnership, defaults={"started_at": now}
         )
         if volunteer.status == Volunteer.Status.APPLICANT:
-            volunteer_set_status(volunteer=volunteer, status=Volunteer.Status.ONBOARDING)
+            volunteer_set_status(
+                volunteer=volunteer, status=Volunteer.Status.ONBOARDING, by=by, now=now
+            )
         if created:
             notify_welcome(onboarding=onboarding)
     return onboarding
 
 
 def onboarding_tick(
-    *, onboarding: Onboarding, step: str, on: date | None = None, mentor: Volunteer | None = None
+    *,
+    onboarding: Onboarding,
+    step: str,
+    on: date | None = None,
+    mentor: Volunteer | None = None,
+    by=None,
 ) -> Onboarding:
     """Tick a step of the checklist; the last one makes the volunteer active."""
     if step not in Onboarding.STEPS:
@@ -444,5 +720,5 @@ def onboarding_tick(
         onboarding.save()
         volunteer = onboarding.volunteer
         if onboarding.is_complete and volunteer.status == Volunteer.Status.ONBOARDING:
-            volunteer_set_status(volunteer=volunteer, status=Volunteer.Status.ACTIVE, on=on)
+            volunteer_set_status(volunteer=volunteer, status=Volunteer.Status.ACTIVE, by=by, on=on)
     return onboarding

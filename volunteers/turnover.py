@@ -44,13 +44,7 @@ from partners.models import Partnership
 from programmes.models import Session
 
 from .models import Assignment, Onboarding, Shift
-
-# A place on a shift is filled by these; "asked" is not yet a place filled.
-FILLS_A_PLACE = (
-    Assignment.Status.CONFIRMED,
-    Assignment.Status.DONE,
-    Assignment.Status.NO_SHOW,
-)
+from .services import FILLS_A_PLACE, hours_given
 
 
 @dataclass(frozen=True)
@@ -141,7 +135,14 @@ def turnover(*, partnerships: Iterable[Partnership], term: Term, today: date) ->
         Shift.objects.filter(in_term, partnership_id__in=ids)
         .filter(session__status=Session.Status.SCHEDULED)
         # Grouped by the shift's own key, so two alike shifts stay two.
-        .values("pk", "partnership_id", "required_count", "session__starts_at", "session__ends_at")
+        .values(
+            "pk",
+            "partnership_id",
+            "required_count",
+            "session__starts_at",
+            "session__ends_at",
+            "session__status",
+        )
         .annotate(
             filled=Count("assignments", filter=Q(assignments__status__in=FILLS_A_PLACE)),
             came=Count("assignments", filter=Q(assignments__status=Assignment.Status.DONE)),
@@ -153,15 +154,21 @@ def turnover(*, partnerships: Iterable[Partnership], term: Term, today: date) ->
     filled: dict[int, int] = defaultdict(int)
     came: dict[int, int] = defaultdict(int)
     missed: dict[int, int] = defaultdict(int)
-    seconds: dict[int, float] = defaultdict(float)
+    attendance: dict[int, list] = defaultdict(list)
     for shift in shifts if counted else ():
         key = shift["partnership_id"]
         needed[key] += shift["required_count"]
         filled[key] += min(shift["filled"], shift["required_count"])
         came[key] += shift["came"]
         missed[key] += shift["missed"]
-        length = shift["session__ends_at"] - shift["session__starts_at"]
-        seconds[key] += shift["came"] * length.total_seconds()
+        attendance[key].append(
+            (
+                shift["came"],
+                shift["session__starts_at"],
+                shift["session__ends_at"],
+                shift["session__status"],
+            )
+        )
 
     rows = []
     for partnership in partnerships:
@@ -184,7 +191,7 @@ def turnover(*, partnerships: Iterable[Partnership], term: Term, today: date) ->
                 median_tenure_days=statistics.median(tenures) if tenures else None,
                 fill_rate=_ratio(filled[key], needed[key]),
                 no_show_rate=_ratio(missed[key], came[key] + missed[key]),
-                hours=round(seconds[key] / 3600, 2),
+                hours=hours_given(attendance=attendance[key]),
             )
         )
     return rows

@@ -13,9 +13,15 @@ urlpatterns = [
     path("coordinator/", coordinator_views.week, name="week"),
     path("coordinator/shifts/<int:pk>/", coordinator_views.shift_detail, name="shift_detail"),
     path("coordinator/volunteers/", coordinator_views.volunteer_list, name="volunteer_list"),
+    path("coordinator/volunteers/new/", coordinator_views.volunteer_add, name="volunteer_add"),
     path(
         "coordinator/volunteers/<int:pk>/",
         coordinator_views.volunteer_detail,
         name="volunteer_detail",
+    ),
+    path(
+        "coordinator/volunteers/<int:pk>/certificate/",
+        coordinator_views.certificate_add,
+        name="certificate_add",
     ),
 ]

@@ -26,10 +26,10 @@ from .messages import shift_ics
 from .models import Assignment, MeetingInvitation
 from .services import (
     AssignmentError,
+    assignment_actions,
     assignment_cancel,
     assignment_confirm,
     assignment_decline,
-    cancel_deadline,
 )
 
 # The volunteer's answers on their shift page: each calls one service.
@@ -69,11 +69,8 @@ def shift(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 messages.success(request, done)
                 return redirect("volunteers:shift", token=token)
-    now = timezone.now()
     shift = assignment.shift
     session = shift.session
-    deadline = cancel_deadline(assignment)
-    open_session = session.status == Session.Status.SCHEDULED and session.starts_at > now
     return render(
         request,
         "volunteers/shift.html",
@@ -88,15 +85,8 @@ def shift(request: HttpRequest, token: str) -> HttpResponse:
             "coordinators": list(shift.partnership.coordinators.all()),
             "Status": Assignment.Status,
             "session_cancelled": session.status == Session.Status.CANCELLED,
-            "can_answer": open_session and assignment.status == Assignment.Status.PROPOSED,
             # A proposed shift is turned down with "decline"; cancelling is for a yes.
-            "can_cancel": open_session
-            and assignment.status == Assignment.Status.CONFIRMED
-            and now <= deadline,
-            "too_late_to_cancel": open_session
-            and assignment.status == Assignment.Status.CONFIRMED
-            and now > deadline,
-            "deadline": deadline,
+            "actions": assignment_actions(assignment=assignment, now=timezone.now()),
             "calendar_url": reverse("volunteers:shift_calendar", args=[token]),
             "error": error,
         },

@@ -65,7 +65,7 @@ def test_the_coordinator_fills_a_lektiecafe_shift_and_the_volunteer_confirms(
     candidate.get_by_role("radio").check()
     shift_violations = axe_violations(planner)
     screenshot(planner, "coordinator-shift-phone")
-    planner.get_by_role("button", name="Ask to take the shift").click()
+    planner.get_by_role("button", name="Ask this volunteer").click()
     expect(planner.get_by_role("status").first).to_contain_text(
         "Sofie Lund was asked to take this shift."
     )

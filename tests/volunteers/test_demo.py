@@ -22,7 +22,7 @@ from volunteers.models import (
     Subject,
     Volunteer,
 )
-from volunteers.services import COUNTS_AS_STAFF
+from volunteers.services import ASKED_OR_CONFIRMED
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,7 @@ def test_the_coordinator_signs_in_and_finds_unfilled_shifts_this_coming_week():
         session__starts_at__gt=now,
         session__starts_at__lt=now + timedelta(days=7),
     )
-    filled = [s.assignments.filter(status__in=COUNTS_AS_STAFF).count() for s in week]
+    filled = [s.assignments.filter(status__in=ASKED_OR_CONFIRMED).count() for s in week]
     assert len(filled) == 3
     assert sorted(filled) == [0, 2, 3]
 

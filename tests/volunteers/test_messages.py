@@ -30,6 +30,7 @@ from volunteers.models import (
 from volunteers.outreach import plan_volunteer_messages
 from volunteers.services import (
     AssignmentError,
+    assignment_cancel,
     assignment_confirm,
     assignment_decline,
     assignment_propose,
@@ -134,7 +135,9 @@ def test_asking_a_volunteer_sends_the_answer_link_and_the_shift_as_a_calendar_fi
     ((filename, ics, mimetype),) = invitation.attachments
     assert (filename, mimetype) == ("shift.ics", "text/calendar")
     assert "DTSTART;TZID=Europe/Oslo:20260309T150000" in ics
-    assert "STATUS:CONFIRMED" in ics
+    # Pencilled in until the volunteer says yes.
+    assert "STATUS:TENTATIVE" in ics
+    assert "SEQUENCE:0" in ics
 
 
 def test_opening_the_link_changes_nothing_and_the_yes_button_confirms(client, lektiecafe):
@@ -165,13 +168,20 @@ def test_a_forged_link_is_not_found(client, lektiecafe):
     assert client.get(reverse("volunteers:shift_calendar", args=["forged"])).status_code == 404
 
 
-def test_the_calendar_link_gives_the_shift_as_an_event(client, lektiecafe):
-    assignment = confirmed(lektiecafe)
-    response = client.get(page_of(assignment) + "calendar.ics")
+def test_the_calendar_link_gives_the_shift_as_an_event_newer_than_the_invitations(
+    client, clock, lektiecafe
+):
+    assignment = asked(lektiecafe)
+    clock.move_to(T0 + timedelta(hours=2))
+    confirmed_now = assignment_confirm(assignment=assignment)
+    response = client.get(page_of(confirmed_now) + "calendar.ics")
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     ics = response.content.decode()
     assert "SUMMARY:Homework helper: Lektiecafé" in ics
     assert "DTSTART;TZID=Europe/Oslo:20260309T150000" in ics
+    assert "STATUS:CONFIRMED" in ics
+    # A higher SEQUENCE than the invitation's, so calendars take the newer one.
+    assert "SEQUENCE:7200" in ics
 
 
 def test_declining_tells_the_coordinator_at_once(
@@ -240,8 +250,9 @@ def test_a_confirmed_volunteer_is_reminded_once_the_day_before(clock, lektiecafe
     assert reminder.subject == "See you soon: Lektiecafé, Monday at 15:00"
     assert "You are expected" in reminder.body
     assert COORDINATOR_PHONE in reminder.body
+    starts = lektiecafe.session.starts_at.timestamp()
     assert reminder.extra_headers["X-Familieliv-Message"] == (
-        f"shift_reminder:assignment:{assignment.pk}"
+        f"shift_reminder:assignment:{assignment.pk}:{starts:.0f}"
     )
     assert not [m for m in sent_to("emil@example.com") if "See you soon" in m.subject]
 
@@ -260,17 +271,29 @@ def test_a_shift_still_short_48_hours_before_alerts_coordinator_and_library_cont
         (alert,) = sent_to(email)
         assert alert.subject == "1 volunteer missing: Lektiecafé on Monday March 9, 2026"
         assert f"Hello {name}" in alert.body
-        assert "still needs 1 more volunteer: 1 of 2" in alert.body
+        assert "still needs 1 more volunteer: 1 of 2 have said yes." in alert.body
+        assert "not answered" not in alert.body
     assert not sent_to("sofie@example.com")[1:]  # the volunteer only had her invitation
 
 
 def test_a_fully_staffed_shift_alerts_nobody(clock, lektiecafe):
     confirmed(lektiecafe)
-    asked(lektiecafe, volunteer(lektiecafe.org, "Emil Holm"))  # asked counts as staffed
+    confirmed(lektiecafe, volunteer(lektiecafe.org, "Emil Holm"))
 
     plan(clock, at(lektiecafe.session, 47))
 
     assert not Outbox.objects.filter(kind="shift_understaffed").exists()
+
+
+def test_an_unanswered_invitation_does_not_fill_a_place_and_the_alert_says_so(clock, lektiecafe):
+    confirmed(lektiecafe)
+    asked(lektiecafe, volunteer(lektiecafe.org, "Emil Holm"))  # not answered yet
+
+    plan(clock, at(lektiecafe.session, 47))
+
+    (alert,) = sent_to("mette@example.org")
+    assert "still needs 1 more volunteer: 1 of 2 have said yes." in alert.body
+    assert "1 volunteer asked has not answered yet." in alert.body
 
 
 def test_a_certificate_entering_its_renewal_window_alerts_the_coordinator_once(clock, lektiecafe):
@@ -307,7 +330,9 @@ def test_an_expired_certificate_makes_the_volunteer_unassignable(lektiecafe):
     emil = volunteer(lektiecafe.org, "Emil Holm", certified_until=date(2026, 3, 12))
 
     asked(lektiecafe, emil, lektiecafe.shift)  # Monday 9 March: still valid
-    with pytest.raises(AssignmentError, match="no child-safety certificate valid on 2026-03-16"):
+    with pytest.raises(
+        AssignmentError, match="no child-safety certificate valid on March 16, 2026"
+    ):
         asked(lektiecafe, emil, lektiecafe.later_shift)
     assert Assignment.objects.filter(volunteer=emil).count() == 1
 
@@ -420,3 +445,68 @@ def test_a_guest_answers_an_experience_meeting_invitation_on_its_page(client, cl
     late = client.post(page, {"response": "no"})
     assert late.status_code == 400
     assert MeetingInvitation.objects.get(pk=invitation.pk).response == "yes"
+
+
+def test_a_session_moved_back_and_forth_is_told_every_time(clock, lektiecafe):
+    confirmed(lektiecafe)
+
+    def moves_told() -> list[str]:
+        return [m.subject for m in sent_to("sofie@example.com") if m.subject.startswith("New")]
+
+    for n, hours in enumerate((1, -1, 1), start=1):
+        move(lektiecafe.session, hours)
+        plan(clock, T0 + timedelta(hours=n))
+
+    assert moves_told() == [
+        "New time: Lektiecafé is now Monday March 9, 2026 at 16:00",
+        "New time: Lektiecafé is now Monday March 9, 2026 at 15:00",
+        "New time: Lektiecafé is now Monday March 9, 2026 at 16:00",
+    ]
+
+
+def test_a_moved_session_is_reminded_again_at_its_new_time(clock, lektiecafe):
+    confirmed(lektiecafe)
+    plan(clock, at(lektiecafe.session, 23))
+    move(lektiecafe.session, 2)
+    lektiecafe.session.refresh_from_db()
+
+    plan(clock, at(lektiecafe.session, 22))
+
+    reminders = [m for m in sent_to("sofie@example.com") if m.subject.startswith("See you")]
+    assert [m.subject for m in reminders] == [
+        "See you soon: Lektiecafé, Monday at 15:00",
+        "See you soon: Lektiecafé, Monday at 17:00",
+    ]
+
+
+def test_a_session_cancelled_reinstated_and_cancelled_again_is_told_twice(clock, lektiecafe):
+    confirmed(lektiecafe)
+
+    session_cancel(session_id=lektiecafe.session.pk, reason="Water damage in the room.")
+    plan(clock, T0 + timedelta(hours=1))
+    Session.objects.filter(pk=lektiecafe.session.pk).update(status=Session.Status.SCHEDULED)
+    plan(clock, T0 + timedelta(hours=2))
+    session_cancel(session_id=lektiecafe.session.pk, reason="The heating has failed.")
+    plan(clock, T0 + timedelta(hours=3))
+    plan(clock, T0 + timedelta(hours=4))
+
+    told = [m.body for m in sent_to("sofie@example.com") if m.subject.startswith("Cancelled")]
+    assert len(told) == 2
+    assert "Water damage in the room." in told[0]
+    assert "The heating has failed." in told[1]
+
+
+def test_a_librarian_taking_a_volunteer_off_tells_volunteer_and_coordinator(
+    lektiecafe, make_librarian, django_user_model
+):
+    librarian = make_librarian(lektiecafe.partnership.branch)
+    librarian.first_name, librarian.last_name = "Lene", "Bibliotekar"
+    librarian.save()
+
+    assignment_cancel(assignment=asked(lektiecafe), by=librarian)
+
+    (told,) = sent_to("mette@example.org")
+    assert told.subject == "Sofie Lund is off the shift: Lektiecafé on Monday March 9, 2026"
+    assert "Lene Bibliotekar has taken Sofie Lund off this shift:" in told.body
+    (withdrawn,) = [m for m in sent_to("sofie@example.com") if "off the shift" in m.subject]
+    assert "You are no longer on this shift, so you do not need to come." in withdrawn.body

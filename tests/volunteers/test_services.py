@@ -3,13 +3,18 @@
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from notifications.models import Outbox
 from programmes.models import Programme, Session
-from tests.factories import ProgrammeFactory
+from tests.factories import ProgrammeFactory, RoomFactory, SessionFactory
+from volunteers.links import shift_url
 from volunteers.models import Assignment, Onboarding, Shift, Volunteer
+from volunteers.selectors import Viewer, volunteer_record
 from volunteers.services import (
     AssignmentError,
+    assignment_actions,
     assignment_cancel,
     assignment_confirm,
     assignment_decline,
@@ -26,6 +31,7 @@ from volunteers.services import (
 from .support import (
     at,
     coordinator,
+    first_session,
     lektiecafe_series,
     organisation,
     partnership_for,
@@ -231,12 +237,283 @@ def test_joining_opens_the_checklist_and_the_last_step_makes_the_volunteer_activ
     assert (newcomer.status, newcomer.joined_on) == (Volunteer.Status.ACTIVE, date(2026, 9, 1))
 
 
-def test_leaving_frees_the_volunteers_coming_shifts(term):
+def test_leaving_frees_the_volunteers_coming_shifts_each_recorded_and_told(term, make_librarian):
     _, partnership, shifts = term
     person = volunteer(partnership.organisation)
-    assignment = assignment_propose(shift=shifts[0], volunteer=person)
-    volunteer_set_status(volunteer=person, status=Volunteer.Status.LEFT)
+    asked = assignment_propose(shift=shifts[0], volunteer=person)
+    said_yes = assignment_confirm(assignment=assignment_propose(shift=shifts[1], volunteer=person))
+    librarian = make_librarian(partnership.branch)
+
+    volunteer_set_status(volunteer=person, status=Volunteer.Status.LEFT, by=librarian)
+
     person.refresh_from_db()
-    assignment.refresh_from_db()
     assert person.left_on == timezone.localdate()
-    assert assignment.status == "cancelled"
+    for assignment in (asked, said_yes):
+        assignment.refresh_from_db()
+        assert (assignment.status, assignment.changed_by) == ("cancelled", librarian)
+    # The volunteer hears of each shift, and the coordinator too: a librarian did it.
+    assert Outbox.objects.filter(kind="shift_withdrawn", recipient=person.email).count() == 2
+    assert (
+        Outbox.objects.filter(kind="shift_cancelled", recipient="coordinator@example.org").count()
+        == 2
+    )
+
+
+def cancelled(session: Session) -> None:
+    Session.objects.filter(pk=session.pk).update(status=Session.Status.CANCELLED)
+
+
+# -- taking volunteers off ----------------------------------------------------------------
+
+
+def test_a_coordinator_taking_a_volunteer_off_tells_the_volunteer_asked_or_confirmed(term):
+    _, partnership, shifts = term
+    boss = partnership.coordinators.get().user
+    org = partnership.organisation
+    asked = assignment_propose(shift=shifts[0], volunteer=volunteer(org, "Anna Dahl"))
+    said_yes = assignment_confirm(
+        assignment=assignment_propose(shift=shifts[0], volunteer=volunteer(org, "Bo Krog"))
+    )
+
+    for assignment in (asked, said_yes):
+        assignment_cancel(assignment=assignment, by=boss)
+
+    told = set(Outbox.objects.filter(kind="shift_withdrawn").values_list("recipient", flat=True))
+    assert told == {"anna@example.com", "bo@example.com"}
+    # The coordinator did it, so nobody tells them.
+    assert not Outbox.objects.filter(kind="shift_cancelled").exists()
+
+
+def test_a_librarian_taking_a_volunteer_off_tells_the_coordinators_too(term, make_librarian):
+    _, partnership, shifts = term
+    assignment = assignment_propose(shift=shifts[0], volunteer=volunteer(partnership.organisation))
+
+    assignment_cancel(assignment=assignment, by=make_librarian(partnership.branch))
+
+    (told,) = Outbox.objects.filter(kind="shift_cancelled")
+    assert told.recipient == "coordinator@example.org"
+    assert "has taken Sofie Lund off this shift" in told.body_text
+    assert Outbox.objects.filter(kind="shift_withdrawn", recipient="sofie@example.com").exists()
+
+
+def test_through_the_link_only_a_yes_is_cancelled_an_invitation_is_declined(term):
+    _, partnership, shifts = term
+    assignment = assignment_propose(shift=shifts[0], volunteer=volunteer(partnership.organisation))
+
+    with pytest.raises(AssignmentError, match="say no instead"):
+        assignment_cancel(assignment=assignment)
+
+    assignment.refresh_from_db()
+    assert assignment.status == "proposed"
+    assert not Outbox.objects.filter(kind="shift_cancelled").exists()
+
+
+# -- closed sessions -----------------------------------------------------------------------
+
+
+def test_nothing_is_answered_or_cancelled_on_a_cancelled_session(term):
+    _, partnership, shifts = term
+    org = partnership.organisation
+    session = shifts[0].session
+    waiting = assignment_propose(shift=shifts[0], volunteer=volunteer(org, "Anna Dahl"))
+    said_yes = assignment_confirm(
+        assignment=assignment_propose(shift=shifts[0], volunteer=volunteer(org, "Bo Krog"))
+    )
+    cancelled(session)
+
+    for change in (
+        lambda: assignment_confirm(assignment=waiting),
+        lambda: assignment_decline(assignment=waiting),
+        lambda: assignment_cancel(assignment=said_yes),
+        lambda: assignment_cancel(assignment=said_yes, by=partnership.coordinators.get().user),
+        lambda: assignment_mark(assignment=said_yes, came=True, by=None, now=at(session, -2)),
+    ):
+        with pytest.raises(AssignmentError, match="cancelled"):
+            change()
+    statuses = set(shifts[0].assignments.values_list("status", flat=True))
+    assert statuses == {"proposed", "confirmed"}
+
+
+def test_an_invitation_is_not_answered_once_the_session_started(term):
+    _, partnership, shifts = term
+    session = shifts[0].session
+    assignment = assignment_propose(
+        shift=shifts[0], volunteer=volunteer(partnership.organisation), now=at(session, 48)
+    )
+    with pytest.raises(AssignmentError, match="already started"):
+        assignment_decline(assignment=assignment, now=at(session, -1))
+
+
+def test_hours_never_count_a_cancelled_session(term):
+    _, partnership, shifts = term
+    person = volunteer(partnership.organisation)
+    for shift in shifts[:2]:
+        Assignment.objects.create(shift=shift, volunteer=person, status="done")
+    cancelled(shifts[1].session)
+    boss = partnership.coordinators.get()
+    after = shifts[1].session.ends_at + timedelta(days=1)
+
+    record = volunteer_record(
+        viewer=Viewer(user=boss.user, contact=boss), volunteer=person, now=after
+    )
+
+    assert record.hours_done == 3  # the first afternoon, 15–18, only
+
+
+# -- who came ------------------------------------------------------------------------------
+
+
+def test_a_volunteer_who_came_without_answering_can_be_marked(term):
+    _, partnership, shifts = term
+    session = shifts[0].session
+    assignment = assignment_propose(
+        shift=shifts[0], volunteer=volunteer(partnership.organisation), now=at(session, 48)
+    )
+
+    assignment_mark(assignment=assignment, came=True, by=None, now=at(session, -1))
+
+    assignment.refresh_from_db()
+    assert assignment.status == "done"
+
+
+def test_more_than_needed_is_recorded_only_when_the_shift_was_full(term):
+    _, partnership, shifts = term
+    org = partnership.organisation
+    first = assignment_propose(
+        shift=shifts[0], volunteer=volunteer(org, "Anna Dahl"), above_required=True
+    )
+    second = assignment_propose(
+        shift=shifts[0], volunteer=volunteer(org, "Bo Krog"), above_required=True
+    )
+    third = assignment_propose(
+        shift=shifts[0], volunteer=volunteer(org, "Carl Friis"), above_required=True
+    )
+
+    assert [a.above_required for a in (first, second, third)] == [False, False, True]
+
+
+# -- shifts fit their partnership ----------------------------------------------------------
+
+
+def test_a_shift_must_be_on_a_session_of_the_partnerships_programme_branch_and_period(term):
+    series, partnership, _ = term
+    other_programme = SessionFactory(room=series.room)
+    other_branch = SessionFactory(programme=series.programme, room=RoomFactory())
+    before = first_session(series)
+    partnership.starts_on = before.local_start.date() + timedelta(days=1)
+    partnership.save()
+
+    for session, problem in (
+        (other_programme, "another programme"),
+        (other_branch, "another branch"),
+        (before, "does not run on"),
+    ):
+        with pytest.raises(ValidationError, match=problem):
+            Shift(session=session, partnership=partnership).full_clean(
+                exclude=["session", "partnership"]
+            )
+
+
+def test_shifts_are_made_only_for_coming_sessions_within_the_partnership(term):
+    series, partnership, shifts = term
+    Shift.objects.all().delete()
+    sessions = list(series.sessions.order_by("starts_at"))
+    # Ends after the fourth session; the first has already been held.
+    partnership.ends_on = sessions[3].local_start.date()
+    partnership.save()
+
+    made = shifts_create_for_series(
+        series=series, partnership=partnership, now=sessions[0].starts_at + timedelta(hours=1)
+    )
+
+    assert made == 3
+    assert set(Shift.objects.values_list("session", flat=True)) == {s.pk for s in sessions[1:4]}
+
+
+def test_a_volunteer_is_not_asked_for_a_day_the_partnership_does_not_run(term):
+    _, partnership, shifts = term
+    partnership.ends_on = shifts[0].session.local_start.date() - timedelta(days=1)
+    partnership.save()
+
+    with pytest.raises(AssignmentError, match="does not run on"):
+        assignment_propose(shift=shifts[0], volunteer=volunteer(partnership.organisation))
+
+
+# -- a volunteer's status ------------------------------------------------------------------
+
+
+def test_a_volunteer_who_left_is_not_welcomed_again_but_may_return_as_active(term):
+    _, partnership, _ = term
+    boss = partnership.coordinators.get().user
+    person = volunteer(partnership.organisation)
+    first_joined = person.joined_on
+    volunteer_set_status(volunteer=person, status=Volunteer.Status.LEFT, by=boss)
+
+    with pytest.raises(AssignmentError, match="cannot go from “Left” to “Being welcomed”"):
+        volunteer_set_status(volunteer=person, status=Volunteer.Status.ONBOARDING, by=boss)
+
+    back = date(2027, 2, 1)
+    volunteer_set_status(volunteer=person, status=Volunteer.Status.ACTIVE, by=boss, on=back)
+    person.refresh_from_db()
+    assert (person.status, person.joined_on, person.left_on) == ("active", back, None)
+    assert first_joined != back
+
+
+def test_an_applicant_is_welcomed_before_becoming_active(term):
+    _, partnership, _ = term
+    newcomer = volunteer(partnership.organisation, status=Volunteer.Status.APPLICANT)
+    with pytest.raises(AssignmentError, match="cannot go from"):
+        volunteer_set_status(
+            volunteer=newcomer,
+            status=Volunteer.Status.ACTIVE,
+            by=partnership.coordinators.get().user,
+        )
+
+
+# -- what the pages may offer --------------------------------------------------------------
+
+
+def test_the_actions_offered_follow_the_rules(term):
+    _, partnership, shifts = term
+    session = shifts[0].session
+    assignment = assignment_propose(
+        shift=shifts[0], volunteer=volunteer(partnership.organisation), now=at(session, 100)
+    )
+
+    waiting = assignment_actions(assignment=assignment, now=at(session, 50))
+    assert (waiting.can_confirm, waiting.can_decline, waiting.can_cancel) == (True, True, False)
+    assert (waiting.can_withdraw, waiting.can_mark) == (True, False)
+
+    assignment = assignment_confirm(assignment=assignment, now=at(session, 50))
+    early = assignment_actions(assignment=assignment, now=at(session, 25))
+    late = assignment_actions(assignment=assignment, now=at(session, 23))
+    started = assignment_actions(assignment=assignment, now=at(session, -1))
+    assert (early.can_cancel, early.too_late_to_cancel) == (True, False)
+    assert (late.can_cancel, late.too_late_to_cancel, late.can_withdraw) == (False, True, True)
+    assert (started.can_withdraw, started.can_mark) == (False, True)
+
+    cancelled(session)
+    assignment.shift.session.refresh_from_db()
+    closed = assignment_actions(assignment=assignment, now=at(session, -1))
+    assert (closed.can_mark, closed.can_withdraw, closed.can_cancel) == (False, False, False)
+
+
+# -- a whole term --------------------------------------------------------------------------
+
+
+def test_every_week_this_term_is_one_invitation_with_every_week_in_its_calendar_file(term):
+    _, partnership, shifts = term
+    person = volunteer(partnership.organisation)
+    mondays = [s for s in shifts if s.session.local_start.weekday() == 0]
+
+    result = assignment_propose_for_term(shift=mondays[0], volunteer=person)
+
+    assert len(result.assigned) == 4
+    (invitation,) = Outbox.objects.filter(recipient=person.email)
+    assert invitation.kind == "shift_invitation_term"
+    assert invitation.subject.startswith("Can you help at Lektiecafé for 4 weeks, from Monday")
+    ((ics),) = [a["content"] for a in invitation.attachments]
+    assert ics.count("BEGIN:VEVENT") == 4
+    assert ics.count("STATUS:TENTATIVE") == 4
+    # Each week has its own answer link.
+    assert all(shift_url(assignment=a) in invitation.body_text for a in result.assigned)
