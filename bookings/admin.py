@@ -11,6 +11,7 @@ from programmes.admin import SessionAdmin
 from programmes.admin_scoping import ScopedModelAdmin, ScopedTabularInline
 from programmes.models import Session
 
+from .admin_week import SessionOperationsMixin
 from .models import Attendance, Booking, Child, Household
 from .services import (
     BookingError,
@@ -178,6 +179,14 @@ class BookingInline(ScopedTabularInline):
     ordering = ("status", "waitlisted_at", "created_at")
     verbose_name_plural = _("bookings and waitlist")
 
+    def get_queryset(self, request):
+        # Each row names its household and session: fetched with the rows, not one by one.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("household", "session__programme", "session__room__branch")
+        )
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
@@ -186,12 +195,14 @@ class BookingInline(ScopedTabularInline):
 
 
 # The session admin of programmes, with what bookings adds to it: the session's bookings,
-# and the waitlist moving up when a librarian raises the capacity.
+# and the waitlist moving up when a librarian raises the capacity; the week calendar, the
+# session's figures, participant list and message to everyone, and a move that tells them
+# (admin_week.py).
 admin.site.unregister(Session)
 
 
 @admin.register(Session)
-class SessionWithBookingsAdmin(SessionAdmin):
+class SessionWithBookingsAdmin(SessionOperationsMixin, SessionAdmin):
     inlines = (BookingInline,)
 
     def save_model(self, request, obj, form, change) -> None:

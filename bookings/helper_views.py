@@ -18,12 +18,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from partners.selectors import coordinator_of
-from programmes.models import Session
+from programmes.models import Programme, Session
 from programmes.selectors import branches_for_user
 
+from .forms import ChildFormSet, WalkInForm
 from .head_counts import head_count_change, head_count_table
+from .models import Booking
 from .selectors import check_in_list, helper_sessions
-from .services import BookingError, attendance_check_in
+from .services import BookingError, attendance_check_in, attendance_walk_in
 
 CHECK_IN = "bookings.change_attendance"
 HEAD_COUNT = "bookings.change_headcount"
@@ -60,6 +62,33 @@ def today(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _add_walk_in(
+    request: HttpRequest, session: Session, form: WalkInForm, children: ChildFormSet
+) -> Booking | None:
+    """The family who came without booking, added and ticked; None: the forms say why not."""
+    if not (form.is_valid() and children.is_valid()):
+        return None
+    data = form.cleaned_data
+    try:
+        booking = attendance_walk_in(
+            session=session,
+            name=data["name"],
+            email=data["email"],
+            language=data["language"],
+            adults=data["adults"],
+            children=children.children(),
+            consents_to_followups=data["wants_followups"],
+            by=request.user,
+        )
+    except BookingError as exc:
+        form.add_error(None, str(exc))
+        return None
+    messages.success(
+        request, _("%(name)s is on the list and checked in.") % {"name": booking.household.name}
+    )
+    return booking
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 @permission_required(CHECK_IN, raise_exception=True)
@@ -67,7 +96,17 @@ def today(request: HttpRequest) -> HttpResponse:
 def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_of(request, pk)
     error = ""
-    if request.method == "POST":
+    takes_walk_ins = session.programme.booking_mode == Programme.BookingMode.BOOKING
+    walk_in_posted = takes_walk_ins and request.method == "POST" and "walk_in" in request.POST
+    walk_in = WalkInForm(
+        request.POST if walk_in_posted else None, initial={"language": session.room.branch.language}
+    )
+    children = ChildFormSet(request.POST if walk_in_posted else None, prefix="children")
+    if walk_in_posted:
+        added = _add_walk_in(request, session, walk_in, children)
+        if added is not None:
+            return redirect(f"{request.path}#family-{added.household_id}")
+    elif request.method == "POST":
         try:
             attendance_check_in(
                 session=session,
@@ -91,8 +130,11 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "came": sum(1 for row in rows if row.attended),
             "error": error,
+            "takes_walk_ins": takes_walk_ins,
+            "walk_in": walk_in,
+            "children": children,
         },
-        status=400 if error else 200,
+        status=400 if error or walk_in.errors or children.total_error_count() else 200,
     )
 
 

@@ -5,6 +5,10 @@ Each function builds one message; the services and the planners (outreach.py) wr
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.utils import timezone
+
 from notifications.services import Attachment, Message, notify
 
 from .calendar import booking_ics, course_ics
@@ -12,8 +16,16 @@ from .links import cant_come_url, enrolment_url, manage_url, rating_url, unsubsc
 from .models import Booking, Enrolment, Household
 from .selectors import course_meetings, enrolment_waitlist_position, waitlist_position
 
-# The cancellation carries the same event with STATUS:CANCELLED, so calendars drop it.
-KINDS_WITH_CALENDAR = {"booking_confirmed", "waitlist_promoted", "session_cancelled"}
+# The cancellation carries the same event with STATUS:CANCELLED, so calendars drop it; a
+# move carries it at the new time (the same UID), so calendars move it.
+KINDS_WITH_CALENDAR = {
+    "booking_confirmed",
+    "waitlist_promoted",
+    "session_cancelled",
+    "session_moved",
+}
+# Messages about a change to an event the family may already have in its calendar.
+KINDS_REVISING_CALENDAR = {"session_cancelled", "session_moved"}
 RATINGS = (1, 2, 3, 4, 5)
 
 
@@ -22,11 +34,18 @@ def _household_context(household: Household) -> dict:
 
 
 def booking_message(
-    *, booking: Booking, kind: str, key: str = "", unsubscribe: bool = False, **context
+    *,
+    booking: Booking,
+    kind: str,
+    key: str = "",
+    unsubscribe: bool = False,
+    changed_at: datetime | None = None,
+    **context,
 ) -> Message:
     """A message about one booking; its key names the kind and the booking unless given.
 
     ``unsubscribe``: an invitation-like message, with the household's unsubscribe link.
+    ``changed_at``: when the change the message tells of was made (calendar files).
     """
     household = booking.household
     session = booking.session
@@ -44,7 +63,12 @@ def booking_message(
         attachments = (
             Attachment(
                 filename="familieliv.ics",
-                content=booking_ics(booking=booking, link=base["manage_url"]),
+                content=booking_ics(
+                    booking=booking,
+                    link=base["manage_url"],
+                    changed_at=changed_at
+                    or (timezone.now() if kind in KINDS_REVISING_CALENDAR else None),
+                ),
                 mimetype="text/calendar",
             ),
         )
@@ -174,3 +198,98 @@ def enrolment_message(*, enrolment: Enrolment, kind: str) -> Message:
 
 def notify_enrolment(*, enrolment: Enrolment, kind: str) -> None:
     notify(enrolment_message(enrolment=enrolment, kind=kind))
+
+
+# -- a session moved, a librarian's message to those booked --------------------------------
+
+
+def _occasion(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%S%f")
+
+
+def session_moved_message(
+    *, booking: Booking, was_starts_at: datetime, was_room, now: datetime
+) -> Message:
+    """The new time (and room) of a booked session, with its calendar event moved."""
+    session = booking.session
+    return booking_message(
+        booking=booking,
+        kind="session_moved",
+        # A session may move more than once: each move is news.
+        key=f"session_moved:booking:{booking.pk}:{session.starts_at:%Y%m%dT%H%M}:{_occasion(now)}",
+        changed_at=now,
+        link=manage_url(household=booking.household),
+        was_starts_at=was_starts_at,
+        was_room=was_room if was_room != session.room else None,
+    )
+
+
+def meeting_moved_message(
+    *, enrolment: Enrolment, session, was_starts_at: datetime, was_room, now: datetime
+) -> Message:
+    """A course's meeting moved: the family's course link, and that meeting's event moved."""
+    household = enrolment.household
+    link = enrolment_url(enrolment=enrolment)
+    return Message(
+        key=(
+            f"session_moved:enrolment:{enrolment.pk}:session:{session.pk}:"
+            f"{session.starts_at:%Y%m%dT%H%M}:{_occasion(now)}"
+        ),
+        kind="session_moved",
+        recipient=household.email,
+        language=household.language,
+        reference=f"enrolment:{enrolment.pk}",
+        context={
+            **_household_context(household),
+            "enrolment": enrolment,
+            "session": session,
+            "programme": session.programme,
+            "branch": session.room.branch,
+            "link": link,
+            "was_starts_at": was_starts_at,
+            "was_room": was_room if was_room != session.room else None,
+        },
+        attachments=(
+            Attachment(
+                filename="familieliv.ics",
+                content=course_ics(
+                    enrolment=enrolment, meetings=[session], link=link, changed_at=now
+                ),
+                mimetype="text/calendar",
+            ),
+        ),
+    )
+
+
+def session_note_message(
+    *,
+    household: Household,
+    session,
+    reference: str,
+    link: str,
+    subject: str,
+    text: str,
+    sender: str,
+    now: datetime,
+    enrolment: Enrolment | None = None,
+) -> Message:
+    """A librarian's own words to a family booked on a session, in the family's language
+    around them (greeting, the session, the footer); the words themselves as typed."""
+    return Message(
+        key=f"session_message:session:{session.pk}:household:{household.pk}:{_occasion(now)}",
+        kind="session_message",
+        recipient=household.email,
+        language=household.language,
+        reference=reference,
+        context={
+            **_household_context(household),
+            "session": session,
+            "programme": session.programme,
+            "branch": session.room.branch,
+            "link": link,
+            "subject": subject,
+            "text": text,
+            "sender": sender,
+            "enrolment": enrolment,
+        },
+    )

@@ -15,12 +15,22 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.planning import write_all
+from notifications.services import notify
 from programmes.eligibility import age_eligibility
-from programmes.models import Programme, Session
+from programmes.models import Programme, Room, Session
+from programmes.selectors import room_conflicts
+from programmes.services import room_conflict_message
 
-from .messages import notify_booking
-from .models import Attendance, Booking, Child, Household
-from .selectors import expected_households
+from .links import enrolment_url, manage_url
+from .messages import (
+    meeting_moved_message,
+    notify_booking,
+    session_moved_message,
+    session_note_message,
+)
+from .models import Attendance, Booking, Child, Enrolment, Household
+from .selectors import TAKING_PART, _course_of, expected_households
 
 
 class BookingError(Exception):
@@ -322,4 +332,228 @@ def attendance_check_in(
         raise BookingError(_("This family is not on the list for this session."))
     return attendance_record(
         session=session, household=household, attended=attended, by=by, now=now
+    )
+
+
+# -- running the week: walk-ins, a series cancelled, a session moved, a word to everyone ---
+
+
+def attendance_walk_in(
+    *,
+    session: Session,
+    name: str,
+    email: str,
+    language: str,
+    children: list[ChildInput],
+    adults: int = 1,
+    consents_to_followups: bool = False,
+    by=None,
+    now: datetime | None = None,
+) -> Booking:
+    """A family came without booking: staff add them at the door, and they came.
+
+    The family is in the room, so the session's capacity is not checked and no age rule
+    turns them away; the booking (marked as a walk-in) takes its places all the same, so
+    the figures show who was there. A family already booked is simply ticked as came.
+    """
+    now = now or timezone.now()
+    if not children:
+        raise BookingError(_("Tell us which child is coming."))
+    with transaction.atomic():
+        session = _lock_session(session.pk)
+        if session.programme.booking_mode != Programme.BookingMode.BOOKING:
+            raise BookingError(
+                _("Families who came without booking can be added at sessions with booking only.")
+            )
+        check_on_the_day(
+            session,
+            now,
+            not_yet=_("This session has not started yet: check families in on the day."),
+        )
+        household = household_get_or_create(
+            email=email,
+            name=name,
+            phone="",
+            language=language,
+            consents_to_followups=consents_to_followups,
+            now=now,
+        )
+        kids = children_get_or_create(household=household, children=children)
+        booking = (
+            session.bookings.filter(household=household)
+            .exclude(status=Booking.Status.CANCELLED)
+            .first()
+        )
+        if booking is None:
+            booking = Booking.objects.create(
+                session=session,
+                household=household,
+                adults=adults,
+                places=places_needed(programme=session.programme, children=len(kids)),
+                status=Booking.Status.CONFIRMED,
+                created_at=now,
+                confirmed_at=now,
+                walk_in=True,
+            )
+            booking.children.set(kids)
+        elif booking.status == Booking.Status.WAITLISTED:
+            # Still waiting, and came anyway: they are in the room, so the place is theirs.
+            booking.status, booking.confirmed_at = Booking.Status.CONFIRMED, now
+            booking.save(update_fields=["status", "confirmed_at"])
+        attendance_record(session=session, household=household, attended=True, by=by, now=now)
+    return booking
+
+
+@dataclass(frozen=True)
+class SeriesCancellation:
+    sessions: int  # coming sessions cancelled
+    told: int  # messages to households (one per booking on each session)
+
+
+def series_cancel(
+    *, series_id: int, reason: str, now: datetime | None = None
+) -> SeriesCancellation:
+    """Cancel every coming session of a series, each as session_cancel does (booked and
+    waiting households told; volunteers are told by their planner). Sessions already held
+    stay as they were."""
+    reason = reason.strip()
+    if not reason:
+        raise BookingError(_("Give a reason: the families are told it."))
+    if len(reason) > Session._meta.get_field("cancellation_reason").max_length:
+        raise BookingError(_("Keep the reason to 200 characters."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        coming = list(
+            Session.objects.filter(
+                series_id=series_id, status=Session.Status.SCHEDULED, starts_at__gt=now
+            )
+            .order_by("starts_at")
+            .values_list("pk", flat=True)
+        )
+        told = sum(session_cancel(session_id=pk, reason=reason) for pk in coming)
+    return SeriesCancellation(sessions=len(coming), told=told)
+
+
+def session_move(
+    *,
+    session_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    room: Room | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Move a session to a new time (and room); its bookings stay, and every household
+    booked, waiting or enrolled is told the new time with its calendar event moved.
+    Returns how many were told. Volunteers on it are told by their planner."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = _lock_session(session_id)
+        room = room or session.room
+        if session.status != Session.Status.SCHEDULED:
+            raise BookingError(_("This session has been cancelled."))
+        if (starts_at, ends_at, room.pk) == (session.starts_at, session.ends_at, session.room_id):
+            return 0
+        if ends_at <= starts_at:
+            raise BookingError(_("The session must end after it starts."))
+        if starts_at <= now:
+            raise BookingError(_("A session cannot be moved to a time that has passed."))
+        clash = room_conflicts(
+            room=room, starts_at=starts_at, ends_at=ends_at, exclude_pk=session.pk
+        ).first()
+        if clash is not None:
+            raise BookingError(room_conflict_message(clash))
+        was_starts_at, was_room = session.starts_at, session.room
+        session.starts_at, session.ends_at, session.room = starts_at, ends_at, room
+        try:
+            with transaction.atomic():
+                session.save(update_fields=["starts_at", "ends_at", "room"])
+        except IntegrityError as exc:
+            # A concurrent change to the room (the exclusion constraint on PostgreSQL), or
+            # the series already has a session at that time.
+            raise BookingError(
+                _("The room or the series already has a session at that time. Try another.")
+            ) from exc
+        told = 0
+        for booking in session.bookings.exclude(status=Booking.Status.CANCELLED).select_related(
+            "household"
+        ):
+            notify(
+                session_moved_message(
+                    booking=booking, was_starts_at=was_starts_at, was_room=was_room, now=now
+                )
+            )
+            told += 1
+        course = _course_of(session)
+        if course is not None:
+            for enrolment in course.enrolments.filter(status__in=TAKING_PART).select_related(
+                "household"
+            ):
+                notify(
+                    meeting_moved_message(
+                        enrolment=enrolment,
+                        session=session,
+                        was_starts_at=was_starts_at,
+                        was_room=was_room,
+                        now=now,
+                    )
+                )
+                told += 1
+    return told
+
+
+SUBJECT_MAX_LENGTH = 150
+TEXT_MAX_LENGTH = 5000
+
+
+def session_message_all(
+    *,
+    session: Session,
+    subject: str,
+    text: str,
+    include_waitlist: bool = False,
+    by=None,
+    now: datetime | None = None,
+) -> int:
+    """A librarian's message to every household booked on a session (or enrolled on its
+    course), and to the waitlist if asked: one outbox message each. Returns how many.
+
+    Each message is new (its key names the moment), so a second message is sent too.
+    """
+    subject, text = subject.strip(), text.strip()
+    if not subject or not text:
+        raise BookingError(_("Write a subject and a message."))
+    if len(subject) > SUBJECT_MAX_LENGTH or len(text) > TEXT_MAX_LENGTH:
+        raise BookingError(_("The subject or the message is too long."))
+    now = now or timezone.now()
+    session = Session.objects.select_related("programme", "room__branch").get(pk=session.pk)
+    statuses = [Booking.Status.CONFIRMED]
+    if include_waitlist:
+        statuses.append(Booking.Status.WAITLISTED)
+    recipients: list[tuple[Household, str, str, Enrolment | None]] = [
+        (b.household, f"booking:{b.pk}", manage_url(household=b.household), None)
+        for b in session.bookings.filter(status__in=statuses).select_related("household")
+    ]
+    course = _course_of(session)
+    if course is not None:
+        enrolled = Enrolment.objects.filter(course=course, status__in=TAKING_PART)
+        recipients += [
+            (e.household, f"enrolment:{e.pk}", enrolment_url(enrolment=e), e)
+            for e in enrolled.select_related("household")
+        ]
+    if not recipients:
+        raise BookingError(_("Nobody is booked on this session, so there is nobody to write to."))
+    sender = by.get_full_name() if by is not None else ""
+    return write_all(
+        session_note_message(
+            household=household,
+            session=session,
+            reference=reference,
+            link=link,
+            subject=subject,
+            text=text,
+            sender=sender,
+            now=now,
+            enrolment=enrolment,
+        )
+        for household, reference, link, enrolment in recipients
     )

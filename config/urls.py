@@ -23,6 +23,9 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/login/", LOGIN_VIEW, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Funder reports first: the impact report owns the rest of reports/.
+    path("reports/projects/", include("reports.project_urls")),
+    path("reports/", include("reports.urls")),
     path("", include("programmes.urls")),
     path("", include("bookings.urls")),
     path("", include("volunteers.urls")),

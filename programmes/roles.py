@@ -49,6 +49,16 @@ LIBRARIAN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "experiencemeeting": ("view", "add", "change", "delete"),
         "meetinginvitation": ("view", "change"),
     },
+    # Questionnaires are the programme's, answers the branch's families'; a project's
+    # figures are read on the funder report pages (reports.project_views).
+    "reports": {
+        "questionnaire": ("view", "add", "change"),
+        "questionnaireitem": ("view", "add", "change", "delete"),
+        "questionnaireresponse": ("view", "add", "change", "delete"),
+        "questionnaireanswer": ("view", "add", "change", "delete"),
+        "funderproject": ("view", "add", "change"),
+        "projecttarget": ("view", "add", "change", "delete"),
+    },
 }
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from bookings.demo import load_bookings, load_course, load_head_counts, load_last_week
 from partners.demo import load_partners
 from programmes.demo import DEMO_PASSWORD, load_schedule
+from reports.demo import load_reports
 from volunteers.demo import load_volunteers
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             enrolled = load_course()
             counted = load_head_counts()
             volunteers = load_volunteers(coordinators=coordinators)
+            history = load_reports(today=timezone.localdate())
         for programme, series_results in results.items():
             created = sum(len(r.created) for r in series_results)
             kept = sum(r.already_there for r in series_results)
@@ -35,6 +37,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             "volunteers: " + ", ".join(f"{what} {count}" for what, count in volunteers.items())
+        )
+        self.stdout.write(
+            "reports: " + ", ".join(f"{what} {count}" for what, count in history.items())
         )
         self.stdout.write(
             self.style.SUCCESS(

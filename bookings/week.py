@@ -1,0 +1,231 @@
+"""The week calendar of a branch for librarians: its rooms, and each session as a block
+placed by its time, with its places booked.
+
+Three queries whatever the week holds: the branches to choose from, the branch's rooms,
+the week's sessions with their places (programmes.selectors.with_places).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+
+from programmes.models import Branch, Programme, Room, Session
+from programmes.selectors import with_places
+
+WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{1,2})$")
+YEARS = (1900, 2999)
+HOUR_HEIGHT = 60  # pixels per hour in the calendar
+DEFAULT_HOURS = (9, 17)  # an empty week still shows a working day
+
+
+def iso_week(day: date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_monday(value: str, *, today: date) -> date:
+    """The Monday of an ISO week such as "2026-W48"; this week's for anything else (a week
+    that does not exist, or one so far off that the weeks around it leave the calendar)."""
+    match = WEEK_PATTERN.match(value or "")
+    if match and YEARS[0] <= int(match[1]) <= YEARS[1]:
+        try:
+            return date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        except ValueError:
+            pass
+    return today - timedelta(days=today.weekday())
+
+
+def _minutes(moment: datetime, day: date) -> int:
+    """Minutes from the start of ``day`` (local): a session past midnight ends at 24:00."""
+    if moment.date() > day:
+        return 24 * 60
+    return moment.hour * 60 + moment.minute
+
+
+@dataclass
+class Block:
+    session: Session
+    start: int  # minutes since local midnight
+    end: int
+    lane: int = 0
+    lanes: int = 1
+    top: int = 0  # pixels, set once the week's hours are known
+    height: int = 0
+
+    @property
+    def cancelled(self) -> bool:
+        return self.session.status == Session.Status.CANCELLED
+
+    @property
+    def mode(self) -> str:
+        return self.session.programme.booking_mode
+
+    @property
+    def is_booking(self) -> bool:
+        return self.mode == Programme.BookingMode.BOOKING
+
+    @property
+    def is_full(self) -> bool:
+        return self.is_booking and self.session.taken >= self.session.capacity
+
+    # Strings for a style attribute: a float in a template is localised ("33,33" in Danish).
+    @property
+    def left(self) -> str:
+        return f"{100 * self.lane / self.lanes:.3f}%"
+
+    @property
+    def width(self) -> str:
+        return f"{100 / self.lanes:.3f}%"
+
+
+def _share_lanes(blocks: list[Block]) -> None:
+    """Blocks that overlap in time (a cancelled session and the one that took its room)
+    sit side by side; each group of overlapping blocks shares the cell's width."""
+    group: list[Block] = []
+    group_end = -1
+
+    def settle(group: list[Block]) -> None:
+        lane_ends: list[int] = []
+        for block in group:
+            free = next((i for i, end in enumerate(lane_ends) if end <= block.start), None)
+            if free is None:
+                lane_ends.append(block.end)
+                block.lane = len(lane_ends) - 1
+            else:
+                lane_ends[free] = block.end
+                block.lane = free
+        for block in group:
+            block.lanes = len(lane_ends)
+
+    for block in sorted(blocks, key=lambda b: (b.start, b.end)):
+        if group and block.start >= group_end:
+            settle(group)
+            group, group_end = [], -1
+        group.append(block)
+        group_end = max(group_end, block.end)
+    if group:
+        settle(group)
+
+
+@dataclass
+class RoomWeek:
+    room: Room
+    monday: date
+    days: list[list[Block]] = field(default_factory=lambda: [[] for _ in range(7)])
+
+    @property
+    def cells(self) -> list[tuple[date, list[Block]]]:
+        return [(self.monday + timedelta(days=n), blocks) for n, blocks in enumerate(self.days)]
+
+
+@dataclass
+class WeekCalendar:
+    branch: Branch
+    monday: date
+    today: date
+    rooms: list[RoomWeek]
+    first_hour: int
+    last_hour: int
+
+    @property
+    def week(self) -> str:
+        return iso_week(self.monday)
+
+    @property
+    def previous(self) -> str:
+        return iso_week(self.monday - timedelta(weeks=1))
+
+    @property
+    def next(self) -> str:
+        return iso_week(self.monday + timedelta(weeks=1))
+
+    @property
+    def this_week(self) -> str:
+        return iso_week(self.today)
+
+    @property
+    def is_this_week(self) -> bool:
+        return self.monday <= self.today < self.monday + timedelta(days=7)
+
+    @property
+    def days(self) -> list[date]:
+        return [self.monday + timedelta(days=n) for n in range(7)]
+
+    @property
+    def height(self) -> int:
+        return (self.last_hour - self.first_hour) * HOUR_HEIGHT
+
+    @property
+    def hour_height(self) -> int:
+        return HOUR_HEIGHT
+
+    @property
+    def hours(self) -> list[tuple[int, int]]:
+        """(hour, pixels from the top) for the time axis."""
+        return [
+            (hour, (hour - self.first_hour) * HOUR_HEIGHT)
+            for hour in range(self.first_hour, self.last_hour)
+        ]
+
+    @property
+    def session_count(self) -> int:
+        return sum(len(day) for room in self.rooms for day in room.days)
+
+
+def week_sessions(*, branch: Branch, monday: date) -> QuerySet[Session]:
+    # A day of margin on each side covers every time zone; the local date decides.
+    start = datetime.combine(monday - timedelta(days=1), time(), tzinfo=UTC)
+    return (
+        with_places(
+            Session.objects.filter(
+                room__branch=branch,
+                starts_at__gte=start,
+                starts_at__lt=start + timedelta(days=9),
+            )
+        )
+        .select_related("programme", "room__branch")
+        .order_by("starts_at", "pk")
+    )
+
+
+def week_calendar(*, branch: Branch, monday: date, today: date) -> WeekCalendar:
+    """The branch's rooms through the week, each session a block at its local time."""
+    zone = branch.zone
+    rooms = {room.pk: RoomWeek(room=room, monday=monday) for room in branch.rooms.order_by("name")}
+    blocks: list[Block] = []
+    for session in week_sessions(branch=branch, monday=monday):
+        start, end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+        offset = (start.date() - monday).days
+        if not 0 <= offset < 7 or session.room_id not in rooms:
+            continue
+        begins = _minutes(start, start.date())
+        block = Block(
+            session=session, start=begins, end=max(_minutes(end, start.date()), begins + 15)
+        )
+        rooms[session.room_id].days[offset].append(block)
+        blocks.append(block)
+    if blocks:
+        first_hour = min(min(b.start for b in blocks) // 60, DEFAULT_HOURS[0])
+        last_hour = max(math.ceil(max(b.end for b in blocks) / 60), DEFAULT_HOURS[1])
+    else:
+        first_hour, last_hour = DEFAULT_HOURS
+    last_hour = min(last_hour, 24)
+    for block in blocks:
+        block.top = (block.start - first_hour * 60) * HOUR_HEIGHT // 60
+        block.height = max((block.end - block.start) * HOUR_HEIGHT // 60, HOUR_HEIGHT // 2)
+    for room in rooms.values():
+        for day in room.days:
+            _share_lanes(day)
+    return WeekCalendar(
+        branch=branch,
+        monday=monday,
+        today=today,
+        rooms=list(rooms.values()),
+        first_hour=first_hour,
+        last_hour=last_hour,
+    )

@@ -1,0 +1,110 @@
+"""Builders for the impact-report tests: sessions, bookings and visits written by hand."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from itertools import count
+from zoneinfo import ZoneInfo
+
+from bookings.models import Attendance, Booking, Child, Household
+from programmes.models import Branch, Programme, Room, Session
+from reports.selectors import Scope, report_scope
+from tests.factories import BranchFactory, ProgrammeFactory, RoomFactory
+
+OSLO = ZoneInfo("Europe/Oslo")
+NOW = datetime(2025, 12, 15, 12, tzinfo=UTC)
+_households = count(1)
+
+
+def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
+    """A wall-clock time at the (Oslo) branches."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=OSLO)
+
+
+def branch(name: str) -> Branch:
+    return BranchFactory(name=name, time_zone="Europe/Oslo")
+
+
+def room(of: Branch) -> Room:
+    return RoomFactory(branch=of)
+
+
+def programme(name: str, mode: str = Programme.BookingMode.BOOKING, **kwargs) -> Programme:
+    return ProgrammeFactory(name=name, booking_mode=mode, **kwargs)
+
+
+def session(
+    of: Programme,
+    where: Room,
+    start: datetime,
+    *,
+    hours: float = 1,
+    capacity: int = 10,
+    status: str = Session.Status.SCHEDULED,
+) -> Session:
+    return Session.objects.create(
+        programme=of,
+        room=where,
+        starts_at=start,
+        ends_at=start + timedelta(hours=hours),
+        capacity=capacity,
+        status=status,
+    )
+
+
+def household(name: str = "") -> Household:
+    n = next(_households)
+    return Household.objects.create(
+        email=f"family{n}@example.org",
+        name=name or f"Family {n}",
+        privacy_accepted_at=NOW - timedelta(days=400),
+    )
+
+
+def child(of: Household, first_name: str, birth_month: date = date(2024, 3, 1)) -> Child:
+    return Child.objects.create(household=of, first_name=first_name, birth_month=birth_month)
+
+
+def book(
+    on: Session,
+    who: Household,
+    *,
+    children: list[Child] = (),
+    places: int | None = None,
+    status: str = Booking.Status.CONFIRMED,
+    rating: int | None = None,
+    walk_in: bool = False,
+) -> Booking:
+    booking = Booking.objects.create(
+        session=on,
+        household=who,
+        places=places or max(len(children), 1),
+        status=status,
+        created_at=on.starts_at - timedelta(days=7),
+        rating=rating,
+        walk_in=walk_in,
+    )
+    booking.children.set(children)
+    return booking
+
+
+def came(on: Session, who: Household, attended: bool = True) -> Attendance:
+    return Attendance.objects.create(
+        session=on, household=who, attended=attended, recorded_at=on.ends_at
+    )
+
+
+def scope(
+    *branches: Branch,
+    starts_on: date = date(2025, 1, 1),
+    ends_on: date = date(2025, 12, 31),
+    programmes: list[Programme] | None = None,
+    now: datetime = NOW,
+) -> Scope:
+    return report_scope(
+        branches=branches,
+        programme_ids=[p.pk for p in programmes] if programmes else None,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        now=now,
+    )

@@ -1,0 +1,176 @@
+"""Builders for the funder-report and questionnaire tests: rows written by hand."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from itertools import count
+from zoneinfo import ZoneInfo
+
+from bookings.models import Attendance, Booking, Child, Enrolment, Household
+from partners.models import PartnerOrganisation, Partnership
+from programmes.models import Branch, Course, Programme, Room, Series, Session
+from reports.models import FunderProject, ProjectTarget, Questionnaire, QuestionnaireItem
+from tests.factories import BranchFactory, ProgrammeFactory, RoomFactory
+from volunteers.models import Assignment, Shift, Volunteer
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+_numbers = count(1)
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    """A wall-clock time at the (Copenhagen) branches."""
+    return datetime.combine(day, time(hour), tzinfo=COPENHAGEN)
+
+
+def branch(name: str) -> Branch:
+    return BranchFactory(name=name, time_zone="Europe/Copenhagen", municipality="Ballerup")
+
+
+def room(of: Branch) -> Room:
+    return RoomFactory(branch=of)
+
+
+def programme(name: str, mode: str = Programme.BookingMode.BOOKING) -> Programme:
+    return ProgrammeFactory(
+        name=name,
+        booking_mode=mode,
+        capacity_unit=Programme.CapacityUnit.FAMILIES,
+        min_age_months=0,
+        max_age_months=83,
+    )
+
+
+def session(
+    of: Programme,
+    where: Room,
+    day: date,
+    *,
+    hours: int = 2,
+    status: str = Session.Status.SCHEDULED,
+    series: Series | None = None,
+) -> Session:
+    starts_at = at(day)
+    return Session.objects.create(
+        programme=of,
+        room=where,
+        series=series,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=hours),
+        capacity=20,
+        status=status,
+    )
+
+
+def course(of: Programme, where: Room, first: date, last: date) -> Course:
+    series = Series.objects.create(
+        programme=of,
+        room=where,
+        title=f"Hold {next(_numbers)}",
+        weekdays=[first.weekday()],
+        start_time=time(10),
+        end_time=time(12),
+        start_date=first,
+        end_date=last,
+    )
+    return Course.objects.create(series=series)
+
+
+def household(name: str = "") -> Household:
+    n = next(_numbers)
+    return Household.objects.create(
+        email=f"family{n}@example.org",
+        name=name or f"Family {n}",
+        privacy_accepted_at=datetime(2025, 1, 1, tzinfo=COPENHAGEN),
+    )
+
+
+def child(of: Household, first_name: str) -> Child:
+    return Child.objects.create(household=of, first_name=first_name, birth_month=date(2024, 5, 1))
+
+
+def book(
+    on: Session,
+    who: Household,
+    children: list[Child],
+    *,
+    status: str = Booking.Status.CONFIRMED,
+) -> Booking:
+    booking = Booking.objects.create(
+        session=on,
+        household=who,
+        places=1,
+        status=status,
+        created_at=on.starts_at - timedelta(days=3),
+    )
+    booking.children.set(children)
+    return booking
+
+
+def came(on: Session, who: Household, attended: bool = True) -> Attendance:
+    return Attendance.objects.create(
+        session=on, household=who, attended=attended, recorded_at=on.ends_at
+    )
+
+
+def enrol(
+    on: Course,
+    who: Household,
+    children: list[Child],
+    status: str = Enrolment.Status.ENROLLED,
+) -> Enrolment:
+    enrolment = Enrolment.objects.create(course=on, household=who, status=status)
+    enrolment.children.set(children)
+    return enrolment
+
+
+def volunteers_on(on: Session, *statuses: str) -> list[Assignment]:
+    organisation, _ = PartnerOrganisation.objects.get_or_create(
+        slug="red-barnet", defaults={"name": "Red Barnet"}
+    )
+    partnership, _ = Partnership.objects.get_or_create(
+        organisation=organisation,
+        programme=on.programme,
+        branch=on.room.branch,
+        defaults={"starts_on": date(2025, 1, 1)},
+    )
+    shift = Shift.objects.create(session=on, partnership=partnership, required_count=2)
+    return [
+        Assignment.objects.create(
+            shift=shift,
+            status=status,
+            volunteer=Volunteer.objects.create(
+                organisation=organisation,
+                name=f"Volunteer {next(_numbers)}",
+                email=f"volunteer{next(_numbers)}@example.org",
+            ),
+        )
+        for status in statuses
+    ]
+
+
+def project(
+    *,
+    programmes: list[Programme],
+    branches: list[Branch],
+    starts_on: date = date(2026, 1, 1),
+    ends_on: date = date(2026, 12, 31),
+    targets: dict[str, int] | None = None,
+    name: str = "Sammen om Børn",
+) -> FunderProject:
+    made = FunderProject.objects.create(
+        name=name, funder="Nordea-fonden", starts_on=starts_on, ends_on=ends_on
+    )
+    made.programmes.set(programmes)
+    made.branches.set(branches)
+    for measure, target in (targets or {}).items():
+        ProjectTarget.objects.create(project=made, measure=measure, target=target)
+    return made
+
+
+def questionnaire(of: Programme, *statements: str) -> tuple[Questionnaire, list]:
+    made = Questionnaire.objects.create(programme=of, title="Trivsel og samspil")
+    items = [
+        QuestionnaireItem.objects.create(questionnaire=made, text=text, position=n)
+        for n, text in enumerate(statements, start=1)
+    ]
+    return made, items
