@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from functools import wraps
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -55,7 +56,26 @@ def from_link(lookup, token: str):
     return found
 
 
-def speak_to(request: HttpRequest, household) -> None:
-    """Pages opened from an e-mail answer in the household's language, as the e-mail did."""
-    translation.activate(household.language)
-    request.LANGUAGE_CODE = household.language
+def chosen_language(request: HttpRequest) -> str | None:
+    """The language the visitor picked with the site's language switcher, if they did.
+
+    The switcher (Django's set_language) always leaves its cookie, so the cookie is the
+    sign of a choice. A language prefix in the address is not: links in e-mails may carry
+    the prefix of whoever's action sent them.
+    """
+    code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if not code:
+        return None
+    try:
+        return translation.get_supported_language_variant(code)
+    except LookupError:
+        return None
+
+
+def speak_to(request: HttpRequest, recipient) -> None:
+    """Pages opened from an e-mail answer in the recipient's language (a household's, a
+    volunteer's), as the e-mail did; unless the visitor has chosen another language with
+    the switcher, which then wins, so a choice on the page does not snap back."""
+    language = chosen_language(request) or recipient.language
+    translation.activate(language)
+    request.LANGUAGE_CODE = language

@@ -44,12 +44,18 @@ def organisations_for_user(user) -> QuerySet[PartnerOrganisation]:
 
 
 def contacts_for_user(queryset: QuerySet[ContactPerson], user) -> QuerySet[ContactPerson]:
-    """A librarian: the library's own contacts and those of partners at their branches."""
+    """A librarian: the contacts of partners at their branches, and the library's own
+    staff who are the library contact of a partnership at one of them, or of none yet
+    (just added, so that they can be chosen). ContactPerson has no branch of its own:
+    another branch's library contacts are that branch's to see."""
     if user.is_superuser:
         return queryset
-    return queryset.filter(
-        Q(organisation__isnull=True) | Q(organisation__in=organisations_for_user(user))
+    named = Partnership.objects.filter(library_contact__isnull=False)
+    library_side = Q(organisation__isnull=True) & (
+        Q(pk__in=named.filter(branch__in=branches_for_user(user=user)).values("library_contact"))
+        | ~Q(pk__in=named.values("library_contact"))
     )
+    return queryset.filter(library_side | Q(organisation__in=organisations_for_user(user)))
 
 
 @admin.register(ContactPerson)
@@ -202,8 +208,30 @@ class PartnershipAdmin(ScopedModelAdmin):
 
     actions = ("renew_referral_link", "close_referral_link")
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "library_contact":
+            kwargs["queryset"] = contacts_for_user(
+                ContactPerson.objects.filter(organisation__isnull=True), request.user
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "coordinators":
+            kwargs["queryset"] = contacts_for_user(
+                ContactPerson.objects.filter(organisation__isnull=False).select_related(
+                    "organisation"
+                ),
+                request.user,
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "coordinators" in form.base_fields:
+            # Only the organisation's own people coordinate for it (the form checks this
+            # on a new partnership, where the organisation is chosen with them).
+            field = form.base_fields["coordinators"]
+            field.queryset = field.queryset.filter(organisation_id=obj.organisation_id)
         if "agreement" in form.base_fields:
             widget = form.base_fields["agreement"].widget
             widget.download_url = self._download_url(obj) if obj and obj.agreement else ""

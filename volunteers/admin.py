@@ -14,23 +14,33 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from partners.admin import contacts_for_user
 from partners.models import ContactPerson, Partnership
-from programmes.admin import WhenFilter
 from programmes.admin_scoping import ScopedModelAdmin, scope_to_user_branches
 from programmes.models import Series
 from programmes.selectors import branches_for_user
 
-from .meetings import meeting_invite, meeting_mark_attendance, meeting_respond
+from .meetings import (
+    attendance_refusal,
+    meeting_changed,
+    meeting_invite,
+    meeting_mark_attendance,
+    meeting_respond,
+    response_refusal,
+)
 from .models import (
     Assignment,
     Availability,
@@ -44,6 +54,8 @@ from .models import (
 )
 from .selectors import CertificateStatus, certificate_status, volunteers_for_user
 from .services import (
+    ASKED_OR_CONFIRMED,
+    MARKED,
     ON_THE_SHIFT,
     AssignmentError,
     assignment_cancel,
@@ -453,16 +465,23 @@ class AssignmentInline(ScopedInline):
 
 
 class ShiftsForSeriesForm(forms.Form):
-    series = forms.ModelChoiceField(label=_("series"), queryset=Series.objects.none())
-    partnership = forms.ModelChoiceField(
-        label=_("partnership"), queryset=Partnership.objects.none()
+    series = forms.ModelChoiceField(
+        label=capfirst(_("series")),
+        queryset=Series.objects.none(),
+        help_text=_(
+            "Only the series' coming sessions get a shift: sessions already held, "
+            "cancelled or outside the partnership's period get none."
+        ),
     )
-    role = forms.ChoiceField(label=_("role"), choices=Shift.Role.choices)
+    partnership = forms.ModelChoiceField(
+        label=capfirst(_("partnership")), queryset=Partnership.objects.none()
+    )
+    role = forms.ChoiceField(label=capfirst(_("role")), choices=Shift.Role.choices)
     required_count = forms.IntegerField(
-        label=_("volunteers needed"), min_value=1, max_value=50, initial=2
+        label=capfirst(_("volunteers needed")), min_value=1, max_value=50, initial=2
     )
     subjects = forms.ModelMultipleChoiceField(
-        label=_("subjects wanted"),
+        label=capfirst(_("subjects wanted")),
         queryset=Subject.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -478,11 +497,80 @@ class ShiftsForSeriesForm(forms.Form):
         )
 
 
+class ShiftWhenFilter(admin.SimpleListFilter):
+    """Coming shifts unless asked otherwise: the list is for planning the weeks ahead."""
+
+    title = _("when")
+    parameter_name = "when"
+    COMING, PAST, ALL = "coming", "past", "all"
+
+    def __init__(self, request, params, model, model_admin):
+        # A day picked in the date hierarchy is shown whether it has passed or not.
+        self.default = (
+            self.ALL
+            if any(key.startswith(f"{model_admin.date_hierarchy}__") for key in request.GET)
+            else self.COMING
+        )
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return ((self.COMING, _("Coming")), (self.PAST, _("Past")), (self.ALL, _("All")))
+
+    def value(self):
+        return super().value() or self.default
+
+    def choices(self, changelist):
+        # The default ("coming") stands in for Django's own "All" link, which is dropped.
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == self.COMING:
+            return queryset.filter(session__ends_at__gte=now)
+        if self.value() == self.PAST:
+            return queryset.filter(session__ends_at__lt=now)
+        return queryset
+
+
+def _staffed_refusal(shifts: QuerySet[Shift]) -> str:
+    """Why these shifts cannot be deleted, or "" when they can: the volunteers on a shift
+    are taken off first (and told), and a held shift is the record of who came."""
+    shifts = Shift.objects.filter(pk__in=shifts.values("pk")).select_related(
+        "session__programme", "session__room__branch"
+    )
+    marked = shifts.filter(assignments__status__in=MARKED).distinct()
+    on = shifts.filter(assignments__status__in=ASKED_OR_CONFIRMED).distinct()
+    if marked.exists():
+        return str(
+            _(
+                "A shift that has been held stays: who came is on its record. Shifts held: "
+                "%(shifts)s."
+            )
+        ) % {"shifts": ", ".join(str(shift) for shift in marked)}
+    if on.exists():
+        return str(
+            _(
+                "This shift has volunteers on it: take them off first, on the planning page "
+                "(they are told). Shifts with volunteers: %(shifts)s."
+            )
+        ) % {"shifts": ", ".join(str(shift) for shift in on)}
+    return ""
+
+
 @admin.register(Shift)
 class ShiftAdmin(ScopedModelAdmin):
-    list_display = ("starts", "programme", "branch", "role", "partnership", "staffing")
+    # Staffing early: it is what the list is read for.
+    list_display = ("starts", "staffing", "programme", "branch", "role", "partnership")
+    list_per_page = 50
+    ordering = ("session__starts_at", "pk")
+    actions = ("delete_selected",)
     list_filter = (
-        WhenFilter,
+        ShiftWhenFilter,
         StaffingFilter,
         ("session__room__branch", admin.RelatedOnlyFieldListFilter),
         ("partnership", PartnershipFilter),
@@ -499,7 +587,15 @@ class ShiftAdmin(ScopedModelAdmin):
     )
     autocomplete_fields = ("session",)
     filter_horizontal = ("wanted_subjects",)
-    fields = ("session", "partnership", "role", "required_count", "wanted_subjects")
+    fields = (
+        "session",
+        "partnership",
+        "role",
+        "required_count",
+        "wanted_subjects",
+        "planning_page",
+    )
+    readonly_fields = ("planning_page",)
     inlines = (AssignmentInline,)
 
     def get_queryset(self, request):
@@ -508,6 +604,54 @@ class ShiftAdmin(ScopedModelAdmin):
             .get_queryset(request)
             .annotate(filled=Count("assignments", filter=Q(assignments__status__in=ON_THE_SHIFT)))
         )
+
+    def get_ordering(self, request):
+        # The past is read backwards from the latest.
+        if request.GET.get(ShiftWhenFilter.parameter_name) == ShiftWhenFilter.PAST:
+            return ("-session__starts_at", "-pk")
+        return super().get_ordering(request)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if obj is not None else [f for f in fields if f != "planning_page"]
+
+    @admin.display(description=_("volunteers"))
+    def planning_page(self, obj: Shift):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("volunteers:shift_detail", args=[obj.pk]),
+            _("Ask, take off and mark volunteers on the shift's planning page"),
+        )
+
+    # -- deleting: not over the volunteers on a shift ----------------------------------------
+
+    def delete_view(self, request, object_id, extra_context=None):
+        shift = self.get_object(request, unquote(object_id))
+        if shift is not None:
+            reason = _staffed_refusal(Shift.objects.filter(pk=shift.pk))
+            if reason:
+                messages.error(request, reason)
+                return HttpResponseRedirect(
+                    reverse("admin:volunteers_shift_change", args=[shift.pk])
+                )
+        return super().delete_view(request, object_id, extra_context)
+
+    @admin.action(permissions=["delete"], description=django_delete_selected.short_description)
+    def delete_selected(self, request, queryset):
+        reason = _staffed_refusal(queryset)
+        if reason:
+            messages.error(request, reason)
+            return None
+        return django_delete_selected(self, request, queryset)
+
+    def get_deleted_objects(self, objs, request):
+        # Only declines and cancellations are left on a shift that may go (see
+        # _staffed_refusal); they go with it, though nobody deletes them on their own.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed = {
+            name for name in perms_needed if str(name) != str(Assignment._meta.verbose_name)
+        }
+        return deleted, counts, perms_needed, protected
 
     @admin.display(description=_("starts"), ordering="session__starts_at")
     def starts(self, obj: Shift) -> str:
@@ -585,6 +729,10 @@ class ShiftAdmin(ScopedModelAdmin):
                 "title": _("Shifts for a whole series"),
                 "opts": self.model._meta,
                 "form": form,
+                # The admin's own form markup: labelled rows, help lines, errors.
+                "adminform": admin.helpers.AdminForm(
+                    form, [(None, {"fields": list(form.fields)})], {}
+                ),
             },
         )
 
@@ -687,17 +835,43 @@ class AssignmentAdmin(ScopedAdmin):
 
 
 class InvitationForm(forms.ModelForm):
+    """An answer or who came, checked by the meeting rules before anything is saved: a
+    refused row stops the save with its reason next to it, so the page never says
+    "changed" over a change that was not made."""
+
     class Meta:
         model = MeetingInvitation
         fields = ("response", "attended")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.response:
+            # An answer given is changed to the other one, never taken back to none.
+            self.fields["response"].choices = [
+                choice for choice in self.fields["response"].choices if choice[0]
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        meeting, now = self.instance.meeting, timezone.now()
+        if "response" in self.changed_data:
+            reason = response_refusal(meeting=meeting, response=cleaned.get("response"), now=now)
+            if reason:
+                self.add_error("response", reason)
+        if "attended" in self.changed_data:
+            reason = attendance_refusal(meeting=meeting, attended=cleaned.get("attended"), now=now)
+            if reason:
+                self.add_error("attended", reason)
+        return cleaned
 
 
 class InvitationInline(admin.TabularInline):
     model = MeetingInvitation
     form = InvitationForm
     extra = 0
-    fields = ("guest_name", "response", "responded_at", "attended")
-    readonly_fields = ("guest_name", "responded_at")
+    # The guest's name heads each row already (the invitation's own name).
+    fields = ("response", "responded_at", "attended")
+    readonly_fields = ("responded_at",)
     verbose_name_plural = _("invitations (send them with the action “Send invitations”)")
 
     def get_queryset(self, request):
@@ -708,12 +882,6 @@ class InvitationInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-    @admin.display(description=_("guest"))
-    def guest_name(self, obj: MeetingInvitation) -> str:
-        if obj.volunteer_id:
-            return obj.volunteer.name
-        return str(obj.contact)
 
 
 @admin.register(ExperienceMeeting)
@@ -751,6 +919,29 @@ class ExperienceMeetingAdmin(ScopedAdmin):
                 ),
             )
         )
+
+    def save_model(self, request, obj, form, change) -> None:
+        fields = ("starts_at", "ends_at", "place")
+        was = ExperienceMeeting.objects.values(*fields).get(pk=obj.pk) if change else None
+        super().save_model(request, obj, form, change)
+        if was is None:
+            return
+        told = meeting_changed(
+            meeting=obj,
+            was_starts_at=was["starts_at"],
+            was_ends_at=was["ends_at"],
+            was_place=was["place"],
+        )
+        if told:
+            messages.info(
+                request,
+                ngettext(
+                    "%(count)d guest was told of the new time or place.",
+                    "%(count)d guests were told of the new time or place.",
+                    told,
+                )
+                % {"count": told},
+            )
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def starts(self, obj: ExperienceMeeting) -> str:

@@ -47,6 +47,7 @@ from .selectors import (
 from .services import (
     ON_THE_SHIFT,
     AssignmentError,
+    TermResult,
     assignment_actions,
     assignment_cancel,
     assignment_mark,
@@ -58,7 +59,8 @@ from .services import (
     volunteer_join,
     volunteer_set_status,
 )
-from .turnover import term_of, turnover
+from .terms import term_of
+from .turnover import turnover
 
 VOLUNTEERS_PER_PAGE = 50
 
@@ -155,6 +157,7 @@ def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "full": staffed >= shift.required_count,
             "started": shift.session.starts_at <= now,
             "week": iso_week(shift.session.local_start.date()),
+            "term": term_of(shift.session.local_start.date()),
             "suitable": [c for c in candidates if c.suitable],
             "excluded": [c for c in candidates if not c.suitable],
             "Status": Assignment.Status,
@@ -171,34 +174,15 @@ def _act_on_shift(request: HttpRequest, viewer: Viewer, shift) -> None:
             volunteer = get_object_or_404(
                 volunteers_for(viewer=viewer), pk=_posted_pk(request, "volunteer")
             )
+            above_required = bool(request.POST.get("above_required"))
             if request.POST.get("every_week"):
-                result = assignment_propose_for_term(shift=shift, volunteer=volunteer, by=by)
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(name)s was asked for %(count)d week.",
-                        "%(name)s was asked for %(count)d weeks.",
-                        len(result.assigned),
-                    )
-                    % {"name": volunteer.name, "count": len(result.assigned)},
+                result = assignment_propose_for_term(
+                    shift=shift, volunteer=volunteer, by=by, above_required=above_required
                 )
-                for skipped, reason in result.skipped:
-                    messages.warning(
-                        request,
-                        _("Not asked for %(day)s: %(reason)s")
-                        % {
-                            "day": formats.date_format(
-                                skipped.session.local_start.date(), "DATE_FORMAT"
-                            ),
-                            "reason": reason,
-                        },
-                    )
+                _tell_term_result(request, volunteer, result)
             else:
                 assignment_propose(
-                    shift=shift,
-                    volunteer=volunteer,
-                    by=by,
-                    above_required=bool(request.POST.get("above_required")),
+                    shift=shift, volunteer=volunteer, by=by, above_required=above_required
                 )
                 messages.success(
                     request,
@@ -220,6 +204,26 @@ def _act_on_shift(request: HttpRequest, viewer: Viewer, shift) -> None:
             messages.error(request, _("Please choose what to do."))
     except AssignmentError as exc:
         messages.error(request, str(exc))
+
+
+def _tell_term_result(request: HttpRequest, volunteer: Volunteer, result: TermResult) -> None:
+    """How many weeks were asked, then one line per reason a week was not, with its days."""
+    count = len(result.assigned)
+    asked = ngettext(
+        "%(name)s was asked for %(count)d week.",
+        "%(name)s was asked for %(count)d weeks.",
+        count,
+    ) % {"name": volunteer.name, "count": count}
+    (messages.success if count else messages.warning)(request, asked)
+    for reason, days in result.skipped_by_reason():
+        messages.warning(
+            request,
+            _("Not asked for %(days)s: %(reason)s")
+            % {
+                "days": ", ".join(formats.date_format(day, "MONTH_DAY_FORMAT") for day in days),
+                "reason": reason,
+            },
+        )
 
 
 @require_GET

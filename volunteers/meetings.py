@@ -3,6 +3,7 @@
 Everyone who carries the partnership is invited: its volunteers who are being welcomed or
 active, the library's contact person and the partner's coordinators. Inviting again adds
 only the people who joined since, so a meeting can be announced early and topped up later.
+A meeting moved to another time or place tells everyone invited (meeting_changed).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from notifications.services import notify_many
 
-from .messages import meeting_invitation_message
+from .messages import meeting_changed_message, meeting_invitation_message
 from .models import ExperienceMeeting, MeetingInvitation, Volunteer
 from .services import AssignmentError
 
@@ -54,14 +55,65 @@ def meeting_invite(*, meeting: ExperienceMeeting, now: datetime | None = None) -
         )
 
 
+def meeting_changed(
+    *,
+    meeting: ExperienceMeeting,
+    was_starts_at: datetime,
+    was_ends_at: datetime,
+    was_place: str,
+    now: datetime | None = None,
+) -> int:
+    """Tell everyone invited that the meeting (already saved) has a new time or place;
+    returns how many were told.
+
+    Those who said no are told too: the new time may suit them. Nothing is sent for a
+    meeting that has started, nor when neither the time nor the place changed; the same
+    change saved twice is told once (the outbox key names the old and the new).
+    """
+    now = now or timezone.now()
+    moved = (was_starts_at, was_ends_at) != (meeting.starts_at, meeting.ends_at)
+    if not (moved or was_place != meeting.place) or meeting.starts_at <= now:
+        return 0
+    invitations = meeting.invitations.select_related(
+        "meeting__partnership__branch", "volunteer", "contact"
+    )
+    return notify_many(
+        [
+            meeting_changed_message(
+                invitation=invitation,
+                was_starts_at=was_starts_at,
+                was_ends_at=was_ends_at,
+                was_place=was_place,
+            )
+            for invitation in invitations
+        ]
+    )
+
+
+def response_refusal(*, meeting: ExperienceMeeting, response: str, now: datetime) -> str:
+    """Why an answer cannot be given now, or "" when it can (the admin asks before saving)."""
+    if response not in (MeetingInvitation.Response.YES, MeetingInvitation.Response.NO):
+        return _("Answer yes or no.")
+    if meeting.starts_at <= now:
+        return _("This meeting has already started.")
+    return ""
+
+
+def attendance_refusal(*, meeting: ExperienceMeeting, attended: bool | None, now: datetime) -> str:
+    """Why who came cannot be recorded now, or "" when it can."""
+    if attended is not None and meeting.starts_at > now:
+        return _("Who came can be marked once the meeting has started.")
+    return ""
+
+
 def meeting_respond(
     *, invitation: MeetingInvitation, response: str, now: datetime | None = None
 ) -> MeetingInvitation:
     """A guest answers yes or no; they may change their mind until the meeting starts."""
     now = now or timezone.now()
-    if response not in (MeetingInvitation.Response.YES, MeetingInvitation.Response.NO):
-        raise AssignmentError(_("Answer yes or no."))
-    _refuse_once_started(invitation.meeting, now)
+    reason = response_refusal(meeting=invitation.meeting, response=response, now=now)
+    if reason:
+        raise AssignmentError(reason)
     invitation.response = response
     invitation.responded_at = now
     invitation.save(update_fields=["response", "responded_at"])
@@ -73,8 +125,9 @@ def meeting_mark_attendance(
 ) -> MeetingInvitation:
     """After the meeting has started, staff record who came (None: not known)."""
     now = now or timezone.now()
-    if attended is not None and invitation.meeting.starts_at > now:
-        raise AssignmentError(_("Who came can be marked once the meeting has started."))
+    reason = attendance_refusal(meeting=invitation.meeting, attended=attended, now=now)
+    if reason:
+        raise AssignmentError(reason)
     invitation.attended = attended
     invitation.save(update_fields=["attended"])
     return invitation

@@ -8,6 +8,7 @@ second invitation to the same shift after a decline.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from django.urls import reverse
@@ -282,5 +283,38 @@ def meeting_invitation_message(*, invitation: MeetingInvitation) -> Message:
             "partnership": meeting.partnership,
             "branch": meeting.partnership.branch,
             "rsvp_url": meeting_url(invitation=invitation),
+        },
+    )
+
+
+def meeting_changed_message(
+    *,
+    invitation: MeetingInvitation,
+    was_starts_at: datetime,
+    was_ends_at: datetime,
+    was_place: str,
+) -> Message:
+    """An invited guest told of the meeting's new time or place. The key names the old
+    and the new, so moving it again is told again and saving the same change is not."""
+    guest = invitation.guest
+    meeting = invitation.meeting
+    place = hashlib.sha256(f"{was_place}\n{meeting.place}".encode()).hexdigest()[:12]
+    stamp = _stamp((was_starts_at, was_ends_at, meeting.starts_at, meeting.ends_at))
+    return Message(
+        key=f"meeting_changed:invitation:{invitation.pk}{stamp}:{place}",
+        kind="meeting_changed",
+        recipient=guest.email,
+        language=guest.language,
+        reference=f"meeting:{meeting.pk}",
+        context={
+            "guest": guest,
+            "meeting": meeting,
+            "partnership": meeting.partnership,
+            "branch": meeting.partnership.branch,
+            "rsvp_url": meeting_url(invitation=invitation),
+            "was_starts_at": was_starts_at,
+            "time_changed": (was_starts_at, was_ends_at) != (meeting.starts_at, meeting.ends_at),
+            "was_place": was_place,
+            "place_changed": was_place != meeting.place,
         },
     )

@@ -34,8 +34,10 @@ from .services import (
     ON_THE_SHIFT,
     hours_given,
     live_assignments_between,
+    needs_certificate,
     refusal,
 )
+from .terms import term_of
 
 # -- who is looking ------------------------------------------------------------------------
 
@@ -216,6 +218,12 @@ class WeekGrid:
     def unfilled(self) -> int:
         return sum(row.unfilled for row in self.rows)
 
+    @property
+    def empty_days(self) -> list[str]:
+        """The short names of the days without shifts ("Tue", "Fri"), in the active
+        language: a phone shows them on one line."""
+        return [formats.date_format(day.day, "D") for day in self.days if not day.rows]
+
 
 def week_grid(*, shifts: QuerySet[Shift], monday: date, today: date) -> WeekGrid:
     """The shifts whose sessions fall in the week (by each branch's own calendar), by day,
@@ -256,10 +264,26 @@ class Candidate:
     subjects: list[str]
     shifts_this_week: int
     reason: str = ""
+    # Their certificate runs out before the end of the shift's term: "every week" would
+    # stop there.
+    certificate_until: date | None = None
+    # They were on this shift and said no, cancelled, or were taken off: asked last.
+    earlier: str = ""
+    earlier_by_staff: bool = False
 
     @property
     def suitable(self) -> bool:
         return not self.reason
+
+    @property
+    def earlier_label(self) -> str:
+        if self.earlier == Assignment.Status.DECLINED:
+            return _("Said no to this shift")
+        if self.earlier == Assignment.Status.CANCELLED:
+            if self.earlier_by_staff:
+                return _("Taken off this shift")
+            return _("Cancelled this shift")
+        return ""
 
 
 def _available(slots: Iterable[Availability], session: Session) -> bool:
@@ -278,20 +302,30 @@ def suitable_volunteers(*, shift: Shift, now: datetime) -> list[Candidate]:
     """The organisation's volunteers who can take shifts and are not on this one yet.
 
     The suitable come first: available then, then matching more of the wanted subjects,
-    then with fewer shifts this week (to spread the load), then by name. Those the rules
-    exclude (no valid certificate, busy elsewhere) follow by name, with the reason.
-    Seven queries, for any number of volunteers.
+    then with fewer shifts this week (to spread the load), then by name; those who were on
+    this shift and said no or came off it come after the rest of the suitable. Those the
+    rules exclude (no valid certificate, busy elsewhere) follow by name, with the reason.
+    Eight queries, for any number of volunteers.
     """
     session = shift.session
+    day = session.local_start.date()
+    term_end = term_of(day).end
+    certificate_needed = needs_certificate(session.programme)
     wanted = {subject.pk: subject.name for subject in shift.wanted_subjects.all()}
+    on_shift, earlier = set(), {}
+    for volunteer_id, status, changed_by_id in shift.assignments.values_list(
+        "volunteer_id", "status", "changed_by_id"
+    ):
+        if status in ASKED_OR_CONFIRMED:
+            on_shift.add(volunteer_id)
+        elif status in (Assignment.Status.DECLINED, Assignment.Status.CANCELLED):
+            earlier[volunteer_id] = (status, changed_by_id is not None)
     volunteers = (
         Volunteer.objects.filter(
             organisation_id=shift.partnership.organisation_id,
             status__in=Volunteer.WORKING,
         )
-        .exclude(
-            pk__in=shift.assignments.filter(status__in=ASKED_OR_CONFIRMED).values("volunteer_id")
-        )
+        .exclude(pk__in=on_shift)
         .prefetch_related("certificates", "availability", "subjects")
         .order_by("name", "pk")
     )
@@ -320,6 +354,9 @@ def suitable_volunteers(*, shift: Shift, now: datetime) -> list[Candidate]:
     )
     candidates = []
     for volunteer in volunteers:
+        certificates = list(volunteer.certificates.all())
+        valid_until = max((c.valid_until for c in certificates if c.is_valid_on(day)), default=None)
+        status, by_staff = earlier.get(volunteer.pk, ("", False))
         candidates.append(
             Candidate(
                 volunteer=volunteer,
@@ -331,16 +368,22 @@ def suitable_volunteers(*, shift: Shift, now: datetime) -> list[Candidate]:
                 reason=refusal(
                     shift=shift,
                     volunteer=volunteer,
-                    certificates=list(volunteer.certificates.all()),
+                    certificates=certificates,
                     busy=volunteer.pk in busy,
                     staffed=0,
                     above_required=True,
                 ),
+                certificate_until=valid_until
+                if certificate_needed and valid_until is not None and valid_until < term_end
+                else None,
+                earlier=status,
+                earlier_by_staff=by_staff,
             )
         )
     candidates.sort(
         key=lambda c: (
             not c.suitable,
+            c.suitable and bool(c.earlier),
             c.suitable and not c.available,
             -len(c.subjects) if c.suitable else 0,
             c.shifts_this_week if c.suitable else 0,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -48,6 +48,7 @@ from .models import (
     partnership_runs_on,
     shift_mismatch,
 )
+from .terms import term_of
 
 # Below this age a child-safety certificate is required of everyone who meets the child.
 CERTIFICATE_AGE_YEARS = 15
@@ -137,6 +138,41 @@ def overlapping_assignments(
     )
 
 
+# The reasons below name no session date, so that the weeks of a term refused for the same
+# reason read as one (see TermResult.skipped_by_reason); the page shows the date anyway.
+
+
+def _status_refusal(volunteer: Volunteer) -> str:
+    name = {"name": volunteer.name}
+    if volunteer.status == Volunteer.Status.APPLICANT:
+        return _("%(name)s is still an applicant: welcome them into the partnership first.") % name
+    if volunteer.status == Volunteer.Status.PAUSED:
+        return _("%(name)s is paused and cannot take shifts.") % name
+    return _("%(name)s has left and cannot take shifts.") % name
+
+
+def _period_refusal(partnership: Partnership, day: date) -> str:
+    if day < partnership.starts_on:
+        return _("The partnership does not run yet then: it starts on %(day)s.") % {
+            "day": _day(partnership.starts_on)
+        }
+    return _("The partnership does not run then: it ended on %(day)s.") % {
+        "day": _day(partnership.ends_on)
+    }
+
+
+def _certificate_refusal(volunteer: Volunteer, certificates, day: date) -> str:
+    lapsed = [c.valid_until for c in certificates if c.checked_on <= day]
+    if lapsed:
+        return _(
+            "The child-safety certificate of %(name)s is valid only until %(until)s, and "
+            "children under 15 come to this session."
+        ) % {"name": volunteer.name, "until": _day(max(lapsed))}
+    return _(
+        "%(name)s has no child-safety certificate, and children under 15 come to this session."
+    ) % {"name": volunteer.name}
+
+
 def refusal(
     *,
     shift: Shift,
@@ -156,17 +192,11 @@ def refusal(
             "organisation": partnership.organisation.name,
         }
     if not volunteer.can_take_shifts:
-        return _("%(name)s is %(status)s and cannot take shifts.") % {
-            "name": volunteer.name,
-            "status": volunteer.get_status_display().lower(),
-        }
+        return _status_refusal(volunteer)
     if not partnership_runs_on(partnership, day):
-        return _("The partnership does not run on %(day)s.") % {"day": _day(day)}
+        return _period_refusal(partnership, day)
     if needs_certificate(session.programme) and not certificate_valid_on(certificates, day):
-        return _(
-            "%(name)s has no child-safety certificate valid on %(day)s, and children under "
-            "15 come to this session."
-        ) % {"name": volunteer.name, "day": _day(day)}
+        return _certificate_refusal(volunteer, certificates, day)
     if busy:
         return _("%(name)s is on another shift at the same time.") % {"name": volunteer.name}
     if staffed >= shift.required_count and not above_required:
@@ -371,16 +401,32 @@ class TermResult:
     assigned: list[Assignment]
     skipped: list[tuple[Shift, str]]
 
+    def skipped_by_reason(self) -> list[tuple[str, list[date]]]:
+        """The days skipped for each reason, in the order the reasons first came up."""
+        days: dict[str, list[date]] = {}
+        for shift, reason in self.skipped:
+            days.setdefault(reason, []).append(shift.session.local_start.date())
+        return list(days.items())
+
 
 def recurring_shifts(*, shift: Shift, now: datetime) -> list[Shift]:
-    """The coming shifts like this one: same series, role, weekday and time of day."""
+    """This shift and the ones like it after it in its term: same series, role, weekday
+    and time of day, not yet started.
+
+    The term is the half-year of the shift's own date (volunteers.terms), so a shift
+    chosen in May runs to the summer holidays and never into the next school year.
+    """
     session = shift.session
     local = session.local_start
+    last_day = term_of(local.date()).end
     same = Shift.objects.filter(
         partnership=shift.partnership,
         role=shift.role,
         session__status=Session.Status.SCHEDULED,
+        session__starts_at__gte=session.starts_at,
         session__starts_at__gt=now,
+        # A day's margin covers every time zone; the local date decides below.
+        session__starts_at__lt=datetime.combine(last_day + timedelta(days=2), time(), tzinfo=UTC),
     ).select_related("session__room__branch", "session__programme")
     if session.series_id:
         same = same.filter(session__series_id=session.series_id)
@@ -391,17 +437,25 @@ def recurring_shifts(*, shift: Shift, now: datetime) -> list[Shift]:
         for s in same.order_by("session__starts_at")
         if s.session.local_start.weekday() == local.weekday()
         and s.session.local_start.time() == local.time()
+        and s.session.local_start.date() <= last_day
     ]
 
 
 def assignment_propose_for_term(
-    *, shift: Shift, volunteer: Volunteer, by=None, now: datetime | None = None
+    *,
+    shift: Shift,
+    volunteer: Volunteer,
+    by=None,
+    above_required: bool = False,
+    now: datetime | None = None,
 ) -> TermResult:
-    """Ask a volunteer to take this shift every week for the rest of the term.
+    """Ask a volunteer to take this shift and the same one every week after it, to the
+    end of its term (recurring_shifts).
 
     Each week is checked on its own: a week the volunteer cannot take is skipped with
-    its reason, the others are asked. The volunteer gets one invitation for all the
-    weeks asked, with every one of them in its calendar file.
+    its reason, the others are asked; ``above_required`` adds them where a week already
+    has the volunteers it needs. The volunteer gets one invitation for all the weeks
+    asked, with every one of them in its calendar file.
     """
     now = now or timezone.now()
     assigned, skipped, new = [], [], []
@@ -411,7 +465,11 @@ def assignment_propose_for_term(
                 # A savepoint per week: a refused week leaves the others standing.
                 with transaction.atomic():
                     assignment, fresh = _propose(
-                        shift=each, volunteer=volunteer, by=by, above_required=False, now=now
+                        shift=each,
+                        volunteer=volunteer,
+                        by=by,
+                        above_required=above_required,
+                        now=now,
                     )
             except AssignmentError as exc:
                 skipped.append((each, str(exc)))

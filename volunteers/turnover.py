@@ -1,8 +1,7 @@
 """Volunteer turnover per partnership and term: who came, who stayed, who left, what it gave.
 
-A term is a half-year: spring from 1 January to 30 June, autumn from 1 July to
-31 December. Every figure is counted up to ``today``, so the running term shows the term
-so far. Definitions:
+A term is a half-year (volunteers.terms). Every figure is counted up to ``today``, so
+the running term shows the term so far. Definitions:
 
 - A volunteer belongs to a partnership when they have an onboarding row for it. Those who
   never became active (no "active since" date) count in none of the figures below.
@@ -38,41 +37,15 @@ from functools import reduce
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
-from django.utils.translation import gettext as _
 
 from partners.models import Partnership
 from programmes.models import Session
 
 from .models import Assignment, Onboarding, Shift
 from .services import FILLS_A_PLACE, hours_given
+from .terms import Term, term_of
 
-
-@dataclass(frozen=True)
-class Term:
-    start: date
-    end: date
-    label: str
-
-    def previous(self) -> Term:
-        return term_of(self.start - timedelta(days=1))
-
-    def next(self) -> Term:
-        return term_of(self.end + timedelta(days=1))
-
-
-def term_of(day: date) -> Term:
-    """The half-year ``day`` falls in, labelled in the active language."""
-    if day.month <= 6:
-        return Term(
-            start=date(day.year, 1, 1),
-            end=date(day.year, 6, 30),
-            label=_("Spring %(year)d") % {"year": day.year},
-        )
-    return Term(
-        start=date(day.year, 7, 1),
-        end=date(day.year, 12, 31),
-        label=_("Autumn %(year)d") % {"year": day.year},
-    )
+__all__ = ["Term", "TurnoverRow", "term_of", "turnover"]
 
 
 @dataclass(frozen=True)

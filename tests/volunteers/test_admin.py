@@ -214,7 +214,7 @@ def test_a_held_shift_counts_who_came_and_is_no_longer_flagged(client, aarhus, l
     session.ends_at -= timedelta(days=30)
     session.save()
 
-    html = page(client, "volunteers_shift_changelist")
+    html = page(client, "volunteers_shift_changelist", when="all")
 
     assert "1 / 2" in html
     assert "1 / 2 – needs volunteers" not in html
@@ -242,18 +242,26 @@ def partnership_form(partnership, **changes) -> dict:
 def test_a_coordinator_must_belong_to_the_partner(client, aarhus, librarian):
     partnership = aarhus[1]
     stranger = coordinator(organisation("Ungdommens Lektiehjælp"), "outsider")
+    # The stranger's organisation works at the librarian's branch too.
+    partnership_for(lektiecafe_series(room=RoomFactory(branch=aarhus[0])), stranger.organisation)
+    url = reverse("admin:partners_partnership_change", args=[partnership.pk])
 
+    # A partnership's picker offers only its own organisation's people...
+    assert "Outsider Coordinator" not in page(client, "partners_partnership_change", partnership.pk)
+    refused = client.post(url, partnership_form(partnership, coordinators=[stranger.pk]))
+    assert refused.status_code == 200
+    assert list(partnership.coordinators.all()) != [stranger]
+
+    # ...and a new one, whose organisation is chosen on the same form, says why.
     response = client.post(
-        reverse("admin:partners_partnership_change", args=[partnership.pk]),
+        reverse("admin:partners_partnership_add"),
         partnership_form(partnership, coordinators=[stranger.pk]),
     )
-
     assert response.status_code == 200
     assert (
         "Outsider Coordinator cannot coordinate for Red Barnet Ungdom: a coordinator must be "
         "one of the organisation&#x27;s own contact persons." in response.content.decode()
     )
-    assert list(partnership.coordinators.all()) != [stranger]
 
 
 def test_the_librarys_contact_is_one_of_the_librarys_own(client, aarhus, librarian):
@@ -505,10 +513,16 @@ def test_attendance_is_recorded_on_the_meeting_page_after_it_started(client, aar
 
     response = client.post(url, form, follow=True)
 
+    # Nothing is saved over a refused row, and the page does not say it was.
     invitation.refresh_from_db()
-    assert invitation.response == "yes"  # answered for them before the meeting
-    assert invitation.attended is None
-    assert "once the meeting has started" in response.content.decode()
+    assert (invitation.response, invitation.attended) == ("", None)
+    html = response.content.decode()
+    assert "once the meeting has started" in html
+    assert "was changed successfully" not in html
+
+    client.post(url, {**form, "invitations-0-attended": "unknown"})
+    invitation.refresh_from_db()
+    assert (invitation.response, invitation.attended) == ("yes", None)
 
 
 def test_the_certificate_filter_finds_the_expired(client, aarhus, librarian):
@@ -724,3 +738,157 @@ def test_the_meeting_page_costs_the_same_queries_for_many_contact_guests(client,
         MeetingInvitation.objects.create(meeting=meeting, contact=coordinator(org, f"guest{n}"))
 
     assert queries() == few
+
+
+# -- walk-through: the shift list and pages, contacts, meetings ---------------------------
+
+
+def test_the_shift_list_shows_coming_shifts_first_with_their_staffing_early(
+    client, aarhus, librarian
+):
+    shifts = aarhus[2]
+    held = shifts[-1].session
+    held.starts_at -= timedelta(days=60)
+    held.ends_at -= timedelta(days=60)
+    held.save()
+
+    response = client.get(reverse("admin:volunteers_shift_changelist"))
+
+    listed = list(response.context["cl"].result_list)
+    assert listed == sorted(shifts[:-1], key=lambda s: s.session.starts_at)
+    assert response.context["cl"].list_per_page == 50
+    html = response.content.decode()
+    assert html.index("column-staffing") < html.index("column-programme")
+    past = client.get(reverse("admin:volunteers_shift_changelist"), {"when": "past"})
+    assert list(past.context["cl"].result_list) == [shifts[-1]]
+    # A day picked in the date hierarchy shows its shifts, held or not.
+    local = held.local_start
+    day = client.get(
+        reverse("admin:volunteers_shift_changelist"),
+        {
+            "session__starts_at__year": local.year,
+            "session__starts_at__month": local.month,
+            "session__starts_at__day": local.day,
+        },
+    )
+    assert list(day.context["cl"].result_list) == [shifts[-1]]
+
+
+def test_the_shift_page_links_to_its_planning_page(client, aarhus, librarian):
+    shift = aarhus[2][0]
+
+    html = page(client, "volunteers_shift_change", shift.pk)
+
+    assert f'href="{reverse("volunteers:shift_detail", args=[shift.pk])}"' in html
+    assert "planning page" not in page(client, "volunteers_shift_add")
+
+
+def test_a_shift_with_volunteers_on_it_is_not_deleted_but_explained(client, aarhus, librarian):
+    staffed = Assignment.objects.get(volunteer=aarhus[3]).shift
+    url = reverse("admin:volunteers_shift_delete", args=[staffed.pk])
+
+    for response in (
+        client.get(url, follow=True),
+        client.post(url, {"post": "yes"}, follow=True),
+        action(client, "delete_selected", "shift", [staffed.pk], post="yes"),
+    ):
+        html = response.content.decode()
+        assert "This shift has volunteers on it: take them off first" in html
+        assert "permission" not in html
+    assert Shift.objects.filter(pk=staffed.pk).exists()
+
+
+def test_a_shift_whose_volunteers_all_said_no_may_be_deleted(client, aarhus, librarian):
+    shift = aarhus[2][1]
+    Assignment.objects.create(shift=shift, volunteer=aarhus[3], status="declined")
+    url = reverse("admin:volunteers_shift_delete", args=[shift.pk])
+
+    assert "permission" not in client.get(url).content.decode()
+    client.post(url, {"post": "yes"})
+
+    assert not Shift.objects.filter(pk=shift.pk).exists()
+
+
+def test_shifts_for_a_series_is_an_admin_form_that_says_coming_sessions_only(
+    client, aarhus, librarian
+):
+    html = page(client, "volunteers_shift_for_series")
+
+    assert '<fieldset class="module aligned ">' in html
+    assert '<label class="required" for="id_series">Series:</label>' in html
+    assert '<label class="required" for="id_required_count">Volunteers needed:</label>' in html
+    assert "Only the series' coming sessions get a shift" in html
+
+
+@pytest.fixture
+def library_contacts(aarhus):
+    """Lene is Aarhus' library contact; Per is another branch's; Nina is on no partnership."""
+    theirs = Partnership.objects.exclude(pk=aarhus[1].pk).get()
+    theirs.library_contact = ContactPerson.objects.create(name="Per Andersen", email="per@x.dk")
+    theirs.save()
+    ContactPerson.objects.create(name="Nina Ny", email="nina@library.dk")
+    return theirs
+
+
+def test_a_librarian_sees_only_their_branches_library_contacts(
+    client, aarhus, library_contacts, librarian
+):
+    listed = page(client, "partners_contactperson_changelist")
+    picker = page(client, "partners_partnership_change", aarhus[1].pk)
+
+    for html in (listed, picker):
+        assert "Lene Bibliotekar" in html
+        assert "Nina Ny" in html  # new: not anyone's contact yet
+        assert "Per Andersen" not in html
+    per = library_contacts.library_contact
+    response = client.get(reverse("admin:partners_contactperson_change", args=[per.pk]))
+    assert response.status_code == 302  # not found, back to the list
+
+
+def test_a_superuser_sees_every_library_contact(client, aarhus, library_contacts, superuser):
+    assert "Per Andersen" in page(client, "partners_contactperson_changelist")
+
+
+def test_moving_a_meeting_in_the_admin_tells_the_guests(client, aarhus, librarian):
+    meeting = aarhus[4]
+    url = reverse("admin:volunteers_experiencemeeting_change", args=[meeting.pk])
+    later = timezone.localtime(meeting.starts_at + timedelta(days=1))
+    form = {
+        "partnership": meeting.partnership_id,
+        "title": meeting.title,
+        "starts_at_0": later.date().isoformat(),
+        "starts_at_1": later.strftime("%H:%M:%S"),
+        "ends_at_0": (later + timedelta(hours=2)).date().isoformat(),
+        "ends_at_1": (later + timedelta(hours=2)).strftime("%H:%M:%S"),
+        "place": "Mødelokale 2",
+        "agenda": "",
+        "invitations-TOTAL_FORMS": "1",
+        "invitations-INITIAL_FORMS": "1",
+        "invitations-0-id": meeting.invitations.get().pk,
+        "invitations-0-meeting": meeting.pk,
+        "invitations-0-response": "",
+        "invitations-0-attended": "unknown",
+    }
+
+    response = client.post(url, form, follow=True)
+
+    assert "1 guest was told of the new time or place." in response.content.decode()
+    (told,) = Outbox.objects.filter(kind="meeting_changed")
+    assert told.recipient == "anna@example.com"
+    assert "has a new time and a new place" in told.body_text
+
+
+def test_a_meeting_invitation_row_names_its_guest_once_and_keeps_an_answer(
+    client, aarhus, librarian
+):
+    meeting = aarhus[4]
+    invitation = meeting.invitations.get()
+    invitation.response = "yes"
+    invitation.save()
+
+    response = client.get(reverse("admin:volunteers_experiencemeeting_change", args=[meeting.pk]))
+
+    html = response.content.decode()
+    assert html.count("Anna Holm") == 1
+    (row,) = response.context["inline_admin_formsets"][0].formset.forms
+    assert [value for value, _label in row.fields["response"].choices] == ["yes", "no"]

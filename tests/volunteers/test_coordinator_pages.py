@@ -23,7 +23,12 @@ from volunteers.models import (
     Volunteer,
 )
 from volunteers.selectors import suitable_volunteers, week_start
-from volunteers.services import assignment_confirm, assignment_propose
+from volunteers.services import (
+    assignment_cancel,
+    assignment_confirm,
+    assignment_decline,
+    assignment_propose,
+)
 
 from .support import (
     coordinator,
@@ -365,8 +370,9 @@ def test_suitable_volunteers_are_ranked_and_the_excluded_are_given_a_reason(term
     assert not next(c for c in candidates if c.volunteer == away).available
     excluded = {c.volunteer.name: c.reason for c in candidates if not c.suitable}
     assert set(excluded) == {"Carl Dahl", "Cille Dam", "Dina Frost"}
-    assert "no child-safety certificate valid" in excluded["Carl Dahl"]
-    assert "no child-safety certificate valid" in excluded["Cille Dam"]
+    assert "Carl Dahl has no child-safety certificate," in excluded["Carl Dahl"]
+    lapsed_on = formats.date_format(lapsed.certificates.get().valid_until, "DATE_FORMAT")
+    assert f"Cille Dam is valid only until {lapsed_on}" in excluded["Cille Dam"]
     assert "on another shift at the same time" in excluded["Dina Frost"]
     assert [c.volunteer.name for c in candidates][-3:] == ["Carl Dahl", "Cille Dam", "Dina Frost"]
     assert plain in [c.volunteer for c in candidates]
@@ -395,7 +401,7 @@ def test_the_shift_page_shows_why_a_volunteer_cannot_take_it(client, term):
         reverse("volunteers:shift_detail", args=[term["shift"].pk])
     ).content.decode()
     assert "Cannot take this shift" in content
-    assert "Carl Dahl has no child-safety certificate valid on" in content
+    assert "Carl Dahl has no child-safety certificate, and children under 15" in content
     assert "Available then" in content
     assert "0 shifts this week" in content
 
@@ -457,7 +463,10 @@ def test_asking_a_volunteer_who_breaks_a_rule_shows_the_reason(client, term):
     client.force_login(term["user"])
     response = post(client, term["shift"], action="assign", volunteer=carl.pk)
     assert response.status_code == 200
-    assert "Carl Dahl has no child-safety certificate valid on" in response.content.decode()
+    assert (
+        "Carl Dahl has no child-safety certificate, and children under 15"
+        in response.content.decode()
+    )
     assert not Assignment.objects.exists()
 
 
@@ -478,7 +487,7 @@ def test_more_than_needed_only_when_the_coordinator_ticks_it(client, term):
 
 
 def test_asking_for_every_week_of_the_term_tells_how_many_and_which_weeks_were_skipped(
-    client, term
+    early_in_a_term, client, term
 ):
     sofie, shift = term["sofie"], term["shift"]
     mondays = [s for s in term["shifts"] if s.session.local_start.weekday() == 0]
@@ -492,7 +501,7 @@ def test_asking_for_every_week_of_the_term_tells_how_many_and_which_weeks_were_s
     content = post(client, shift, action="assign", volunteer=sofie.pk, every_week="yes")
     content = content.content.decode()
     assert "Sofie Lund was asked for 3 weeks." in content
-    day = formats.date_format(mondays[2].session.local_start.date(), "DATE_FORMAT")
+    day = formats.date_format(mondays[2].session.local_start.date(), "MONTH_DAY_FORMAT")
     assert f"Not asked for {day}: Sofie Lund is on another shift at the same time." in content
     assert set(
         sofie.assignments.filter(shift__role="homework_helper").values_list("shift", flat=True)
@@ -716,3 +725,155 @@ def test_the_shift_page_costs_the_same_queries_for_3_and_100_volunteers(client, 
     assert len(response.context["suitable"]) + len(response.context["excluded"]) == 102
     assert response.context["excluded"]
     assert many == few
+
+
+# -- walk-through: the coordinator's pages ------------------------------------------------
+
+
+def alerts(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_weeks_not_asked_are_told_once_per_reason_with_their_dates(early_in_a_term, client, term):
+    sofie, partnership = term["sofie"], term["partnership"]
+    mondays = [s for s in term["shifts"] if s.session.local_start.weekday() == 0]
+    days = [m.session.local_start.date() for m in mondays]
+    for monday in mondays[1:3]:
+        host = Shift.objects.create(session=monday.session, partnership=partnership, role="host")
+        assignment_propose(shift=host, volunteer=sofie)
+    sofie.certificates.update(valid_until=days[3] - timedelta(days=1))
+    client.force_login(term["user"])
+
+    response = post(client, mondays[0], action="assign", volunteer=sofie.pk, every_week="yes")
+
+    told = alerts(response)
+    assert told[0] == "Sofie Lund was asked for 1 week."
+    assert [t for t in told if t.startswith("Not asked")] == [
+        "Not asked for {}, {}: Sofie Lund is on another shift at the same time.".format(
+            *(formats.date_format(day, "MONTH_DAY_FORMAT") for day in days[1:3])
+        ),
+        "Not asked for {}: The child-safety certificate of Sofie Lund is valid only until {}, "
+        "and children under 15 come to this session.".format(
+            formats.date_format(days[3], "MONTH_DAY_FORMAT"),
+            formats.date_format(days[3] - timedelta(days=1)),
+        ),
+    ]
+
+
+def test_the_every_week_choice_says_from_when_until_when(early_in_a_term, client, term):
+    client.force_login(term["user"])
+    page = client.get(reverse("volunteers:shift_detail", args=[term["shift"].pk])).content.decode()
+    day = formats.date_format(term["shift"].session.local_start, "MONTH_DAY_FORMAT")
+    assert f"From this shift on {day} until the end of the term on June 30." in page
+
+
+def test_the_suitable_list_warns_when_a_certificate_ends_before_the_term_does(
+    early_in_a_term, client, term
+):
+    term["sofie"].certificates.update(valid_until=date(2027, 4, 30))
+    volunteer(term["org"], "Anna Bak")
+    client.force_login(term["user"])
+
+    response = client.get(reverse("volunteers:shift_detail", args=[term["shift"].pk]))
+
+    warned = {c.volunteer.name: c.certificate_until for c in response.context["suitable"]}
+    assert warned == {"Anna Bak": None, "Sofie Lund": date(2027, 4, 30)}
+    page = response.content.decode()
+    assert page.count("candidate-certificate") == 1
+    assert "Certificate valid until April 30: not for the whole term" in page
+
+
+def checked_candidate(page: str) -> str:
+    """The name of the volunteer whose radio button is chosen on the shift page."""
+    checked = page.index(" checked>", page.index('id="suitable-heading"'))
+    start = page.index('candidate-name">', checked) + len('candidate-name">')
+    return page[start : page.index("<", start)]
+
+
+@pytest.mark.parametrize(
+    ("how", "label"),
+    [("taken_off", "Taken off this shift"), ("declined", "Said no to this shift")],
+)
+def test_a_volunteer_who_came_off_the_shift_is_not_chosen_first_again(client, term, how, label):
+    shift, sofie = term["shift"], term["sofie"]
+    anna = volunteer(term["org"], "Anna Bak")  # otherwise Sofie's equal, so first by name
+    assignment = assignment_propose(shift=shift, volunteer=anna, by=term["user"])
+    if how == "declined":
+        assignment_decline(assignment=assignment)
+    else:
+        assignment_cancel(assignment=assignment, by=term["user"])
+    client.force_login(term["user"])
+
+    response = client.get(reverse("volunteers:shift_detail", args=[shift.pk]))
+
+    assert [c.volunteer for c in response.context["suitable"]] == [sofie, anna]
+    page = response.content.decode()
+    assert checked_candidate(page) == "Sofie Lund"
+    assert f'Anna Bak</span> <span class="badge text-bg-secondary candidate-earlier">{label}' in (
+        page
+    )
+
+
+def test_taking_a_volunteer_off_asks_to_confirm_first(client, term):
+    assignment = assignment_propose(shift=term["shift"], volunteer=term["sofie"])
+    client.force_login(term["user"])
+
+    page = client.get(reverse("volunteers:shift_detail", args=[term["shift"].pk])).content.decode()
+
+    # The first tap only opens the question; the button that takes her off is inside it.
+    details = page[page.index('<details class="confirm-step">') : page.index("</details>")]
+    assert "<summary" in details
+    assert "Take Sofie Lund off the shift</summary>" in details
+    assert "Sofie Lund is told at once that they are no longer on this shift." in details
+    assert 'value="cancel"' in details
+    assert "Yes, take Sofie Lund off" in details
+    assert page.count('value="cancel"') == 1
+    assert status_of(assignment) == Assignment.Status.PROPOSED
+
+
+def status_of(assignment: Assignment) -> str:
+    return Assignment.objects.get(pk=assignment.pk).status
+
+
+def test_an_empty_week_sends_the_coordinator_to_the_library_not_the_admin(client, term):
+    client.force_login(term["user"])
+    later = term["shift"].session.local_start.date() + timedelta(weeks=8)
+
+    page = client.get(reverse("volunteers:week"), {"week": later.strftime("%G-W%V")})
+
+    content = page.content.decode()
+    assert "ask the library to make shifts for the series" in content
+    assert "admin" not in content
+
+
+def test_an_empty_week_links_a_librarian_to_making_shifts(client, term, make_librarian):
+    client.force_login(make_librarian(term["series"].room.branch))
+    later = term["shift"].session.local_start.date() + timedelta(weeks=8)
+
+    page = client.get(reverse("volunteers:week"), {"week": later.strftime("%G-W%V")})
+
+    assert reverse("admin:volunteers_shift_for_series") in page.content.decode()
+
+
+def test_on_a_phone_the_days_without_shifts_are_one_line(client, term):
+    client.force_login(term["user"])
+
+    page = week_page(client, term["shift"]).content.decode()
+
+    # Monday, Wednesday and Thursday have shifts.
+    assert '<p class="d-md-none small text-body-secondary" id="days-without-shifts">' in page
+    assert "No shifts Tue, Fri, Sat, Sun</p>" in page
+    assert page.count('class="col d-none d-md-block"') == 4
+
+
+def test_the_volunteer_list_puts_contact_details_under_the_name(client, term):
+    sofie = term["sofie"]
+    client.force_login(term["user"])
+
+    page = client.get(reverse("volunteers:volunteer_list")).content.decode()
+
+    row = page[page.index('<th scope="row">') : page.index("</th>", page.index('<th scope="row">'))]
+    assert "Sofie Lund" in row
+    assert f'<a class="text-nowrap" href="tel:+4512345678">{sofie.phone}</a>' in row
+    assert sofie.email in row
+    assert '<th scope="col">Phone</th>' not in page

@@ -1,14 +1,20 @@
 """Experience meetings: who is invited (once), answers until the start, who came."""
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
 
 from notifications.models import Outbox
 from partners.models import ContactPerson
-from volunteers.links import meeting_url
-from volunteers.meetings import meeting_invite, meeting_mark_attendance, meeting_respond
+from volunteers.links import invitation_from_token, meeting_url
+from volunteers.meetings import (
+    meeting_changed,
+    meeting_invite,
+    meeting_mark_attendance,
+    meeting_respond,
+)
 from volunteers.models import ExperienceMeeting, MeetingInvitation, Onboarding, Volunteer
 from volunteers.services import AssignmentError
 
@@ -44,6 +50,14 @@ def member(meeting, name, status=Volunteer.Status.ACTIVE, partnership=None):
     person = volunteer(meeting.partnership.organisation, name, status=status)
     Onboarding.objects.create(volunteer=person, partnership=partnership or meeting.partnership)
     return person
+
+
+def link_in(text: str) -> MeetingInvitation | None:
+    """The invitation the message's answer link opens (the link's signature carries the
+    second it was made, so the text is compared by what it opens)."""
+    prefix = meeting_url(invitation=MeetingInvitation(pk=1)).split("/meeting/")[0] + "/meeting/"
+    token = text.split(prefix, 1)[1].split("/", 1)[0]
+    return invitation_from_token(token)
 
 
 def invited(meeting) -> set[str]:
@@ -85,7 +99,7 @@ def test_the_message_carries_the_guests_own_answer_link(meeting):
     anna = MeetingInvitation.objects.get(volunteer__name="Anna Holm")
     message = Outbox.objects.get(recipient="anna@example.com")
 
-    assert meeting_url(invitation=anna) in message.body_text
+    assert link_in(message.body_text) == anna
 
 
 def test_inviting_again_invites_only_those_who_joined_since(meeting):
@@ -156,3 +170,94 @@ def test_who_came_is_marked_once_the_meeting_has_started(meeting):
     meeting_mark_attendance(invitation=invitation, attended=True, now=STARTS)
     invitation.refresh_from_db()
     assert invitation.attended is True
+
+
+# -- a meeting moved to another time or place ----------------------------------------------
+
+
+def moved(meeting, *, by=timedelta(0), place=None) -> int:
+    """Save the meeting moved ``by`` and/or to ``place``, then tell, as the admin does."""
+    was = (meeting.starts_at, meeting.ends_at, meeting.place)
+    meeting.starts_at += by
+    meeting.ends_at += by
+    meeting.place = meeting.place if place is None else place
+    meeting.save()
+    return meeting_changed(
+        meeting=meeting, was_starts_at=was[0], was_ends_at=was[1], was_place=was[2], now=BEFORE
+    )
+
+
+def test_a_meeting_moved_to_another_time_tells_everyone_invited_once(meeting):
+    anna = member(meeting, "Anna Holm")
+    meeting_invite(meeting=meeting, now=BEFORE)
+    meeting_respond(
+        invitation=MeetingInvitation.objects.get(volunteer=anna), response="no", now=BEFORE
+    )
+
+    assert moved(meeting, by=timedelta(days=1)) == 4
+
+    told = Outbox.objects.get(kind="meeting_changed", recipient="anna@example.com")
+    # Anna said no to the old time: the new one may suit her.
+    assert told.subject == "New time: Erfa-møde forår is now on March 5, 2030 at 18:00"
+    assert "Erfa-møde forår has a new time:" in told.body_text
+    assert "Tuesday March 5, 2030, 18:00–20:00" in told.body_text
+    assert "Before, it was Monday March 4, 2030 at 18:00." in told.body_text
+    assert link_in(told.body_text) == MeetingInvitation.objects.get(volunteer=anna)
+    # Saving the same change again tells nobody twice.
+    meeting_changed(
+        meeting=meeting,
+        was_starts_at=STARTS,
+        was_ends_at=STARTS + timedelta(hours=2),
+        was_place=meeting.place,
+        now=BEFORE,
+    )
+    assert Outbox.objects.filter(kind="meeting_changed").count() == 4
+
+    # Moved again (even back): told again.
+    assert moved(meeting, by=timedelta(days=-1)) == 4
+    assert Outbox.objects.filter(kind="meeting_changed", recipient="anna@example.com").count() == 2
+
+
+def test_a_new_place_is_told_and_a_place_naming_the_branch_does_not_repeat_it(meeting):
+    member(meeting, "Anna Holm")
+    meeting_invite(meeting=meeting, now=BEFORE)
+    branch = meeting.partnership.branch
+
+    moved(meeting, place=f"Lektiecaféen, {branch.name}")
+
+    told = Outbox.objects.get(kind="meeting_changed", recipient="anna@example.com")
+    assert told.subject == "New place: Erfa-møde forår"
+    assert "Erfa-møde forår has a new place:" in told.body_text
+    assert f"18:00–20:00, Lektiecaféen, {branch.name}\n" in told.body_text
+    assert "Before, the place was Lektiecaféen." in told.body_text
+    assert "Before, it was" not in told.body_text
+
+
+def test_nothing_is_told_when_neither_time_nor_place_changed_or_the_meeting_has_begun(meeting):
+    member(meeting, "Anna Holm")
+    meeting_invite(meeting=meeting, now=BEFORE)
+
+    assert moved(meeting) == 0
+    meeting.title = "Erfa-møde, forår"
+    assert moved(meeting) == 0
+    was = meeting.starts_at
+    meeting.starts_at = meeting.ends_at = BEFORE - timedelta(hours=1)
+    assert (
+        meeting_changed(
+            meeting=meeting, was_starts_at=was, was_ends_at=was, was_place="", now=BEFORE
+        )
+        == 0
+    )
+    assert not Outbox.objects.filter(kind="meeting_changed").exists()
+
+
+def test_the_meeting_page_names_the_branch_once_when_the_place_does(client, meeting):
+    branch = meeting.partnership.branch
+    meeting.place = f"Lektiecaféen, {branch.name}"
+    meeting.save()
+    invitation = MeetingInvitation.objects.create(meeting=meeting, volunteer=member(meeting, "Ida"))
+
+    page = client.get(urlsplit(meeting_url(invitation=invitation)).path).content.decode()
+
+    assert f"<p>Lektiecaféen, {branch.name}" in page
+    assert page.count(branch.name) == 1

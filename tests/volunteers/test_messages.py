@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -160,6 +161,33 @@ def test_the_page_answers_in_the_volunteers_language(client, lektiecafe):
     Volunteer.objects.filter(pk=lektiecafe.sofie.pk).update(language="da")
     response = client.get(page_of(asked(lektiecafe)))
     assert '<html lang="da">' in response.content.decode()
+
+
+def test_a_language_chosen_on_the_page_wins_over_the_volunteers_own(client, lektiecafe):
+    Volunteer.objects.filter(pk=lektiecafe.sofie.pk).update(language="da")
+    page = page_of(asked(lektiecafe))
+
+    # The site's language switcher: it leaves its cookie and goes back to the page.
+    switched = client.post(reverse("set_language"), {"language": "nb", "next": page}, follow=True)
+
+    assert '<html lang="nb">' in switched.content.decode()
+    assert '<html lang="nb">' in client.get(page).content.decode()
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME)
+    assert '<html lang="da">' in client.get(page).content.decode()
+
+
+def test_cancelling_on_the_page_asks_to_confirm_first(client, clock, lektiecafe):
+    assignment = confirmed(lektiecafe)
+
+    page = client.get(page_of(assignment)).content.decode()
+
+    # The first tap opens the question; the button that gives the place up is inside it.
+    details = page[page.index('<details class="confirm-step">') : page.index("</details>")]
+    assert "I can't come after all</summary>" in details
+    assert "Are you sure? Your place on this shift is given up" in details
+    assert CANCEL_BUTTON in details
+    assert page.count(CANCEL_BUTTON) == 1
+    assert status_of(assignment) == Assignment.Status.CONFIRMED
 
 
 def test_a_forged_link_is_not_found(client, lektiecafe):
@@ -331,7 +359,7 @@ def test_an_expired_certificate_makes_the_volunteer_unassignable(lektiecafe):
 
     asked(lektiecafe, emil, lektiecafe.shift)  # Monday 9 March: still valid
     with pytest.raises(
-        AssignmentError, match="no child-safety certificate valid on March 16, 2026"
+        AssignmentError, match="certificate of Emil Holm is valid only until March 12, 2026"
     ):
         asked(lektiecafe, emil, lektiecafe.later_shift)
     assert Assignment.objects.filter(volunteer=emil).count() == 1

@@ -1,16 +1,17 @@
 """The staffing rules of volunteers/services.py, one test per rule."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from notifications.models import Outbox
 from programmes.models import Programme, Session
 from tests.factories import ProgrammeFactory, RoomFactory, SessionFactory
 from volunteers.links import shift_url
-from volunteers.models import Assignment, Onboarding, Shift, Volunteer
+from volunteers.models import Assignment, Certificate, Onboarding, Shift, Volunteer
 from volunteers.selectors import Viewer, volunteer_record
 from volunteers.services import (
     AssignmentError,
@@ -212,7 +213,9 @@ def test_who_came_is_marked_after_the_session_started_and_gives_no_shows(term):
     assert statuses == {"Anna Dahl": "done", "Bo Krog": "no_show"}
 
 
-def test_every_week_this_term_asks_the_same_afternoon_and_names_the_weeks_skipped(term):
+def test_every_week_this_term_asks_the_same_afternoon_and_names_the_weeks_skipped(
+    early_in_a_term, term
+):
     series, partnership, shifts = term
     person = volunteer(partnership.organisation)
     mondays = [s for s in shifts if s.session.local_start.weekday() == 0]
@@ -435,7 +438,8 @@ def test_a_volunteer_is_not_asked_for_a_day_the_partnership_does_not_run(term):
     partnership.ends_on = shifts[0].session.local_start.date() - timedelta(days=1)
     partnership.save()
 
-    with pytest.raises(AssignmentError, match="does not run on"):
+    ended = formats.date_format(partnership.ends_on, "DATE_FORMAT")
+    with pytest.raises(AssignmentError, match=f"does not run then: it ended on {ended}"):
         assignment_propose(shift=shifts[0], volunteer=volunteer(partnership.organisation))
 
 
@@ -501,7 +505,9 @@ def test_the_actions_offered_follow_the_rules(term):
 # -- a whole term --------------------------------------------------------------------------
 
 
-def test_every_week_this_term_is_one_invitation_with_every_week_in_its_calendar_file(term):
+def test_every_week_this_term_is_one_invitation_with_every_week_in_its_calendar_file(
+    early_in_a_term, term
+):
     _, partnership, shifts = term
     person = volunteer(partnership.organisation)
     mondays = [s for s in shifts if s.session.local_start.weekday() == 0]
@@ -517,3 +523,95 @@ def test_every_week_this_term_is_one_invitation_with_every_week_in_its_calendar_
     assert ics.count("STATUS:TENTATIVE") == 4
     # Each week has its own answer link.
     assert all(shift_url(assignment=a) in invitation.body_text for a in result.assigned)
+
+
+# -- walk-through: "every week" from the chosen shift to the end of its term ---------------
+
+
+@pytest.fixture
+def late_spring():
+    """Monday 10 May 2027: nine Mondays from the 17th run past the summer holidays."""
+    with time_machine.travel(datetime(2027, 5, 10, 9, tzinfo=UTC), tick=False):
+        series = lektiecafe_series(weekdays=(0,), weeks=9)
+        org = organisation()
+        partnership = partnership_for(series, org, coordinators=[coordinator(org)])
+        yield partnership, shifts_for(series, partnership, required=1)
+
+
+def test_every_week_runs_from_the_chosen_shift_to_the_end_of_its_term(late_spring):
+    partnership, mondays = late_spring
+    assert [s.session.local_start.date() for s in mondays][-3:] == [
+        date(2027, 6, 28),
+        date(2027, 7, 5),
+        date(2027, 7, 12),
+    ]
+    person = volunteer(partnership.organisation)
+
+    # Chosen: the second Monday. Not the first, and nothing after the summer holidays.
+    result = assignment_propose_for_term(shift=mondays[1], volunteer=person)
+
+    assert [a.shift for a in result.assigned] == mondays[1:7]
+    assert result.skipped == []
+    assert not person.assignments.filter(shift__in=[mondays[0], *mondays[7:]]).exists()
+
+
+def test_every_week_with_more_than_needed_also_takes_the_weeks_already_filled(late_spring):
+    partnership, mondays = late_spring
+    first, filled = mondays[1], mondays[2]
+    assignment_propose(shift=filled, volunteer=volunteer(partnership.organisation, "Anna Dahl"))
+    person = volunteer(partnership.organisation, "Bo Krog")
+
+    result = assignment_propose_for_term(shift=first, volunteer=person, above_required=True)
+
+    assert [a.shift for a in result.assigned] == mondays[1:7]
+    assert [(a.shift, a.above_required) for a in result.assigned][:2] == [
+        (first, False),
+        (filled, True),
+    ]
+
+
+def test_weeks_refused_for_the_same_reason_are_grouped_with_their_days(early_in_a_term, term):
+    _, partnership, shifts = term
+    mondays = [s for s in shifts if s.session.local_start.weekday() == 0]
+    person = volunteer(partnership.organisation, certified_until=None)
+    Certificate.objects.create(
+        volunteer=person,
+        kind=Certificate.Kind.BOERNEATTEST,
+        checked_on=date(2027, 1, 4),
+        valid_until=mondays[2].session.local_start.date() - timedelta(days=1),
+    )
+    for monday in mondays[:2]:
+        busy = Shift.objects.create(session=monday.session, partnership=partnership, role="host")
+        assignment_propose(shift=busy, volunteer=person)
+
+    result = assignment_propose_for_term(shift=mondays[0], volunteer=person)
+
+    assert result.assigned == []
+    reasons = result.skipped_by_reason()
+    assert [days for _reason, days in reasons] == [
+        [m.session.local_start.date() for m in mondays[:2]],
+        [m.session.local_start.date() for m in mondays[2:]],
+    ]
+    assert "on another shift at the same time" in reasons[0][0]
+    until = formats.date_format(mondays[2].session.local_start.date() - timedelta(days=1))
+    assert f"certificate of Sofie Lund is valid only until {until}" in reasons[1][0]
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        (Volunteer.Status.APPLICANT, "Sofie Lund is still an applicant: welcome them"),
+        (Volunteer.Status.PAUSED, "Sofie Lund is paused and cannot take shifts."),
+        (Volunteer.Status.LEFT, "Sofie Lund has left and cannot take shifts."),
+    ],
+)
+def test_a_volunteer_who_cannot_take_shifts_is_refused_in_words_for_their_status(
+    term, status, reason
+):
+    _, partnership, shifts = term
+    person = volunteer(partnership.organisation, status=status)
+
+    with pytest.raises(AssignmentError) as refused:
+        assignment_propose(shift=shifts[0], volunteer=person)
+
+    assert str(refused.value).startswith(reason)
