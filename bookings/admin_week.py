@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from programmes.admin import SeriesAdmin
 from programmes.models import Programme, Series, Session
 from programmes.selectors import branches_for_user
+from programmes.weeks import iso_week, week_monday
 
 from .models import Booking
 from .participants import participants, session_figures, write_participants_csv
@@ -37,7 +38,7 @@ from .services import (
     session_message_all,
     session_move,
 )
-from .week import iso_week, week_calendar, week_monday
+from .week import week_calendar
 
 # Changing one of these on a scheduled session moves it: the families are told.
 MOVING_FIELDS = ("starts_at", "ends_at", "room")

@@ -8,7 +8,6 @@ the week's sessions with their places (programmes.selectors.with_places).
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -16,28 +15,10 @@ from django.db.models import QuerySet
 
 from programmes.models import Branch, Programme, Room, Session
 from programmes.selectors import with_places
+from programmes.weeks import WeekPage
 
-WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{1,2})$")
-YEARS = (1900, 2999)
 HOUR_HEIGHT = 60  # pixels per hour in the calendar
 DEFAULT_HOURS = (9, 17)  # an empty week still shows a working day
-
-
-def iso_week(day: date) -> str:
-    year, week, _weekday = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def week_monday(value: str, *, today: date) -> date:
-    """The Monday of an ISO week such as "2026-W48"; this week's for anything else (a week
-    that does not exist, or one so far off that the weeks around it leave the calendar)."""
-    match = WEEK_PATTERN.match(value or "")
-    if match and YEARS[0] <= int(match[1]) <= YEARS[1]:
-        try:
-            return date.fromisocalendar(int(match[1]), int(match[2]), 1)
-        except ValueError:
-            pass
-    return today - timedelta(days=today.weekday())
 
 
 def _minutes(moment: datetime, day: date) -> int:
@@ -124,33 +105,11 @@ class RoomWeek:
 
 
 @dataclass
-class WeekCalendar:
-    branch: Branch
-    monday: date
-    today: date
-    rooms: list[RoomWeek]
-    first_hour: int
-    last_hour: int
-
-    @property
-    def week(self) -> str:
-        return iso_week(self.monday)
-
-    @property
-    def previous(self) -> str:
-        return iso_week(self.monday - timedelta(weeks=1))
-
-    @property
-    def next(self) -> str:
-        return iso_week(self.monday + timedelta(weeks=1))
-
-    @property
-    def this_week(self) -> str:
-        return iso_week(self.today)
-
-    @property
-    def is_this_week(self) -> bool:
-        return self.monday <= self.today < self.monday + timedelta(days=7)
+class WeekCalendar(WeekPage):
+    branch: Branch | None = None
+    rooms: list[RoomWeek] = field(default_factory=list)
+    first_hour: int = DEFAULT_HOURS[0]
+    last_hour: int = DEFAULT_HOURS[1]
 
     @property
     def days(self) -> list[date]:

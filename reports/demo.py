@@ -1,11 +1,17 @@
 """Demo history for the reports (invented people): what a year of the programmes left behind.
 
-- **Babydans in Sandvika**, the last twelve months: some families come week after week
+- **Babydans in Sandvika**, the last eighteen months: some families come week after week
   while their baby is small, some a few times, many once; a few did not come when booked,
-  some rated the session. Several of the regulars went on to **Rim og regler** when their
-  child turned one: the family path.
-- **Legelørdage in Ballerup** since the winter, for **Sammen om Børn** (seed 004): many
-  families, most once or a few times, some every other Saturday; a few walked in.
+  some rated the session. The regulars and some others went on to **Rim og regler** when
+  their child turned one: the family path.
+- **Legelørdage in Ballerup**, the last eighteen months, for **Sammen om Børn** (seed 004)
+  this year: many families, most once or a few times, some every other Saturday; a few
+  walked in.
+
+Eighteen months, not twelve: the reports show the last twelve by default, and a family is
+"returning" there only when it first came before them. So the families who began in the
+six months before keep coming into the period, and the earlier months' cohorts have their
+3- and 6-month shares.
 - **Småbørnsklub in Ballerup**: an earlier course (Hold 1 is running now) whose families
   answered the questionnaire "Trivsel og samspil" at the start and at the end; the running
   course's families answered at the start.
@@ -67,6 +73,11 @@ PLAY_CHILDREN = [
     "Aksel", "Ellie", "Malthe", "Lærke", "Viggo", "Sofia", "Noah", "Josefine", "Elias",
     "Luna", "Anton",
 ]  # fmt: skip
+
+# How far back the Babydans and Legelørdage history begins: about eighteen months.
+HISTORY_WEEKS = 78
+BABYDANS_FAMILIES = 60
+PLAY_FAMILIES = 250
 
 EARLIER_CLUB_FAMILIES = [
     # parent, children (first name, age in months when the course began), stayed to the end
@@ -292,7 +303,7 @@ def _rating(rng: random.Random) -> int | None:
 
 
 def _babydans_year(*, today: date, writer: HistoryWriter, rng: random.Random) -> None:
-    """Forty families over the last year at Sandvika; six regulars go on to Rim og regler."""
+    """Sixty families over eighteen months at Sandvika; some go on to Rim og regler."""
     current = Series.objects.filter(
         programme__slug="babydans", room__branch__slug="sandvika"
     ).exclude(title=PAST_TITLE)
@@ -305,9 +316,10 @@ def _babydans_year(*, today: date, writer: HistoryWriter, rng: random.Random) ->
         weekdays=[2],
         start=time(11),
         end=time(12),
-        first_day=today - timedelta(weeks=52),
+        first_day=today - timedelta(weeks=HISTORY_WEEKS),
         last_day=until,
     )
+    # The earliest babies turn one about a year before today.
     rhymes = _past_series(
         programme="rim-og-regler",
         branch="sandvika",
@@ -315,16 +327,15 @@ def _babydans_year(*, today: date, writer: HistoryWriter, rng: random.Random) ->
         weekdays=[2],
         start=time(12, 30),
         end=time(13, 15),
-        first_day=today - timedelta(weeks=30),
+        first_day=today - timedelta(weeks=HISTORY_WEEKS - 26),
         last_day=today - timedelta(days=1),
     )
     if not sessions:
         return
     kinds = ("regular", "once", "few")
-    went_on = 0
-    for i in range(40):
+    for i in range(BABYDANS_FAMILIES):
         kind = kinds[i % 3]
-        first = sessions[i * len(sessions) // 40]
+        first = sessions[i * len(sessions) // BABYDANS_FAMILIES]
         born = baby_born_months_before(first.local_start.date(), 3 + i % 3)
         family = Family(
             email=f"babydans.aar{i}@familieliv.invalid",
@@ -351,17 +362,16 @@ def _babydans_year(*, today: date, writer: HistoryWriter, rng: random.Random) ->
             chosen = []
         for session in chosen:
             writer.book(family, Visit(session, attended=rng.random() > 0.1, rating=_rating(rng)))
-        # The family path: a regular whose child has turned one comes to Rim og regler.
-        if kind == "regular" and went_on < 6:
+        # The family path: the regulars and some of the others, once the child has turned
+        # one, come to Rim og regler (those whose first year is over by today).
+        if kind == "regular" or (kind == "few" and i % 2 == 0):
             older = [s for s in rhymes if 12 <= months_between(born, s.local_start.date()) <= 35]
-            if len(older) >= 3:
-                went_on += 1
-                for session in older[: rng.randint(3, 8)]:
-                    writer.book(family, Visit(session, attended=rng.random() > 0.1))
+            for session in older[: rng.randint(2, 8)]:
+                writer.book(family, Visit(session, attended=rng.random() > 0.1))
 
 
 def _play_saturdays(*, today: date, writer: HistoryWriter, rng: random.Random) -> None:
-    """Legelørdage at Ballerup since the winter: 170 families, most once or a few times."""
+    """Legelørdage at Ballerup for eighteen months: 250 families, most once or a few times."""
     current = Series.objects.filter(
         programme__slug="legelordage", room__branch__slug="ballerup"
     ).exclude(title=PAST_TITLE)
@@ -373,16 +383,14 @@ def _play_saturdays(*, today: date, writer: HistoryWriter, rng: random.Random) -
         weekdays=[5],
         start=time(10),
         end=time(12),
-        first_day=today - timedelta(weeks=44),
+        first_day=today - timedelta(weeks=HISTORY_WEEKS),
         last_day=until,
     )
     if not sessions:
         return
-    for i in range(170):
+    for i in range(PLAY_FAMILIES):
         kind = "regular" if i % 6 == 0 else ("few" if i % 6 in (1, 3, 5) else "once")
-        # Regulars started in the first half of the year, so they have come many times.
-        span = max(1, len(sessions) // 2) if kind == "regular" else len(sessions)
-        first_at = (i * 3 if kind == "regular" else i * 7) % span
+        first_at = i * len(sessions) // PLAY_FAMILIES
         first = sessions[first_at]
         day = first.local_start.date()
         count = 1 + (i % 5 == 0) + (i % 7 == 0)
@@ -404,12 +412,16 @@ def _play_saturdays(*, today: date, writer: HistoryWriter, rng: random.Random) -
         )
         later = sessions[first_at + 1 :]
         if kind == "regular":
-            chosen = [s for s in later[::2] if rng.random() < 0.75]
+            # Every other Saturday for a season or two, then the children have grown.
+            chosen = [s for s in later[::2][: rng.randint(8, 20)] if rng.random() < 0.75]
         elif kind == "few":
             soon = later[:12]
             chosen = sorted(
                 rng.sample(soon, min(len(soon), rng.randint(1, 4))), key=lambda s: s.starts_at
             )
+        elif i % 12 == 2:
+            # Back for one more Saturday a season later: retention beyond three months.
+            chosen = later[rng.randint(18, 34) :][:1]
         else:
             chosen = []
         for session in chosen:

@@ -19,6 +19,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from programmes.weeks import iso_week, week_monday
+
 from .forms import (
     CertificateForm,
     JoinForm,
@@ -31,7 +33,6 @@ from .forms import (
 from .models import Assignment, Volunteer
 from .selectors import (
     Viewer,
-    iso_week,
     partnerships_for,
     shift_assignments,
     shifts_for,
@@ -42,7 +43,6 @@ from .selectors import (
     volunteers_for,
     volunteers_listed,
     week_grid,
-    week_start,
 )
 from .services import (
     ON_THE_SHIFT,
@@ -106,7 +106,7 @@ def week(request: HttpRequest) -> HttpResponse:
             "viewer": viewer,
             "grid": week_grid(
                 shifts=shifts,
-                monday=week_start(request.GET.get("week", ""), today=today),
+                monday=week_monday(request.GET.get("week", ""), today=today),
                 today=today,
             ),
             "partnerships": partnerships,

@@ -11,7 +11,6 @@ are: rows are prefetched and the facts the rules need are computed in bulk.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from partners.models import ContactPerson, PartnerOrganisation, Partnership
 from partners.selectors import coordinator_of, partnerships_for_user
 from programmes.models import Session
 from programmes.selectors import branches_for_user
+from programmes.weeks import WeekPage
 
 from .models import Assignment, Availability, Certificate, Onboarding, Shift, Volunteer
 from .services import (
@@ -104,27 +104,6 @@ def volunteers_for_user(*, user: AbstractBaseUser) -> QuerySet[Volunteer]:
 
 # -- the week grid -------------------------------------------------------------------------
 
-WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{1,2})$")
-# Far enough from date.min and date.max that the grid's margins and the links to the
-# weeks before and after stay dates.
-WEEK_YEARS = range(1900, 9999)
-
-
-def iso_week(day: date) -> str:
-    year, week, _weekday = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def week_start(value: str, *, today: date) -> date:
-    """The Monday of an ISO week such as "2026-W48"; this week's for anything else."""
-    match = WEEK_PATTERN.match(value or "")
-    if match and int(match[1]) in WEEK_YEARS:
-        try:
-            return date.fromisocalendar(int(match[1]), int(match[2]), 1)
-        except ValueError:
-            pass
-    return today - timedelta(days=today.weekday())
-
 
 @dataclass
 class ShiftRow:
@@ -185,30 +164,8 @@ class Day:
 
 
 @dataclass
-class WeekGrid:
-    monday: date
-    today: date
-    days: list[Day]
-
-    @property
-    def week(self) -> str:
-        return iso_week(self.monday)
-
-    @property
-    def previous(self) -> str:
-        return iso_week(self.monday - timedelta(weeks=1))
-
-    @property
-    def next(self) -> str:
-        return iso_week(self.monday + timedelta(weeks=1))
-
-    @property
-    def sunday(self) -> date:
-        return self.monday + timedelta(days=6)
-
-    @property
-    def is_this_week(self) -> bool:
-        return self.monday <= self.today <= self.sunday
+class WeekGrid(WeekPage):
+    days: list[Day] = field(default_factory=list)
 
     @property
     def rows(self) -> list[ShiftRow]:

@@ -15,8 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bookings.models import Booking
-from bookings.week import week_calendar, week_monday
+from bookings.week import week_calendar
 from programmes.models import Programme, Session
+from programmes.weeks import week_monday
 from tests.factories import BranchFactory, ProgrammeFactory, RoomFactory
 
 from .week_support import NOW, THIS_WEEK, WEDNESDAY_11, book, household, session_at

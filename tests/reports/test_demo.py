@@ -9,7 +9,8 @@ from django.db.models import Count, Min
 from django.utils import timezone
 
 from bookings.models import Attendance, Booking, Child, Enrolment, Household
-from programmes.models import Series, Session
+from programmes.models import Branch, Series, Session
+from reports.forms import default_period
 from reports.funding import Pace, project_reach
 from reports.models import (
     FunderProject,
@@ -19,6 +20,7 @@ from reports.models import (
     QuestionnaireResponse,
 )
 from reports.questionnaires import questionnaire_results
+from reports.selectors import impact_report, report_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +61,7 @@ def test_loading_the_demo_again_writes_nothing(demo):
 
 
 def test_the_demo_tells_the_reports_story(demo):
-    # A year of Babydans at Sandvika: many families came once, some came week after week.
+    # Eighteen months of Babydans at Sandvika: many families came once, some week after week.
     visits = (
         Attendance.objects.filter(
             session__programme__slug="babydans", session__room__branch__slug="sandvika"
@@ -69,7 +71,7 @@ def test_the_demo_tells_the_reports_story(demo):
         .annotate(times=Count("pk"), first=Min("session__starts_at"))
     )
     times = [v["times"] for v in visits]
-    assert min(v["first"] for v in visits) < timezone.now() - timedelta(days=330)
+    assert min(v["first"] for v in visits) < timezone.now() - timedelta(days=500)
     assert sum(1 for t in times if t == 1) >= 10
     assert sum(1 for t in times if t >= 8) >= 6
     # Some went on along the family path to Rim og regler, and families rated sessions.
@@ -111,3 +113,38 @@ def test_the_demo_tells_the_reports_story(demo):
     assert (children.target, children.pace) == (624, Pace.BEHIND)
     assert children.achieved > 150
     assert targets[ProjectTarget.Measure.HOUSEHOLDS].achieved > 120
+
+
+def test_the_reports_default_year_has_new_and_returning_families(demo):
+    # The history goes back about eighteen months, so the report's last twelve months
+    # (October 2025 to 16 September 2026) hold families first seen before them.
+    today = timezone.localdate()
+    starts_on, ends_on = default_period(today=today)
+    report = impact_report(
+        scope=report_scope(
+            branches=Branch.objects.all(),
+            programme_ids=None,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            now=timezone.now(),
+        )
+    )
+
+    assert starts_on == date(2025, 10, 1)
+    assert report.new_households > 150
+    assert report.returning_households > 30
+    assert report.new_households + report.returning_households == report.visits.households
+    # A new cohort every month; the early months' 3- and 6-month shares are known, and some
+    # families came back only after three months.
+    cohorts = report.cohorts
+    assert [c.month for c in cohorts] == [date(2025, m, 1) for m in (10, 11, 12)] + [
+        date(2026, m, 1) for m in range(1, 10)
+    ]
+    ripe = [c for c in cohorts if c.shares[6] is not None]
+    assert len(ripe) == 5
+    assert all(0.4 < c.shares[3] < 0.9 for c in ripe)
+    assert sum(c.came_back[6] for c in ripe) > sum(c.came_back[3] for c in ripe)
+    # The family path: a fair share of the year's Babydans families went on to Rim og regler.
+    (babydans,) = [step for step in report.path if step.programme == "Babydans"]
+    assert babydans.families > 40
+    assert 0.15 < babydans.share < 0.4

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from programmes.models import BranchMembership
+from programmes.weeks import week_monday
 from tests.factories import RoomFactory
 from volunteers.models import (
     Assignment,
@@ -22,7 +23,7 @@ from volunteers.models import (
     Subject,
     Volunteer,
 )
-from volunteers.selectors import suitable_volunteers, week_start
+from volunteers.selectors import suitable_volunteers
 from volunteers.services import (
     assignment_cancel,
     assignment_confirm,
@@ -299,7 +300,7 @@ def test_a_bad_week_shows_the_current_week(client, term, week):
     client.force_login(term["user"])
     response = client.get(reverse("volunteers:week"), {"week": week})
     assert response.status_code == 200
-    assert response.context["grid"].monday == week_start("", today=timezone.localdate())
+    assert response.context["grid"].monday == week_monday("", today=timezone.localdate())
 
 
 def test_the_week_can_show_one_partnership_of_several(client, term):
