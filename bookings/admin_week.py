@@ -8,6 +8,8 @@ follows their branches, as everywhere in the admin (programmes.admin_scoping).
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -34,9 +36,11 @@ from .services import (
     SUBJECT_MAX_LENGTH,
     TEXT_MAX_LENGTH,
     BookingError,
+    cancellation_reason_check,
     series_cancel,
     session_message_all,
     session_move,
+    session_move_check,
 )
 from .week import week_calendar
 
@@ -71,21 +75,45 @@ class SessionAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        status = cleaned.get("status")
+        if (
+            self.instance.pk
+            and status == Session.Status.CANCELLED
+            and self.instance.status != Session.Status.CANCELLED
+        ):
+            # Cancelling here tells every family the reason (session_cancel's own rule).
+            try:
+                cleaned["cancellation_reason"] = cancellation_reason_check(
+                    cleaned.get("cancellation_reason") or ""
+                )
+            except BookingError as exc:
+                self.add_error("cancellation_reason", str(exc))
+        starts_at, ends_at, room = (
+            cleaned.get("starts_at"),
+            cleaned.get("ends_at"),
+            cleaned.get("room"),
+        )
         # The instance still holds the saved values here: they are set after clean().
         if (
             self.instance.pk
             and starts_at
             and ends_at
-            and cleaned.get("room")
-            and cleaned.get("status") == Session.Status.SCHEDULED
-            and starts_at <= timezone.now()
-            and _moves(
-                self.instance,
-                Session(starts_at=starts_at, ends_at=ends_at, room=cleaned["room"]),
-            )
+            and room
+            and status == Session.Status.SCHEDULED
+            and self.instance.status == Session.Status.SCHEDULED
+            and _moves(self.instance, Session(starts_at=starts_at, ends_at=ends_at, room=room))
         ):
-            self.add_error("starts_at", _("A session cannot be moved to a time that has passed."))
+            # The same check as the move itself, so a refused move is an error on the form.
+            try:
+                session_move_check(
+                    session=self.instance,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    room=room,
+                    now=timezone.now(),
+                )
+            except BookingError as exc:
+                self.add_error("starts_at", str(exc))
         return cleaned
 
 
@@ -102,6 +130,16 @@ class SessionMessageForm(forms.Form):
     )
     include_waitlist = forms.BooleanField(
         label=_("Also the families on the waitlist"), required=False
+    )
+    # Made when the form is shown and sent back with it: the same form sent twice is one
+    # message (session_message_all).
+    token = forms.RegexField(
+        regex=r"^[0-9a-f]{32}$",
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("This form has expired: open the message page again."),
+            "invalid": _("This form has expired: open the message page again."),
+        },
     )
 
 
@@ -239,19 +277,30 @@ class SessionOperationsMixin:
 
     def message_view(self, request: HttpRequest, pk: int):
         session = self._session(request, pk, change=True)
-        form = SessionMessageForm(request.POST if request.method == "POST" else None)
+        form = SessionMessageForm(
+            request.POST if request.method == "POST" else None,
+            initial={"token": uuid.uuid4().hex},
+        )
         if form.is_valid():
             try:
                 written = session_message_all(
                     session=session,
                     subject=form.cleaned_data["subject"],
                     text=form.cleaned_data["text"],
+                    token=form.cleaned_data["token"],
                     include_waitlist=form.cleaned_data["include_waitlist"],
                     by=request.user,
                 )
             except BookingError as exc:
                 form.add_error(None, str(exc))
             else:
+                if not written:
+                    messages.info(
+                        request, _("This message was already sent: nothing new was written.")
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:programmes_session_change", args=[session.pk])
+                    )
                 messages.success(
                     request,
                     ngettext(

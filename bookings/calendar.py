@@ -60,7 +60,8 @@ def course_ics(
                 uid=f"session-{meeting.pk}-enrolment-{enrolment.pk}@familieliv",
                 stamp=enrolment.created_at,
                 link=link,
-                status="CONFIRMED",
+                # A cancelled meeting keeps its UID, so calendars drop the event.
+                status=("CANCELLED" if meeting.status == Session.Status.CANCELLED else "CONFIRMED"),
             ),
             created_at=enrolment.created_at,
             changed_at=changed_at,

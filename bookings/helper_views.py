@@ -83,9 +83,8 @@ def _add_walk_in(
     except BookingError as exc:
         form.add_error(None, str(exc))
         return None
-    messages.success(
-        request, _("%(name)s is on the list and checked in.") % {"name": booking.household.name}
-    )
+    # The name as typed: whoever typed an e-mail is not shown the name stored for it.
+    messages.success(request, _("%(name)s is on the list and checked in.") % {"name": data["name"]})
     return booking
 
 

@@ -261,6 +261,37 @@ def meeting_moved_message(
     )
 
 
+def meeting_cancelled_message(*, enrolment: Enrolment, session) -> Message:
+    """A course's meeting cancelled: the family's course link, and that meeting's event
+    with STATUS:CANCELLED so calendars drop it. Told once per enrolment and meeting."""
+    household = enrolment.household
+    link = enrolment_url(enrolment=enrolment)
+    return Message(
+        key=f"session_cancelled:enrolment:{enrolment.pk}:session:{session.pk}",
+        kind="session_cancelled",
+        recipient=household.email,
+        language=household.language,
+        reference=f"enrolment:{enrolment.pk}",
+        context={
+            **_household_context(household),
+            "enrolment": enrolment,
+            "session": session,
+            "programme": session.programme,
+            "branch": session.room.branch,
+            "link": link,
+        },
+        attachments=(
+            Attachment(
+                filename="familieliv.ics",
+                content=course_ics(
+                    enrolment=enrolment, meetings=[session], link=link, changed_at=timezone.now()
+                ),
+                mimetype="text/calendar",
+            ),
+        ),
+    )
+
+
 def session_note_message(
     *,
     household: Household,
@@ -270,13 +301,16 @@ def session_note_message(
     subject: str,
     text: str,
     sender: str,
-    now: datetime,
+    token: str,
     enrolment: Enrolment | None = None,
 ) -> Message:
     """A librarian's own words to a family booked on a session, in the family's language
-    around them (greeting, the session, the footer); the words themselves as typed."""
+    around them (greeting, the session, the footer); the words themselves as typed.
+
+    ``token`` names the message the librarian wrote, so sending the same form again is
+    the same message (the outbox writes each key once)."""
     return Message(
-        key=f"session_message:session:{session.pk}:household:{household.pk}:{_occasion(now)}",
+        key=f"session_message:session:{session.pk}:household:{household.pk}:{token}",
         kind="session_message",
         recipient=household.email,
         language=household.language,

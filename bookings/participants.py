@@ -127,8 +127,9 @@ def participants(*, session: Session, course: Course | None) -> list[Participant
     ]
 
 
-def _cell(value: object) -> str:
-    """A spreadsheet must not run a name as a formula (CSV injection)."""
+def csv_cell(value: object) -> str:
+    """A spreadsheet must not run a name as a formula (CSV injection): every CSV export's
+    typed text goes through here (the participant list, the funder report)."""
     text = "" if value is None else str(value)
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
@@ -151,8 +152,8 @@ def write_participants_csv(rows: list[Participant], out) -> None:
     for row in rows:
         writer.writerow(
             [
-                _cell(row.parent),
-                _cell(", ".join(row.children)),
+                csv_cell(row.parent),
+                csv_cell(", ".join(row.children)),
                 "" if row.adults is None else row.adults,
                 "" if row.party is None else row.party,
                 row.status,

@@ -24,6 +24,7 @@ from programmes.services import room_conflict_message
 
 from .links import enrolment_url, manage_url
 from .messages import (
+    meeting_cancelled_message,
     meeting_moved_message,
     notify_booking,
     session_moved_message,
@@ -261,11 +262,24 @@ def booking_cancel(*, booking_id: int, now: datetime | None = None) -> list[Book
         return waitlist_promote(session=session, now=now)
 
 
-def session_cancel(*, session_id: int, reason: str = "") -> int:
-    """Cancel a session and tell every household booked or waiting; returns how many.
+def cancellation_reason_check(reason: str) -> str:
+    """The reason a session is cancelled is told to every family: required, and short."""
+    reason = reason.strip()
+    if not reason:
+        raise BookingError(_("Give a reason: the families are told it."))
+    if len(reason) > Session._meta.get_field("cancellation_reason").max_length:
+        raise BookingError(_("Keep the reason to 200 characters."))
+    return reason
 
-    Safe to call again: each household is told once (the outbox key names the booking).
+
+def session_cancel(*, session_id: int, reason: str) -> int:
+    """Cancel a session and tell every household booked, waiting or enrolled on its
+    course; returns how many were told.
+
+    Safe to call again: each household is told once (the outbox key names the booking or
+    the enrolment and the meeting).
     """
+    reason = cancellation_reason_check(reason)
     with transaction.atomic():
         session = _lock_session(session_id)
         if session.status != Session.Status.CANCELLED or reason != session.cancellation_reason:
@@ -277,6 +291,13 @@ def session_cancel(*, session_id: int, reason: str = "") -> int:
         for booking in live:
             notify_booking(booking=booking, kind="session_cancelled")
             told += 1
+        course = _course_of(session)
+        if course is not None:
+            for enrolment in course.enrolments.filter(status__in=TAKING_PART).select_related(
+                "household", "course__series__room__branch"
+            ):
+                notify(meeting_cancelled_message(enrolment=enrolment, session=session))
+                told += 1
     return told
 
 
@@ -354,7 +375,8 @@ def attendance_walk_in(
 
     The family is in the room, so the session's capacity is not checked and no age rule
     turns them away; the booking (marked as a walk-in) takes its places all the same, so
-    the figures show who was there. A family already booked is simply ticked as came.
+    the figures show who was there. A family already booked (or waiting) is ticked as
+    came; an e-mail the library already knows, without a booking here, is refused.
     """
     now = now or timezone.now()
     if not children:
@@ -370,21 +392,39 @@ def attendance_walk_in(
             now,
             not_yet=_("This session has not started yet: check families in on the day."),
         )
-        household = household_get_or_create(
-            email=email,
-            name=name,
-            phone="",
-            language=language,
-            consents_to_followups=consents_to_followups,
-            now=now,
-        )
-        kids = children_get_or_create(household=household, children=children)
         booking = (
-            session.bookings.filter(household=household)
+            session.bookings.filter(household__email=normalise_email(email))
             .exclude(status=Booking.Status.CANCELLED)
+            .select_related("household")
             .first()
         )
-        if booking is None:
+        if booking is not None:
+            household = booking.household
+            if booking.status == Booking.Status.WAITLISTED:
+                # Still waiting, and came anyway: they are in the room, so the place is
+                # theirs; marked as a walk-in, since they came without a place.
+                booking.status, booking.confirmed_at = Booking.Status.CONFIRMED, now
+                booking.walk_in = True
+                booking.save(update_fields=["status", "confirmed_at", "walk_in"])
+        else:
+            if Household.objects.filter(email=normalise_email(email)).exists():
+                # Anyone at the door can say any e-mail: a known family is neither renamed
+                # nor given children by it, nor shown who it is.
+                raise BookingError(
+                    _(
+                        "This e-mail is already known to the library: ask the family to show "
+                        "their booking or use another e-mail."
+                    )
+                )
+            household = household_get_or_create(
+                email=email,
+                name=name,
+                phone="",
+                language=language,
+                consents_to_followups=consents_to_followups,
+                now=now,
+            )
+            kids = children_get_or_create(household=household, children=children)
             booking = Booking.objects.create(
                 session=session,
                 household=household,
@@ -396,10 +436,6 @@ def attendance_walk_in(
                 walk_in=True,
             )
             booking.children.set(kids)
-        elif booking.status == Booking.Status.WAITLISTED:
-            # Still waiting, and came anyway: they are in the room, so the place is theirs.
-            booking.status, booking.confirmed_at = Booking.Status.CONFIRMED, now
-            booking.save(update_fields=["status", "confirmed_at"])
         attendance_record(session=session, household=household, attended=True, by=by, now=now)
     return booking
 
@@ -416,11 +452,8 @@ def series_cancel(
     """Cancel every coming session of a series, each as session_cancel does (booked and
     waiting households told; volunteers are told by their planner). Sessions already held
     stay as they were."""
-    reason = reason.strip()
-    if not reason:
-        raise BookingError(_("Give a reason: the families are told it."))
-    if len(reason) > Session._meta.get_field("cancellation_reason").max_length:
-        raise BookingError(_("Keep the reason to 200 characters."))
+    # session_cancel holds the rule; checked first so a bad reason cancels nothing.
+    reason = cancellation_reason_check(reason)
     now = now or timezone.now()
     with transaction.atomic():
         coming = list(
@@ -432,6 +465,30 @@ def series_cancel(
         )
         told = sum(session_cancel(session_id=pk, reason=reason) for pk in coming)
     return SeriesCancellation(sessions=len(coming), told=told)
+
+
+def session_move_check(
+    *, session: Session, starts_at: datetime, ends_at: datetime, room: Room, now: datetime
+) -> None:
+    """Why a scheduled session cannot move to this time and room, if it cannot.
+
+    The session admin's form asks this before saving, so a refused move is a form error
+    and never a saved page saying it was not moved; session_move asks again under the lock.
+    """
+    if session.status != Session.Status.SCHEDULED:
+        raise BookingError(_("This session has been cancelled."))
+    if session.starts_at <= now:
+        # Families are in the room or have been: what they booked is what happened.
+        raise BookingError(_("A session that has started cannot be moved."))
+    if ends_at <= starts_at:
+        raise BookingError(_("The session must end after it starts."))
+    if starts_at <= now:
+        raise BookingError(_("A session cannot be moved to a time that has passed."))
+    clash = room_conflicts(
+        room=room, starts_at=starts_at, ends_at=ends_at, exclude_pk=session.pk
+    ).first()
+    if clash is not None:
+        raise BookingError(room_conflict_message(clash))
 
 
 def session_move(
@@ -453,15 +510,9 @@ def session_move(
             raise BookingError(_("This session has been cancelled."))
         if (starts_at, ends_at, room.pk) == (session.starts_at, session.ends_at, session.room_id):
             return 0
-        if ends_at <= starts_at:
-            raise BookingError(_("The session must end after it starts."))
-        if starts_at <= now:
-            raise BookingError(_("A session cannot be moved to a time that has passed."))
-        clash = room_conflicts(
-            room=room, starts_at=starts_at, ends_at=ends_at, exclude_pk=session.pk
-        ).first()
-        if clash is not None:
-            raise BookingError(room_conflict_message(clash))
+        session_move_check(
+            session=session, starts_at=starts_at, ends_at=ends_at, room=room, now=now
+        )
         was_starts_at, was_room = session.starts_at, session.room
         session.starts_at, session.ends_at, session.room = starts_at, ends_at, room
         try:
@@ -510,21 +561,24 @@ def session_message_all(
     session: Session,
     subject: str,
     text: str,
+    token: str,
     include_waitlist: bool = False,
     by=None,
-    now: datetime | None = None,
 ) -> int:
     """A librarian's message to every household booked on a session (or enrolled on its
-    course), and to the waitlist if asked: one outbox message each. Returns how many.
+    course), and to the waitlist if asked: one outbox message each. Returns how many new.
 
-    Each message is new (its key names the moment), so a second message is sent too.
+    ``token`` names this one message (made when the form was shown): its outbox keys hold
+    it, so a form sent twice (a double click, a reload) writes nothing the second time,
+    while the next message, from a fresh form, is new.
     """
-    subject, text = subject.strip(), text.strip()
+    subject, text, token = subject.strip(), text.strip(), token.strip()
+    if not token:
+        raise BookingError(_("This form has expired: open the message page again."))
     if not subject or not text:
         raise BookingError(_("Write a subject and a message."))
     if len(subject) > SUBJECT_MAX_LENGTH or len(text) > TEXT_MAX_LENGTH:
         raise BookingError(_("The subject or the message is too long."))
-    now = now or timezone.now()
     session = Session.objects.select_related("programme", "room__branch").get(pk=session.pk)
     statuses = [Booking.Status.CONFIRMED]
     if include_waitlist:
@@ -552,7 +606,7 @@ def session_message_all(
             subject=subject,
             text=text,
             sender=sender,
-            now=now,
+            token=token,
             enrolment=enrolment,
         )
         for household, reference, link, enrolment in recipients

@@ -50,10 +50,12 @@ LIBRARIAN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "meetinginvitation": ("view", "change"),
     },
     # Questionnaires are the programme's, answers the branch's families'; a project's
-    # figures are read on the funder report pages (reports.project_views).
+    # figures are read on the funder report pages (reports.project_views). Librarians
+    # read a questionnaire but do not change it: a statement changed or deleted would
+    # change (or, protected by its answers, fail on) what families already answered.
     "reports": {
-        "questionnaire": ("view", "add", "change"),
-        "questionnaireitem": ("view", "add", "change", "delete"),
+        "questionnaire": ("view",),
+        "questionnaireitem": ("view",),
         "questionnaireresponse": ("view", "add", "change", "delete"),
         "questionnaireanswer": ("view", "add", "change", "delete"),
         "funderproject": ("view", "add", "change"),

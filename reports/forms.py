@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.db.models import QuerySet
@@ -10,14 +10,18 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Branch, Programme
 
+from .selectors import add_months
+
 # Longer periods say little more and cost a lot: ten years of figures is plenty.
 LONGEST_PERIOD_DAYS = 3660
+# No library here kept records before this; and a report looks at most a year ahead.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_AHEAD_DAYS = 366
 
 
 def default_period(*, today: date) -> tuple[date, date]:
     """The last twelve months: the eleven whole months before this one, and this one so far."""
-    index = today.year * 12 + today.month - 1 - 11
-    return date(index // 12, index % 12 + 1, 1), today
+    return add_months(today, -11), today
 
 
 class DateInput(forms.DateInput):
@@ -59,23 +63,39 @@ class ReportFilterForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, branches: QuerySet[Branch], programmes: QuerySet[Programme], **kw):
+    def __init__(
+        self,
+        *args,
+        branches: QuerySet[Branch],
+        programmes: QuerySet[Programme],
+        today: date,
+        **kw,
+    ):
         super().__init__(*args, **kw)
+        self.today = today
         self.fields["branch"].queryset = branches
         self.fields["programme"].queryset = programmes
 
     def clean(self):
+        """Always leaves a period to show in ``starts_on`` and ``ends_on``: the dates given,
+        a missing one from the default period, or, when the period is wrong in any way, the
+        default period with a message saying why."""
         data = super().clean()
-        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
-        if starts_on and ends_on:
-            if starts_on > ends_on:
-                raise forms.ValidationError(
-                    _("The period ends before it starts: showing the last twelve months."),
-                    code="order",
-                )
-            if (ends_on - starts_on).days > LONGEST_PERIOD_DAYS:
-                raise forms.ValidationError(
-                    _("Choose a period of at most ten years: showing the last twelve months."),
-                    code="too_long",
-                )
+        default_start, default_end = default_period(today=self.today)
+        starts_on = data.get("starts_on") or default_start
+        ends_on = data.get("ends_on") or default_end
+        latest = self.today + timedelta(days=LATEST_AHEAD_DAYS)
+        problem = None
+        if starts_on > ends_on:
+            problem = _("The period ends before it starts: showing the last twelve months.")
+        elif (ends_on - starts_on).days > LONGEST_PERIOD_DAYS:
+            problem = _("Choose a period of at most ten years: showing the last twelve months.")
+        elif starts_on < EARLIEST_DAY or ends_on > latest:
+            problem = _(
+                "Choose dates from 2000 up to a year from today: showing the last twelve months."
+            )
+        if problem is not None:
+            self.add_error(None, problem)
+            starts_on, ends_on = default_start, default_end
+        data["starts_on"], data["ends_on"] = starts_on, ends_on
         return data

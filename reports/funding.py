@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.db.models import Count, DurationField, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Attendance, Booking, Child, Enrolment
@@ -218,8 +219,15 @@ def _volunteer_hours(scope: _Scope) -> float:
     return round(total.total_seconds() / 3600, 1) if total else 0.0
 
 
-def project_reach(*, project: FunderProject, today: date) -> ProjectReport:
-    """The project's figures for every measure, against its targets (see the module)."""
+def project_reach(
+    *, project: FunderProject, today: date, now: datetime | None = None
+) -> ProjectReport:
+    """The project's figures for every measure, against its targets (see the module).
+
+    ``now``: sessions held are those started before it (as on the impact report); a
+    session later today is not held yet.
+    """
+    now = now or timezone.now()
     programmes = list(project.programmes.order_by("name"))
     branches = list(project.branches.order_by("name"))
     targets = dict(project.targets.values_list("measure", "target"))
@@ -241,7 +249,9 @@ def project_reach(*, project: FunderProject, today: date) -> ProjectReport:
                 Measure.HOUSEHOLDS: visits["families"],
                 Measure.NEW_HOUSEHOLDS: visits["new_families"],
                 Measure.ATTENDANCES: visits["visits"],
-                Measure.SESSIONS: Session.objects.filter(scope.in_period()).count(),
+                Measure.SESSIONS: Session.objects.filter(
+                    scope.in_period(), starts_at__lt=now
+                ).count(),
                 Measure.VOLUNTEER_HOURS: _volunteer_hours(scope),
             }
         )

@@ -19,6 +19,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from bookings.participants import csv_cell
+
 from .charts import Series, bar_chart
 from .funding import ProjectReport, project_reach, projects_for_user
 from .models import FunderProject
@@ -141,12 +143,12 @@ def project_export(request: HttpRequest, pk: int) -> HttpResponse:
     for measure in report.measures:
         writer.writerow(
             [
-                project.name,
-                project.funder,
+                csv_cell(project.name),
+                csv_cell(project.funder),
                 _day(project.starts_on),
                 _day(project.ends_on),
                 _day(report.counted_until),
-                measure.label,
+                csv_cell(measure.label),
                 "" if measure.target is None else measure.target,
                 measure.achieved,
                 _percent(measure.share),

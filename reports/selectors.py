@@ -14,12 +14,16 @@ Definitions:
   the places of their confirmed bookings made ahead (walk-ins, added at the door, are
   counted apart). **fill rate** = booked / offered.
 - **visits**: attendance records marked "came" on sessions held (one per family and
-  session); **no-show rate** = records marked "not here" / all records.
+  session). **no-show rate**: booked but did not come. Over the confirmed bookings made
+  ahead (not walk-ins) on sessions held in booking mode whose attendance was taken (the
+  session has at least one attendance record): the share without a "came" record, whether
+  marked "not here" or never ticked. Sessions where nobody took attendance say nothing.
 - **families reached**: distinct households with a visit. **children reached**: distinct
   children named on the confirmed booking of a visit, or enrolled with the family on the
   course whose meeting it was.
-- **new** families: their first visit ever *in the scope* (its branches and programmes, any
-  time) falls in the period. **returning**: reached in the period, first visit before it.
+- **new** families: reached in the period (a visit in the scope), and their first visit
+  ever at the scope's branches, to *any* programme, falls in the period. **returning**:
+  reached in the period, and seen at the scope's branches before it.
 - **retention cohorts**: new families grouped by the calendar month of that first visit.
   A family "came back within N months" when its next visit to any programme at the scope's
   branches falls in the same month or the N calendar months after (so a January cohort's
@@ -114,7 +118,7 @@ class Scope:
         months = []
         while first <= self.ends_on:
             months.append(first)
-            first = _add_months(first, 1)
+            first = add_months(first, 1)
         return months
 
     @property
@@ -149,7 +153,8 @@ def report_scope(
     )
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
+    """The first day of the month ``months`` after (or before) ``day``'s month."""
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
 
@@ -232,26 +237,47 @@ def session_figures(*, scope: Scope) -> SessionFigures:
 
 @dataclass(frozen=True)
 class VisitFigures:
-    recorded: int
+    recorded: int  # attendance records, "came" or "not here"
     visits: int
-    no_shows: int
+    expected: int  # bookings made ahead on sessions whose attendance was taken
+    no_shows: int  # of those, without a "came" record
     no_show_rate: float | None
     households: int
 
 
 def visit_figures(*, scope: Scope) -> VisitFigures:
+    """Two queries: the attendance records, then the bookings that should have come."""
     row = Attendance.objects.filter(_in_scope(scope, "session__")).aggregate(
         recorded=Count("pk"),
         visits=Count("pk", filter=Q(attended=True)),
         households=Count("household", distinct=True, filter=Q(attended=True)),
     )
-    no_shows = row["recorded"] - row["visits"]
+    missed = no_show_figures(scope=scope)
     return VisitFigures(
         recorded=row["recorded"],
         visits=row["visits"],
-        no_shows=no_shows,
-        no_show_rate=_ratio(no_shows, row["recorded"]),
+        expected=missed["expected"],
+        no_shows=missed["no_shows"],
+        no_show_rate=_ratio(missed["no_shows"], missed["expected"]),
         households=row["households"],
+    )
+
+
+def no_show_figures(*, scope: Scope) -> dict[str, int]:
+    """Booked but did not come (see the definitions above): ``expected`` and ``no_shows``."""
+    on_session = Attendance.objects.filter(session_id=OuterRef("session_id"))
+    return (
+        Booking.objects.filter(
+            _in_scope(scope, "session__"),
+            Exists(on_session),  # somebody took attendance
+            session__programme__booking_mode=Programme.BookingMode.BOOKING,
+            status=Booking.Status.CONFIRMED,
+            walk_in=False,
+        )
+        .annotate(
+            came=Exists(on_session.filter(household_id=OuterRef("household_id"), attended=True))
+        )
+        .aggregate(expected=Count("pk"), no_shows=Count("pk", filter=Q(came=False)))
     )
 
 
@@ -296,14 +322,16 @@ class Cohort:
 
 
 def first_visits_by_month(*, scope: Scope) -> list[Cohort]:
-    """New families per month of their first visit in the scope, with their return shares.
+    """New families per month of their first visit, with their return shares.
 
-    One query: each family's first visit (there is no earlier one in the scope) in the
-    period, joined to the family's visits at the branches to find those that came after.
+    One query: each family's first visit ever at the scope's branches (to any programme:
+    there is no earlier one there) when it falls in the period, for families reached in
+    the scope in the period, joined to the family's visits at the branches to find those
+    that came after.
     """
     came = Attendance.objects.filter(attended=True)
     earlier = came.filter(
-        _in_scope(scope, "session__", period=False),
+        _at_branches(scope, "session__"),
         household_id=OuterRef("household_id"),
     ).filter(
         Q(session__starts_at__lt=OuterRef("session__starts_at"))
@@ -327,20 +355,31 @@ def first_visits_by_month(*, scope: Scope) -> list[Cohort]:
         bound = Case(
             *(
                 When(
-                    session__starts_at__lt=local_midnight(_add_months(month, 1)),
-                    then=Value(local_midnight(_add_months(month, horizon + 1))),
+                    session__starts_at__lt=local_midnight(add_months(month, 1)),
+                    then=Value(local_midnight(add_months(month, horizon + 1))),
                 )
                 for month in months
             ),
-            default=Value(local_midnight(_add_months(months[-1], horizon + 1))),
+            default=Value(local_midnight(add_months(months[-1], horizon + 1))),
             output_field=DateTimeField(),
         )
         return came_again & Q(**{f"{again}__lt": bound})
 
+    first_visits = came.filter(
+        _at_branches(scope, "session__"),
+        session__starts_at__gte=scope.since,
+        session__starts_at__lt=scope.until,
+    ).filter(~Exists(earlier))
+    if scope.programme_ids is not None:
+        # New to the branches, and reached by the scope's programmes in the period (the
+        # first visit may have been to another programme).
+        first_visits = first_visits.filter(
+            Exists(
+                came.filter(_in_scope(scope, "session__"), household_id=OuterRef("household_id"))
+            )
+        )
     rows = (
-        came.filter(_in_scope(scope, "session__"))
-        .filter(~Exists(earlier))
-        .annotate(first_month=TruncMonth("session__starts_at", tzinfo=scope.zone))
+        first_visits.annotate(first_month=TruncMonth("session__starts_at", tzinfo=scope.zone))
         .values("first_month")
         .annotate(
             households=Count("household_id", distinct=True),

@@ -12,7 +12,6 @@ from datetime import date
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.forms.forms import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,7 +25,7 @@ from programmes.models import Programme
 from programmes.selectors import branches_for_user
 
 from .charts import Series, bar_chart, line_chart
-from .forms import ReportFilterForm, default_period
+from .forms import ReportFilterForm
 from .questionnaires import questionnaire_results
 from .selectors import HORIZONS, ImpactReport, impact_report, report_scope
 
@@ -43,25 +42,17 @@ def impact(request: HttpRequest) -> HttpResponse:
     programmes = (
         Programme.objects.filter(sessions__room__branch__in=allowed).distinct().order_by("name")
     )
-    today = timezone.localdate()
-    starts_on, ends_on = default_period(today=today)
-    branch = programme = None
-    errors: list[str] = []
-    if request.GET:
-        form = ReportFilterForm(request.GET, branches=allowed, programmes=programmes)
-        form.is_valid()
-        data = form.cleaned_data
-        if form.has_error(NON_FIELD_ERRORS):
-            errors.extend(form.non_field_errors())
-        else:
-            starts_on = data.get("starts_on") or starts_on
-            ends_on = data.get("ends_on") or ends_on
-            if starts_on > ends_on:
-                # One date was wrong and its default crosses the other: start over.
-                starts_on, ends_on = default_period(today=today)
-        for name in ("starts_on", "ends_on", "branch", "programme"):
-            errors.extend(form.errors.get(name, []))
-        branch, programme = data.get("branch"), data.get("programme")
+    form = ReportFilterForm(
+        request.GET, branches=allowed, programmes=programmes, today=timezone.localdate()
+    )
+    form.is_valid()
+    # The form's clean always leaves a period: the one asked for, or the default one.
+    data = form.cleaned_data
+    starts_on, ends_on = data["starts_on"], data["ends_on"]
+    branch, programme = data.get("branch"), data.get("programme")
+    errors: list[str] = list(form.non_field_errors())
+    for name in ("starts_on", "ends_on", "branch", "programme"):
+        errors.extend(form.errors.get(name, []))
 
     shown = ReportFilterForm(
         initial={
@@ -72,6 +63,7 @@ def impact(request: HttpRequest) -> HttpResponse:
         },
         branches=allowed,
         programmes=programmes,
+        today=timezone.localdate(),
     )
     branches = [branch] if branch else list(allowed)
     context = {

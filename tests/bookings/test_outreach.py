@@ -134,7 +134,7 @@ def test_no_reminder_to_cancelled_waitlisted_or_cancelled_sessions(plan, babydan
     booking_cancel(booking_id=gone.pk, now=BOOKED)
     called_off = session_of(babydans, room=full.room, start=START + timedelta(hours=4))
     book(called_off, "third@example.com")
-    session_cancel(session_id=called_off.pk)
+    session_cancel(session_id=called_off.pk, reason="The room is flooded.")
 
     sent = plan(START - timedelta(hours=20))
 
@@ -229,7 +229,7 @@ def test_no_follow_up_for_a_cancelled_session(plan, babydans):
     session = session_of(babydans)
     booking = book(session)
     attendance_record(session=session, household=booking.household, attended=True)
-    session_cancel(session_id=session.pk)
+    session_cancel(session_id=session.pk, reason="The room is flooded.")
 
     assert plan(START + timedelta(hours=2)) == []
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -23,6 +24,7 @@ from bookings.services import (
     ChildInput,
     attendance_walk_in,
     series_cancel,
+    session_cancel,
     session_message_all,
     session_move,
 )
@@ -122,7 +124,23 @@ def test_a_waitlisted_family_who_came_gets_the_place(today_session):
 
     waiting.refresh_from_db()
     assert waiting.status == Booking.Status.CONFIRMED
+    assert waiting.walk_in  # came without a place: the figures count them as a walk-in
     assert Booking.objects.filter(session=today_session).count() == 2
+
+
+def test_a_known_e_mail_without_a_booking_here_is_refused_and_the_family_left_as_it_was(
+    today_session,
+):
+    known = household("mette@example.com", "Mette Dal")
+
+    with pytest.raises(BookingError, match="This e-mail is already known to the library"):
+        walk_in(today_session, email=" Mette@Example.com ", name="Somebody Else")
+
+    known.refresh_from_db()
+    assert known.name == "Mette Dal"
+    assert not known.children.exists()
+    assert not Booking.objects.filter(household=known).exists()
+    assert not Attendance.objects.filter(household=known).exists()
 
 
 def test_walk_ins_are_added_on_the_day_at_booked_sessions_only(clock):
@@ -175,6 +193,26 @@ def test_a_helper_adds_a_walk_in_on_the_phone_check_in_page(client, today_sessio
     assert "Sara Lund is on the list and checked in." in page
     assert "1 of 2 families came" in page
     assert Booking.objects.get(walk_in=True).household.email == "sara@example.com"
+
+
+def test_the_check_in_page_never_shows_the_name_stored_for_a_typed_e_mail(
+    client, today_session, make_librarian
+):
+    client.force_login(make_librarian(today_session.room.branch))
+    url = reverse("bookings:check_in", args=[today_session.pk])
+
+    # Anna is booked: typing her e-mail ticks her, and says the name typed, not hers.
+    ticked = client.post(
+        url, walk_in_form(email="anna@example.com", name="Somebody Else"), follow=True
+    )
+    assert "Somebody Else is on the list and checked in." in ticked.text
+    assert "Anna Hansen is on the list" not in ticked.text
+
+    household("mette@example.com", "Mette Dal")
+    refused = client.post(url, walk_in_form(email="mette@example.com", name="Somebody Else"))
+    assert refused.status_code == 400
+    assert "This e-mail is already known to the library" in refused.text
+    assert "Mette Dal" not in refused.text
 
 
 # -- a whole series cancelled ----------------------------------------------------------------
@@ -383,6 +421,55 @@ def test_the_families_of_a_course_are_told_when_a_meeting_moves():
     assert "Can't come any more? Please tell us on this page" in moved[0].body
 
 
+def test_the_families_of_a_course_are_told_when_a_meeting_is_cancelled():
+    course = make_course(capacity=3)
+    enrolment = enrolment_accept(enrolment_id=enrolment_offer(enrolment_id=refer(course).pk).pk)
+    meeting = course.series.sessions.filter(starts_at__gt=datetime.now(UTC)).first()
+
+    told = session_cancel(session_id=meeting.pk, reason="The room is flooded.")
+    again = session_cancel(session_id=meeting.pk, reason="The room is flooded.")
+
+    assert (told, again) == (1, 1)
+    cancelled = [m for m in sent_to("fatima@example.com") if m.subject.startswith("Cancelled")]
+    assert len(cancelled) == 1  # told once, however often the librarian saves
+    assert "The room is flooded." in cancelled[0].body
+    assert "Your course and its other meetings are here:" in cancelled[0].body
+    ics = ics_of(cancelled[0])
+    assert f"UID:session-{meeting.pk}-enrolment-{enrolment.pk}@familieliv" in ics
+    assert "STATUS:CANCELLED" in ics
+    assert ics.count("BEGIN:VEVENT") == 1  # that meeting only
+
+
+def test_a_session_is_not_cancelled_without_a_short_reason(wednesday):
+    book(wednesday, household("anna@example.com"))
+
+    with pytest.raises(BookingError, match="Give a reason"):
+        session_cancel(session_id=wednesday.pk, reason="  ")
+    with pytest.raises(BookingError, match="200 characters"):
+        session_cancel(session_id=wednesday.pk, reason="x" * 201)
+
+    wednesday.refresh_from_db()
+    assert wednesday.status == Session.Status.SCHEDULED
+    assert sent_to("anna@example.com") == []
+
+
+def test_a_session_that_has_started_is_not_moved(clock):
+    started = session_at(NOW - timedelta(minutes=10))
+    book(started, household("anna@example.com"))
+
+    with pytest.raises(BookingError, match="A session that has started cannot be moved."):
+        session_move(
+            session_id=started.pk,
+            starts_at=NOW + timedelta(days=1),
+            ends_at=NOW + timedelta(days=1, hours=1),
+            now=NOW,
+        )
+
+    started.refresh_from_db()
+    assert started.starts_at == NOW - timedelta(minutes=10)
+    assert sent_to("anna@example.com") == []
+
+
 def change_form(session: Session, **changes) -> dict:
     local_start = changes.pop("starts_at", session.starts_at).astimezone(session.branch.zone)
     local_end = changes.pop("ends_at", session.ends_at).astimezone(session.branch.zone)
@@ -448,7 +535,12 @@ def test_a_message_to_everyone_booked_reaches_each_family_in_its_language(wednes
     text = "Remember warm socks: the floor is cold.\nSee you!"
 
     written = session_message_all(
-        session=wednesday, subject="Warm socks", text=text, include_waitlist=False, by=librarian
+        session=wednesday,
+        subject="Warm socks",
+        text=text,
+        token="a" * 32,
+        include_waitlist=False,
+        by=librarian,
     )
 
     assert written == 2
@@ -465,7 +557,12 @@ def test_a_message_to_everyone_booked_reaches_each_family_in_its_language(wednes
     clock.shift(timedelta(minutes=5))
     assert (
         session_message_all(
-            session=wednesday, subject="Still on", text="Yes.", include_waitlist=True, by=librarian
+            session=wednesday,
+            subject="Still on",
+            text="Yes.",
+            token="b" * 32,
+            include_waitlist=True,
+            by=librarian,
         )
         == 3
     )
@@ -474,9 +571,13 @@ def test_a_message_to_everyone_booked_reaches_each_family_in_its_language(wednes
 
 def test_a_message_needs_words_and_somebody_to_read_them(wednesday):
     with pytest.raises(BookingError, match="Write a subject and a message"):
-        session_message_all(session=wednesday, subject="Hi", text="  ", include_waitlist=True)
+        session_message_all(
+            session=wednesday, subject="Hi", text="  ", token="c" * 32, include_waitlist=True
+        )
     with pytest.raises(BookingError, match="nobody to write to"):
-        session_message_all(session=wednesday, subject="Hi", text="Hello", include_waitlist=True)
+        session_message_all(
+            session=wednesday, subject="Hi", text="Hello", token="c" * 32, include_waitlist=True
+        )
 
 
 def test_the_message_page_sends_and_says_how_many(client, wednesday, make_librarian):
@@ -489,10 +590,22 @@ def test_the_message_page_sends_and_says_how_many(client, wednesday, make_librar
     assert blank.status_code == 400
     assert "This field is required." in blank.text
 
-    sent = client.post(url, {"subject": "Socks", "text": "Bring socks."}, follow=True)
+    shown = client.get(url).text
+    token = re.search(r'name="token" value="([0-9a-f]{32})"', shown).group(1)
+    form = {"subject": "Socks", "text": "Bring socks.", "token": token}
+    sent = client.post(url, form, follow=True)
 
     assert "Your message was written to 1 family and is being sent." in sent.text
     assert [m.subject for m in sent_to("anna@example.com")] == ["Socks"]
+
+    # A double click, or the browser sending the form again: nothing new is written.
+    again = client.post(url, form, follow=True)
+    assert "This message was already sent: nothing new was written." in again.text
+    assert [m.subject for m in sent_to("anna@example.com")] == ["Socks"]
+    # A form without its token (an old tab) is refused plainly.
+    stale = client.post(url, {"subject": "Socks", "text": "Bring socks."})
+    assert stale.status_code == 400
+    assert "This form has expired: open the message page again." in stale.text
 
 
 # -- the session's page, participant list and CSV --------------------------------------------
@@ -616,3 +729,55 @@ def test_the_participant_list_and_csv_cost_the_same_queries_for_few_or_many(
     many = queries()
 
     assert many == few
+
+
+def test_the_admin_refuses_a_move_of_a_started_session_or_into_a_busy_room_on_the_form(
+    client, clock, make_librarian
+):
+    started = session_at(NOW - timedelta(minutes=10))
+    client.force_login(make_librarian(started.room.branch))
+    tomorrow = NOW + timedelta(days=1)
+
+    response = client.post(
+        reverse("admin:programmes_session_change", args=[started.pk]),
+        change_form(started, starts_at=tomorrow, ends_at=tomorrow + timedelta(hours=1)),
+        follow=True,
+    )
+
+    assert "A session that has started cannot be moved." in response.text
+    assert "was changed successfully" not in response.text
+    started.refresh_from_db()
+    assert started.starts_at == NOW - timedelta(minutes=10)
+
+    coming = session_at(WEDNESDAY_11, room=started.room)
+    busy = session_at(WEDNESDAY_11 + timedelta(days=1), room=coming.room)
+    response = client.post(
+        reverse("admin:programmes_session_change", args=[coming.pk]),
+        change_form(coming, starts_at=busy.starts_at, ends_at=busy.ends_at),
+        follow=True,
+    )
+    assert "is already in use" in response.text
+    assert "was changed successfully" not in response.text
+    assert "was not moved" not in response.text
+    coming.refresh_from_db()
+    assert coming.starts_at == WEDNESDAY_11
+
+
+def test_cancelling_in_the_admin_asks_for_a_reason(client, wednesday, make_librarian):
+    book(wednesday, household("anna@example.com"))
+    client.force_login(make_librarian(wednesday.room.branch))
+    url = reverse("admin:programmes_session_change", args=[wednesday.pk])
+
+    refused = client.post(url, change_form(wednesday, status="cancelled"))
+
+    assert refused.status_code == 200
+    assert "Give a reason: the families are told it." in refused.text
+    wednesday.refresh_from_db()
+    assert wednesday.status == Session.Status.SCHEDULED
+
+    client.post(url, change_form(wednesday, status="cancelled", cancellation_reason="Flooding."))
+
+    wednesday.refresh_from_db()
+    assert (wednesday.status, wednesday.cancellation_reason) == ("cancelled", "Flooding.")
+    (told,) = sent_to("anna@example.com")
+    assert "Flooding." in told.body

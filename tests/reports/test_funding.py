@@ -15,6 +15,7 @@ from reports.models import ProjectTarget
 from volunteers.models import Assignment
 
 from .funding_support import (
+    at,
     book,
     branch,
     came,
@@ -100,7 +101,13 @@ def world():
     volunteers_on(at_herlev, Assignment.Status.DONE)
     volunteers_on(cancelled, Assignment.Status.DONE)
 
-    return {"ballerup": ballerup, "elsewhere": elsewhere, "play": play, "club": club}
+    return {
+        "ballerup": ballerup,
+        "elsewhere": elsewhere,
+        "hall": hall,
+        "play": play,
+        "club": club,
+    }
 
 
 def achieved(report) -> dict[str, float]:
@@ -274,3 +281,14 @@ def test_enrolled_children_count_only_when_the_family_came_to_that_course(world)
     figures = achieved(project_reach(project=funded, today=MID_YEAR))
 
     assert figures[Measure.CHILDREN] == 2  # Ed and Fi only
+
+
+def test_a_session_later_today_is_not_held_yet(world):
+    funded = project(programmes=[world["play"]], branches=[world["ballerup"]])
+    session(world["play"], world["hall"], MID_YEAR)  # 10:00 on the day the report is read
+
+    before = achieved(project_reach(project=funded, today=MID_YEAR, now=at(MID_YEAR, 9)))
+    after = achieved(project_reach(project=funded, today=MID_YEAR, now=at(MID_YEAR, 11)))
+
+    # March and April; the day's session once it has started.
+    assert (before[Measure.SESSIONS], after[Measure.SESSIONS]) == (2, 3)

@@ -238,3 +238,27 @@ def test_librarians_may_work_with_questionnaires_and_projects(make_librarian, pr
         "change_questionnaireanswer",
     } <= granted
     assert "delete_funderproject" not in granted
+
+
+@time_machine.travel(MID_YEAR, tick=False)
+def test_the_csv_defuses_a_name_that_looks_like_a_formula(projects, client, make_librarian):
+    tricky = projects["ours"]
+    tricky.name, tricky.funder = "=HYPERLINK(1)", "@SUM(A1)"
+    tricky.save()
+    client.force_login(make_librarian(projects["ballerup"]))
+
+    response = client.get(reverse("project_reports:export", args=[tricky.pk]))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert {tuple(row[:2]) for row in rows[1:]} == {("'=HYPERLINK(1)", "'@SUM(A1)")}
+
+
+def test_the_admin_home_links_to_funder_reports_only_for_those_who_may_read_them(
+    projects, client, make_librarian
+):
+    staff = get_user_model().objects.create_user("clerk", password="pw", is_staff=True)
+    client.force_login(staff)
+    assert "Funder reports" not in client.get(reverse("admin:index")).text
+
+    client.force_login(make_librarian(projects["ballerup"]))
+    assert "Funder reports" in client.get(reverse("admin:index")).text

@@ -329,3 +329,26 @@ def test_correcting_answers_in_the_admin_replaces_them(club, client, make_librar
     assert response.answered_on == date(2026, 2, 10)
     # Clearing a value takes the answer away; the new one is added.
     assert list(response.answers.values_list("item", "value")) == [(play.pk, 3)]
+
+
+def test_a_librarian_reads_a_questionnaire_but_cannot_change_or_delete_it(
+    club, client, make_librarian
+):
+    librarian = make_librarian(club["ballerup"])
+    client.force_login(librarian)
+    questionnaire = club["programme"].questionnaire
+    well, _ = club["items"]
+
+    page = client.get(reverse("admin:reports_questionnaire_change", args=[questionnaire.pk]))
+
+    assert page.status_code == 200
+    assert "My child is doing well." in page.text
+    assert 'name="_save"' not in page.text  # a page to read, without a save button
+    for name in ("change", "delete"):
+        for model in ("questionnaire", "questionnaireitem"):
+            assert not librarian.has_perm(f"reports.{name}_{model}")
+    deleted = client.post(
+        reverse("admin:reports_questionnaire_delete", args=[questionnaire.pk]), {"post": "yes"}
+    )
+    assert deleted.status_code == 403
+    assert questionnaire.items.filter(pk=well.pk).exists()

@@ -159,6 +159,12 @@ def test_the_page_has_accessible_charts_each_beside_a_table(client, make_librari
         ({"ends_on": "2025-13-45"}, "Give the last day as a date"),
         ({"starts_on": "2025-06-01", "ends_on": "2025-01-01"}, "The period ends before it"),
         ({"starts_on": "1900-01-01", "ends_on": "2025-01-01"}, "at most ten years"),
+        ({"ends_on": "9999-12-31"}, "at most ten years"),
+        ({"starts_on": "0001-01-01"}, "at most ten years"),
+        ({"ends_on": "9998-06-01"}, "at most ten years"),
+        ({"starts_on": "2026-06-01"}, "The period ends before it"),
+        ({"starts_on": "1995-01-01", "ends_on": "1995-06-01"}, "Choose dates from 2000"),
+        ({"starts_on": "2026-02-01", "ends_on": "2027-06-01"}, "Choose dates from 2000"),
         ({"branch": "abc"}, "That is not one of your branches"),
         ({"programme": "999999"}, "That programme is not run at your branches"),
     ],
@@ -182,6 +188,15 @@ def test_default_period_is_the_last_twelve_months(client, make_librarian, town):
 
     assert 'name="starts_on" value="2025-01-01"' in response.content.decode()
     assert 'name="ends_on" value="2025-12-15"' in response.content.decode()
+
+
+def test_one_date_given_takes_the_other_from_the_default_period(client, make_librarian, town):
+    client.force_login(make_librarian(town["A"]))
+
+    html = client.get(URL, {"starts_on": "2020-03-01"}).content.decode()
+
+    assert 'name="starts_on" value="2020-03-01"' in html
+    assert 'name="ends_on" value="2025-12-15"' in html
 
 
 def test_a_programme_filter_narrows_the_figures(client, make_librarian, town):
