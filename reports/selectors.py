@@ -274,15 +274,15 @@ def no_show_figures(*, scope: Scope) -> dict[str, int]:
         # Somebody took attendance at the session: a semi-join the database hashes once.
         session_id__in=Attendance.objects.filter(in_scope).values("session_id"),
     )
-    # Each booking joined to its household's visits (a few per family, hashed in one
-    # pass); the one at the booking's own session says whether the family came.
-    came_here = Q(
-        household__attendances__session_id=F("session_id"),
-        household__attendances__attended=True,
-    )
-    figures = booked.aggregate(
-        expected=Count("pk", distinct=True), came=Count("pk", filter=came_here, distinct=True)
-    )
+    # Each booking with its family's visit to the booking's own session, if any: at most
+    # one (one attendance record per family and session), so no count needs DISTINCT.
+    figures = booked.annotate(
+        visit=FilteredRelation(
+            "household__attendances",
+            condition=Q(household__attendances__session_id=F("session_id"))
+            & Q(household__attendances__attended=True),
+        )
+    ).aggregate(expected=Count("pk"), came=Count("visit__pk"))
     return {"expected": figures["expected"], "no_shows": figures["expected"] - figures["came"]}
 
 
@@ -436,7 +436,7 @@ class PathStep:
 
 
 def family_path(*, scope: Scope) -> list[PathStep]:
-    """Two queries: the programmes with a next step and their names, then the counts."""
+    """Three queries: the programmes with a next step and their names, then the counts."""
     names: dict[int, str] = {}
     following: dict[int, list[str]] = defaultdict(list)
     steps = Programme.objects.filter(next_programmes__isnull=False)
@@ -452,25 +452,32 @@ def family_path(*, scope: Scope) -> list[PathStep]:
         return []
 
     came = Attendance.objects.filter(attended=True)
-    later = "household__attendances__"
-    went_on = (
-        _at_branches(scope, f"{later}session__")
-        & Q(**{f"{later}attended": True})
-        & Q(**{f"{later}session__starts_at__gt": F("session__starts_at")})
-        & Q(**{f"{later}session__programme__previous_programmes": F("session__programme_id")})
-    )
-    rows = (
-        # The programme ids as a list, not a subquery: the planner then keeps only these
-        # programmes' visits before joining each to the family's later visits.
-        came.filter(_in_scope(scope, "session__"), session__programme_id__in=list(names))
-        .values("session__programme_id")
-        .annotate(
-            families=Count("household_id", distinct=True),
-            continued=Count("household_id", distinct=True, filter=went_on),
+    # A later visit by the same family to one of the programme's next programmes at the
+    # scope's branches: a semi-join per visit instead of joining every later visit.
+    went_on = Exists(
+        came.filter(
+            _at_branches(scope, "session__"),
+            household_id=OuterRef("household_id"),
+            session__starts_at__gt=OuterRef("session__starts_at"),
+            session__programme__previous_programmes=OuterRef("session__programme_id"),
         )
+    )
+    # The programme ids as a list, not a subquery: the planner then keeps only these
+    # programmes' visits before looking for each family's later visits.
+    visited = came.filter(_in_scope(scope, "session__"), session__programme_id__in=list(names))
+    families = (
+        visited.values_list("session__programme_id")
+        .annotate(n=Count("household_id", distinct=True))
         .order_by()
     )
-    counts = {r["session__programme_id"]: (r["families"], r["continued"]) for r in rows}
+    # In the WHERE clause, the database runs the check as one semi-join.
+    continued = dict(
+        visited.filter(went_on)
+        .values_list("session__programme_id")
+        .annotate(n=Count("household_id", distinct=True))
+        .order_by()
+    )
+    counts = {pk: (n, continued.get(pk, 0)) for pk, n in families}
     return [
         PathStep(
             programme=names[pk],
@@ -523,36 +530,55 @@ class ResultRow:
     households: int
 
 
-def _results(queryset, path: str, scope: Scope):
-    # The scope goes into the join's condition, not the WHERE clause, so a track or goal
-    # with nothing held still shows, with zeros. Grouped by track or goal, each visit
-    # appears once: only sessions and families need counting as distinct.
+def _results(scope: Scope, key: str) -> dict[int, tuple[int, int, int]]:
+    """Sessions held, visits and families reached, per ``key`` of the sessions' programme.
+
+    Two grouped queries, over the sessions held and over their visits, whatever the number
+    of tracks or goals. Grouped by a goal (through the programmes' goals), each visit
+    appears once per goal of its programme: only families need counting as distinct.
+    """
     if not scope.room_ids:
-        # An empty "room in ()" in a join's condition would empty the whole query.
-        return queryset.annotate(n_sessions=Value(0), n_visits=Value(0), n_households=Value(0))
-    held = FilteredRelation(path, condition=_in_scope(scope, f"{path}__"))
-    came = Q(held__attendances__attended=True)
-    return queryset.annotate(held=held).annotate(
-        n_sessions=Count("held", distinct=True),
-        n_visits=Count("held__attendances", filter=came),
-        n_households=Count("held__attendances__household", distinct=True, filter=came),
+        return {}
+    sessions = (
+        Session.objects.filter(_in_scope(scope))
+        .values_list(f"programme__{key}")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    visits = (
+        Attendance.objects.filter(_in_scope(scope, "session__"), attended=True)
+        .values_list(f"session__programme__{key}")
+        .annotate(n=Count("pk"), households=Count("household_id", distinct=True))
+        .order_by()
+    )
+    found = {k: (n, 0, 0) for k, n in sessions if k is not None}
+    for k, n, households in visits:
+        if k is not None:
+            found[k] = (found.get(k, (0, 0, 0))[0], n, households)
+    return found
 
 
 def results_by_track(*, scope: Scope) -> list[ResultRow]:
-    tracks = _results(StrategyTrack.objects.all(), "programmes__sessions", scope)
-    return [
-        ResultRow(label=t.name, sessions=t.n_sessions, visits=t.n_visits, households=t.n_households)
-        for t in tracks.order_by("name")
-    ]
+    found = _results(scope, "strategy_track_id")
+    rows = []
+    for track in StrategyTrack.objects.order_by("name"):
+        sessions, visits, households = found.get(track.pk, (0, 0, 0))
+        rows.append(
+            ResultRow(label=track.name, sessions=sessions, visits=visits, households=households)
+        )
+    return rows
 
 
 def results_by_goal(*, scope: Scope) -> list[ResultRow]:
-    goals = _results(SustainableDevelopmentGoal.objects.all(), "programmes__sessions", scope)
-    return [
-        ResultRow(label=str(g), sessions=g.n_sessions, visits=g.n_visits, households=g.n_households)
-        for g in goals.filter(n_sessions__gt=0).order_by("number")
-    ]
+    found = _results(scope, "goals")
+    held = [pk for pk, (sessions, _, _) in found.items() if sessions > 0]
+    rows = []
+    for goal in SustainableDevelopmentGoal.objects.filter(pk__in=held).order_by("number"):
+        sessions, visits, households = found[goal.pk]
+        rows.append(
+            ResultRow(label=str(goal), sessions=sessions, visits=visits, households=households)
+        )
+    return rows
 
 
 @dataclass(frozen=True)
