@@ -31,7 +31,7 @@ from programmes.weeks import iso_week, week_monday
 
 from .models import Booking
 from .participants import participants, session_figures, write_participants_csv
-from .selectors import _course_of
+from .selectors import _course_of, coming_series_sessions
 from .services import (
     SUBJECT_MAX_LENGTH,
     TEXT_MAX_LENGTH,
@@ -425,20 +425,14 @@ class SeriesWithCancelAdmin(SeriesAdmin):
             )
             return None
         now = timezone.now()
+        coming_sessions = coming_series_sessions(series=queryset, now=now)
         coming = dict(
-            Session.objects.filter(
-                series__in=queryset, status=Session.Status.SCHEDULED, starts_at__gt=now
-            )
-            .values("series")
+            coming_sessions.values("series")
             .annotate(sessions=Count("pk"))
             .values_list("series", "sessions")
         )
         booked = (
-            Booking.objects.filter(
-                session__series__in=queryset,
-                session__status=Session.Status.SCHEDULED,
-                session__starts_at__gt=now,
-            )
+            Booking.objects.filter(session__in=coming_sessions)
             .exclude(status=Booking.Status.CANCELLED)
             .count()
         )

@@ -18,13 +18,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from partners.selectors import coordinator_of
-from programmes.models import Programme, Session
+from programmes.models import Session
 from programmes.selectors import branches_for_user
 
 from .forms import ChildFormSet, WalkInForm
 from .head_counts import head_count_change, head_count_table
 from .models import Booking
-from .selectors import check_in_list, helper_sessions
+from .selectors import check_in_list, helper_sessions, takes_walk_ins
 from .services import BookingError, attendance_check_in, attendance_walk_in
 
 CHECK_IN = "bookings.change_attendance"
@@ -95,8 +95,8 @@ def _add_walk_in(
 def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_of(request, pk)
     error = ""
-    takes_walk_ins = session.programme.booking_mode == Programme.BookingMode.BOOKING
-    walk_in_posted = takes_walk_ins and request.method == "POST" and "walk_in" in request.POST
+    walk_ins = takes_walk_ins(session)
+    walk_in_posted = walk_ins and request.method == "POST" and "walk_in" in request.POST
     walk_in = WalkInForm(
         request.POST if walk_in_posted else None, initial={"language": session.room.branch.language}
     )
@@ -129,7 +129,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "came": sum(1 for row in rows if row.attended),
             "error": error,
-            "takes_walk_ins": takes_walk_ins,
+            "takes_walk_ins": walk_ins,
             "walk_in": walk_in,
             "children": children,
         },

@@ -18,6 +18,21 @@ HOLDING_PLACE = (Enrolment.Status.OFFERED, Enrolment.Status.ENROLLED)
 TAKING_PART = (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED)
 
 
+def coming_series_sessions(*, series, now):
+    """The scheduled sessions still to come of a series (or a queryset of series): what
+    cancelling a series cancels."""
+    lookup = "series__in" if hasattr(series, "model") else "series"
+    return Session.objects.filter(
+        **{lookup: series}, status=Session.Status.SCHEDULED, starts_at__gt=now
+    )
+
+
+def takes_walk_ins(session: Session) -> bool:
+    """Families who came without booking are added at sessions with booking only (drop-in
+    sessions count heads; course meetings are for the enrolled families)."""
+    return session.programme.booking_mode == session.programme.BookingMode.BOOKING
+
+
 def waitlist_position(*, booking: Booking) -> int | None:
     """1 for the first in line; None when the booking is not waiting."""
     if booking.status != Booking.Status.WAITLISTED:

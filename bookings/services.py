@@ -31,7 +31,13 @@ from .messages import (
     session_note_message,
 )
 from .models import Attendance, Booking, Child, Enrolment, Household
-from .selectors import TAKING_PART, _course_of, expected_households
+from .selectors import (
+    TAKING_PART,
+    _course_of,
+    coming_series_sessions,
+    expected_households,
+    takes_walk_ins,
+)
 
 
 class BookingError(Exception):
@@ -383,7 +389,7 @@ def attendance_walk_in(
         raise BookingError(_("Tell us which child is coming."))
     with transaction.atomic():
         session = _lock_session(session.pk)
-        if session.programme.booking_mode != Programme.BookingMode.BOOKING:
+        if not takes_walk_ins(session):
             raise BookingError(
                 _("Families who came without booking can be added at sessions with booking only.")
             )
@@ -457,9 +463,7 @@ def series_cancel(
     now = now or timezone.now()
     with transaction.atomic():
         coming = list(
-            Session.objects.filter(
-                series_id=series_id, status=Session.Status.SCHEDULED, starts_at__gt=now
-            )
+            coming_series_sessions(series=series_id, now=now)
             .order_by("starts_at")
             .values_list("pk", flat=True)
         )

@@ -185,12 +185,6 @@ class QuestionnaireResponseForm(forms.ModelForm):
         model = QuestionnaireResponse
         fields = ("enrolment", "moment", "answered_on")
 
-    def clean_answered_on(self):
-        day = self.cleaned_data["answered_on"]
-        if day > timezone.localdate():
-            raise ValidationError(_("The answers cannot be dated in the future."))
-        return day
-
 
 @admin.register(QuestionnaireResponse)
 class QuestionnaireResponseAdmin(ScopedModelAdmin):

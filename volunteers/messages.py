@@ -268,12 +268,13 @@ def notify_welcome(*, onboarding: Onboarding) -> None:
     )
 
 
-def meeting_invitation_message(*, invitation: MeetingInvitation) -> Message:
+def _meeting_message(*, invitation: MeetingInvitation, kind: str, key: str, **context) -> Message:
+    """A message to one invited guest, with the meeting and their answer link."""
     guest = invitation.guest
     meeting = invitation.meeting
     return Message(
-        key=f"meeting_invitation:invitation:{invitation.pk}",
-        kind="meeting_invitation",
+        key=key,
+        kind=kind,
         recipient=guest.email,
         language=guest.language,
         reference=f"meeting:{meeting.pk}",
@@ -283,7 +284,16 @@ def meeting_invitation_message(*, invitation: MeetingInvitation) -> Message:
             "partnership": meeting.partnership,
             "branch": meeting.partnership.branch,
             "rsvp_url": meeting_url(invitation=invitation),
+            **context,
         },
+    )
+
+
+def meeting_invitation_message(*, invitation: MeetingInvitation) -> Message:
+    return _meeting_message(
+        invitation=invitation,
+        kind="meeting_invitation",
+        key=f"meeting_invitation:invitation:{invitation.pk}",
     )
 
 
@@ -296,25 +306,15 @@ def meeting_changed_message(
 ) -> Message:
     """An invited guest told of the meeting's new time or place. The key names the old
     and the new, so moving it again is told again and saving the same change is not."""
-    guest = invitation.guest
     meeting = invitation.meeting
     place = hashlib.sha256(f"{was_place}\n{meeting.place}".encode()).hexdigest()[:12]
     stamp = _stamp((was_starts_at, was_ends_at, meeting.starts_at, meeting.ends_at))
-    return Message(
-        key=f"meeting_changed:invitation:{invitation.pk}{stamp}:{place}",
+    return _meeting_message(
+        invitation=invitation,
         kind="meeting_changed",
-        recipient=guest.email,
-        language=guest.language,
-        reference=f"meeting:{meeting.pk}",
-        context={
-            "guest": guest,
-            "meeting": meeting,
-            "partnership": meeting.partnership,
-            "branch": meeting.partnership.branch,
-            "rsvp_url": meeting_url(invitation=invitation),
-            "was_starts_at": was_starts_at,
-            "time_changed": (was_starts_at, was_ends_at) != (meeting.starts_at, meeting.ends_at),
-            "was_place": was_place,
-            "place_changed": was_place != meeting.place,
-        },
+        key=f"meeting_changed:invitation:{invitation.pk}{stamp}:{place}",
+        was_starts_at=was_starts_at,
+        time_changed=(was_starts_at, was_ends_at) != (meeting.starts_at, meeting.ends_at),
+        was_place=was_place,
+        place_changed=was_place != meeting.place,
     )
