@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -150,6 +151,30 @@ def household_update_preferences(
     return household
 
 
+@dataclass(frozen=True)
+class Places:
+    """A session's places as one booking sees them, read under the session lock."""
+
+    confirmed: int  # places taken by confirmed bookings
+    waiting: int  # bookings on the waitlist
+    already_booked: bool  # the household has a live booking here
+
+
+def session_places(*, session: Session, household: Household) -> Places:
+    """Everything booking_create needs to know about the session's bookings, in one read."""
+    live = ~Q(status=Booking.Status.CANCELLED)
+    figures = session.bookings.aggregate(
+        confirmed=Coalesce(Sum("places", filter=Q(status=Booking.Status.CONFIRMED)), 0),
+        waiting=Count("pk", filter=Q(status=Booking.Status.WAITLISTED)),
+        already=Count("pk", filter=live & Q(household=household)),
+    )
+    return Places(
+        confirmed=figures["confirmed"],
+        waiting=figures["waiting"],
+        already_booked=figures["already"] > 0,
+    )
+
+
 def booking_create(
     *,
     session_id: int,
@@ -162,59 +187,74 @@ def booking_create(
     consents_to_followups: bool = False,
     now: datetime | None = None,
 ) -> Booking:
-    """Book the session for a household: a place if there is one, else the waitlist."""
+    """Book the session for a household: a place if there is one, else the waitlist.
+
+    The household and its children are written before the session is locked: they are the
+    family's own rows, and everyone else's booking waits only for the part that counts.
+    """
     with transaction.atomic():
-        session = _lock_session(session_id)
-        # Taken once the lock is held, so the line's order is the order of arrival.
-        now = now or timezone.now()
-        _check_bookable(session, now)
-        _check_children(session, children)
         household = household_get_or_create(
             email=email,
             name=name,
             phone=phone,
             language=language,
             consents_to_followups=consents_to_followups,
-            now=now,
+            now=now or timezone.now(),
         )
-        if (
-            session.bookings.filter(household=household)
-            .exclude(status=Booking.Status.CANCELLED)
-            .exists()
-        ):
-            raise BookingError(
-                _("You have already booked this session. Your booking is in the link we e-mailed.")
-            )
+        kids = children_get_or_create(household=household, children=children)
+        session = _lock_session(session_id)
+        # Taken once the lock is held, so the line's order is the order of arrival.
+        now = now or timezone.now()
+        _check_bookable(session, now)
+        _check_children(session, children)
         places = places_needed(programme=session.programme, children=len(children))
-        if places > session.capacity:
-            raise BookingError(
-                _(
-                    "This session has %(capacity)s places, so it cannot take %(places)s "
-                    "children at once. Please ask the library."
-                )
-                % {"capacity": session.capacity, "places": places}
-            )
-        # Places freed by a raised capacity go to those already waiting, not to newcomers.
-        waitlist_promote(session=session, now=now)
-        fits = confirmed_places(session=session) + places <= session.capacity
-        status = Booking.Status.CONFIRMED if fits else Booking.Status.WAITLISTED
-        try:
-            with transaction.atomic():
-                booking = Booking.objects.create(
-                    session=session,
-                    household=household,
-                    adults=adults,
-                    places=places,
-                    status=status,
-                    created_at=now,
-                    confirmed_at=now if fits else None,
-                    waitlisted_at=None if fits else now,
-                )
-        except IntegrityError as exc:  # the same household, racing itself
-            raise BookingError(_("You have already booked this session.")) from exc
-        booking.children.set(children_get_or_create(household=household, children=children))
-        notify_booking(booking=booking, kind="booking_confirmed" if fits else "booking_waitlisted")
+        booking = _booking_insert(
+            session=session, household=household, places=places, adults=adults, now=now
+        )
+        booking.children.add(*kids)
+        confirmed = booking.status == Booking.Status.CONFIRMED
+        notify_booking(
+            booking=booking, kind="booking_confirmed" if confirmed else "booking_waitlisted"
+        )
     return booking
+
+
+def _booking_insert(
+    *, session: Session, household: Household, places: int, adults: int, now: datetime
+) -> Booking:
+    """The booking itself, under the session lock: a place if the party fits, else the line."""
+    seen = session_places(session=session, household=household)
+    if seen.already_booked:
+        raise BookingError(
+            _("You have already booked this session. Your booking is in the link we e-mailed.")
+        )
+    if places > session.capacity:
+        raise BookingError(
+            _(
+                "This session has %(capacity)s places, so it cannot take %(places)s "
+                "children at once. Please ask the library."
+            )
+            % {"capacity": session.capacity, "places": places}
+        )
+    confirmed = seen.confirmed
+    if seen.waiting and confirmed < session.capacity:
+        # Places freed by a raised capacity go to those already waiting, not to newcomers.
+        confirmed += sum(b.places for b in waitlist_promote(session=session, now=now))
+    fits = confirmed + places <= session.capacity
+    try:
+        return Booking.objects.create(
+            session=session,
+            household=household,
+            adults=adults,
+            places=places,
+            status=Booking.Status.CONFIRMED if fits else Booking.Status.WAITLISTED,
+            created_at=now,
+            confirmed_at=now if fits else None,
+            waitlisted_at=None if fits else now,
+        )
+    except IntegrityError as exc:  # the same household, racing itself past the check
+        # The transaction is spoilt, and the error leaves it: booking_create rolls back.
+        raise BookingError(_("You have already booked this session.")) from exc
 
 
 def waitlist_promote(*, session: Session, now: datetime | None = None) -> list[Booking]:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from smtplib import SMTPException
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -24,17 +24,6 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 BATCH_SIZE = 100
-WRITTEN_FIELDS = (
-    "kind",
-    "reference",
-    "recipient",
-    "language",
-    "subject",
-    "body_text",
-    "body_html",
-    "attachments",
-    "unsubscribe_url",
-)
 
 
 @dataclass(frozen=True)
@@ -94,13 +83,13 @@ def notify(message: Message) -> Outbox:
     if existing is not None:
         return existing
     row = message.row()
-    # A writer racing on the same key finds the other's row instead of failing.
-    written, created = Outbox.objects.get_or_create(
-        key=message.key, defaults={name: getattr(row, name) for name in WRITTEN_FIELDS}
-    )
-    if created:
-        transaction.on_commit(lambda: _dispatch([written.pk]))
-    return written
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:  # a writer racing on the same key: its row stands
+        return Outbox.objects.get(key=message.key)
+    transaction.on_commit(lambda: _dispatch([row.pk]))
+    return row
 
 
 def notify_many(messages: list[Message]) -> int:

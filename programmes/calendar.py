@@ -10,10 +10,14 @@ from icalendar import Calendar, Event, Timezone
 from .models import Session
 
 
+CALENDAR_END = "END:VCALENDAR\r\n"
+
+
 @lru_cache(maxsize=16)
-def _vtimezone(zone: str) -> Timezone:
-    """The VTIMEZONE block for a branch's zone; building one costs milliseconds, so once."""
-    return Timezone.from_tzid(zone)
+def _vtimezone_text(zone: str) -> str:
+    """The VTIMEZONE block for a branch's zone. Building it and writing it out cost
+    milliseconds (it lists decades of clock changes), so each is done once per zone."""
+    return Timezone.from_tzid(zone).to_ical().decode()
 
 
 def calendar_text(events: list[Event], zone: str) -> str:
@@ -23,8 +27,9 @@ def calendar_text(events: list[Event], zone: str) -> str:
     calendar.add("method", "PUBLISH")
     for event in events:
         calendar.add_component(event)
-    calendar.add_component(_vtimezone(zone))
-    return calendar.to_ical().decode()
+    text = calendar.to_ical().decode()
+    # The zone goes last, as icalendar itself would put it, only already written out.
+    return text.removesuffix(CALENDAR_END) + _vtimezone_text(zone) + CALENDAR_END
 
 
 def calendar_event(

@@ -66,14 +66,14 @@ def session():
 @pytest.fixture
 def slow_count(monkeypatch):
     """Widen the window between counting places and inserting the booking."""
-    real = services.confirmed_places
+    real = services.session_places
 
-    def counted_slowly(*, session):
-        taken = real(session=session)
+    def counted_slowly(*, session, household):
+        seen = real(session=session, household=household)
         time.sleep(0.02)
-        return taken
+        return seen
 
-    monkeypatch.setattr(services, "confirmed_places", counted_slowly)
+    monkeypatch.setattr(services, "session_places", counted_slowly)
 
 
 def test_fifty_simultaneous_bookings_fill_exactly_fifteen_places(session, slow_count):

@@ -1,10 +1,13 @@
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from notifications import services
 from notifications.models import Outbox
 from notifications.services import MAX_ATTEMPTS, Message, notify, outbox_send_due
 
@@ -160,3 +163,37 @@ def test_a_superuser_retries_a_failed_message_from_the_admin(
     assert "1 message will be sent again." in response.content.decode()
     assert message.status == Outbox.Status.SENT
     assert [m.to for m in mail.outbox] == [["anna@example.com"]]
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_racing_on_one_reason_write_it_once(monkeypatch):
+    """Both writers find no row and render; the second insert meets the first's row and
+    hands it back instead of failing, so the caller's transaction goes on."""
+    both_rendered = threading.Barrier(2)
+    render = services.Message.row
+
+    def render_then_wait(message):
+        row = render(message)
+        both_rendered.wait(timeout=10)
+        return row
+
+    monkeypatch.setattr(services.Message, "row", render_then_wait)
+    written: list[object] = [None, None]
+
+    def writer(i: int) -> None:
+        try:
+            with transaction.atomic():
+                written[i] = write().pk
+        except Exception as exc:  # noqa: BLE001 — asserted below
+            written[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert written[0] == written[1] == Outbox.objects.get().pk
