@@ -31,7 +31,7 @@ from programmes.weeks import iso_week, week_monday
 
 from .models import Booking
 from .participants import participants, session_figures, write_participants_csv
-from .selectors import _course_of, coming_series_sessions
+from .selectors import coming_series_sessions, session_course
 from .services import (
     SUBJECT_MAX_LENGTH,
     TEXT_MAX_LENGTH,
@@ -227,7 +227,7 @@ class SessionOperationsMixin:
     def change_view(self, request, object_id, form_url="", extra_context=None):
         session = self.get_object(request, unquote(object_id))
         if session is not None:
-            course = _course_of(session)
+            course = session_course(session)
             extra_context = {
                 **(extra_context or {}),
                 "course": course,
@@ -246,7 +246,7 @@ class SessionOperationsMixin:
 
     def participants_view(self, request: HttpRequest, pk: int):
         session = self._session(request, pk)
-        course = _course_of(session)
+        course = session_course(session)
         return TemplateResponse(
             request,
             "admin/programmes/session/participants.html",
@@ -263,7 +263,7 @@ class SessionOperationsMixin:
 
     def participants_csv_view(self, request: HttpRequest, pk: int):
         session = self._session(request, pk)
-        rows = participants(session=session, course=_course_of(session))
+        rows = participants(session=session, course=session_course(session))
         filename = (
             f"{slugify(session.programme.name) or 'session'}-"
             f"{session.local_start:%Y-%m-%d-%H%M}.csv"
@@ -313,7 +313,7 @@ class SessionOperationsMixin:
                 return HttpResponseRedirect(
                     reverse("admin:programmes_session_change", args=[session.pk])
                 )
-        course = _course_of(session)
+        course = session_course(session)
         return TemplateResponse(
             request,
             "admin/programmes/session/message.html",

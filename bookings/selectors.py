@@ -100,7 +100,7 @@ def courses_open_for_referral(*, programme, branch, today=None):
 
 def expected_households(*, session: Session):
     """Who is expected at a session: its confirmed bookings, or its course's families."""
-    course = _course_of(session)
+    course = session_course(session)
     if course is not None:
         return Household.objects.filter(
             enrolments__course=course, enrolments__status__in=TAKING_PART
@@ -110,7 +110,8 @@ def expected_households(*, session: Session):
     )
 
 
-def _course_of(session: Session) -> Course | None:
+def session_course(session: Session) -> Course | None:
+    """The course a session is a meeting of, if its series is one."""
     return Course.objects.filter(series_id=session.series_id).first() if session.series_id else None
 
 
@@ -126,7 +127,7 @@ class CheckInRow:
 def check_in_list(*, session: Session) -> list[CheckInRow]:
     """The families expected at a session, as a helper sees them: names, no more."""
     marks = dict(session.attendances.values_list("household_id", "attended"))
-    course = _course_of(session)
+    course = session_course(session)
     if course is not None:
         enrolments = (
             course.enrolments.filter(status__in=TAKING_PART)

@@ -34,9 +34,9 @@ from .messages import (
 from .models import Attendance, Booking, Child, Enrolment, Household
 from .selectors import (
     TAKING_PART,
-    _course_of,
     coming_series_sessions,
     expected_households,
+    session_course,
     takes_walk_ins,
 )
 
@@ -337,7 +337,7 @@ def session_cancel(*, session_id: int, reason: str) -> int:
         for booking in live:
             notify_booking(booking=booking, kind="session_cancelled")
             told += 1
-        course = _course_of(session)
+        course = session_course(session)
         if course is not None:
             for enrolment in course.enrolments.filter(status__in=TAKING_PART).select_related(
                 "household", "course__series__room__branch"
@@ -578,7 +578,7 @@ def session_move(
                 )
             )
             told += 1
-        course = _course_of(session)
+        course = session_course(session)
         if course is not None:
             for enrolment in course.enrolments.filter(status__in=TAKING_PART).select_related(
                 "household"
@@ -631,7 +631,7 @@ def session_message_all(
         (b.household, f"booking:{b.pk}", manage_url(household=b.household), None)
         for b in session.bookings.filter(status__in=statuses).select_related("household")
     ]
-    course = _course_of(session)
+    course = session_course(session)
     if course is not None:
         enrolled = Enrolment.objects.filter(course=course, status__in=TAKING_PART)
         recipients += [
