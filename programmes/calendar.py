@@ -9,7 +9,6 @@ from icalendar import Calendar, Event, Timezone
 
 from .models import Session
 
-
 CALENDAR_END = "END:VCALENDAR\r\n"
 
 
