@@ -2,8 +2,9 @@
 
 A scope is a set of branches, optionally one or more programmes, and a period of whole
 days (``report_scope`` reads its branches' rooms: one query). Every figure family below is
-one database query (two for the family path: its programmes first, then the counts),
-whatever the number of sessions, bookings or households.
+one database query, or a fixed few (the visit figures: two; tracks and goals: three each,
+their sessions, their visits and their names; the family path: its programmes, then two
+counts), whatever the number of sessions, bookings or households.
 
 Definitions:
 
@@ -53,23 +54,28 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import (
     Avg,
     Case,
     Count,
-    DateTimeField,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
+    IntegerField,
+    Min,
     OuterRef,
     Q,
+    QuerySet,
+    RowRange,
     Sum,
-    Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, Lead
 
 from bookings.models import Attendance, Booking, Enrolment, HeadCount
 from programmes.models import (
@@ -208,17 +214,25 @@ class SessionFigures:
 
 
 def session_figures(*, scope: Scope) -> SessionFigures:
+    """Sessions held, places offered and booked, walk-ins (see the definitions): one query."""
     booking_mode = Q(programme__booking_mode=Programme.BookingMode.BOOKING)
-    confirmed = Q(bookings__status=Booking.Status.CONFIRMED)
     # Per session first (a join, summed per session), then over the sessions: summing
-    # capacities over the join itself would count a session once per booking.
-    per_session = Session.objects.filter(_in_scope(scope)).annotate(
-        offered_places=Case(When(booking_mode, then=F("capacity")), default=0),
-        booked_places=Coalesce(
-            Sum("bookings__places", filter=booking_mode & confirmed & Q(bookings__walk_in=False)),
-            0,
-        ),
-        walk_in_families=Count("bookings", filter=confirmed & Q(bookings__walk_in=True)),
+    # capacities over the join itself would count a session once per booking. Only the
+    # confirmed bookings are joined: waiting and cancelled ones count in nothing here.
+    per_session = (
+        Session.objects.filter(_in_scope(scope))
+        .annotate(
+            confirmed=FilteredRelation(
+                "bookings", condition=Q(bookings__status=Booking.Status.CONFIRMED)
+            )
+        )
+        .annotate(
+            offered_places=Case(When(booking_mode, then=F("capacity")), default=0),
+            booked_places=Coalesce(
+                Sum("confirmed__places", filter=booking_mode & Q(confirmed__walk_in=False)), 0
+            ),
+            walk_in_families=Count("confirmed", filter=Q(confirmed__walk_in=True)),
+        )
     )
     row = per_session.aggregate(
         held=Count("pk"),
@@ -265,40 +279,47 @@ def visit_figures(*, scope: Scope) -> VisitFigures:
 
 def no_show_figures(*, scope: Scope) -> dict[str, int]:
     """Booked but did not come (see the definitions above): ``expected`` and ``no_shows``."""
-    in_scope = _in_scope(scope, "session__")
+    # The sessions held in booking mode where somebody took attendance: checked once per
+    # session, a look-up in the attendance records' index.
+    taken = Session.objects.filter(
+        _in_scope(scope),
+        Exists(Attendance.objects.filter(session_id=OuterRef("pk"))),
+        programme__booking_mode=Programme.BookingMode.BOOKING,
+    )
     booked = Booking.objects.filter(
-        in_scope,
-        session__programme__booking_mode=Programme.BookingMode.BOOKING,
-        status=Booking.Status.CONFIRMED,
-        walk_in=False,
-        # Somebody took attendance at the session: a semi-join the database hashes once.
-        session_id__in=Attendance.objects.filter(in_scope).values("session_id"),
+        session_id__in=taken, status=Booking.Status.CONFIRMED, walk_in=False
     )
     # Each booking with its family's visit to the booking's own session, if any: at most
     # one (one attendance record per family and session), so no count needs DISTINCT.
+    # Reached through the session, not the household: one join less.
     figures = booked.annotate(
         visit=FilteredRelation(
-            "household__attendances",
-            condition=Q(household__attendances__session_id=F("session_id"))
-            & Q(household__attendances__attended=True),
+            "session__attendances",
+            condition=Q(session__attendances__household_id=F("household_id"))
+            & Q(session__attendances__attended=True),
         )
     ).aggregate(expected=Count("pk"), came=Count("visit__pk"))
     return {"expected": figures["expected"], "no_shows": figures["expected"] - figures["came"]}
 
 
 def children_reached(*, scope: Scope) -> int:
+    """Distinct children reached (see the definitions), by booking or course: one query."""
     came = Attendance.objects.filter(attended=True)
-    # The scope is checked on the visit, not again on the booking: the database then
-    # matches bookings to the scope's visits in one pass.
-    on_bookings = Booking.children.through.objects.filter(
+    # The confirmed bookings of the scope's visits first, then their children: the database
+    # hashes those bookings once instead of joining every booking's children. The scope is
+    # checked on the visit, not again on the booking: it matches them in one pass.
+    visited = Booking.objects.filter(
         Exists(
             came.filter(
                 _in_scope(scope, "session__"),
-                session_id=OuterRef("booking__session_id"),
-                household_id=OuterRef("booking__household_id"),
+                session_id=OuterRef("session_id"),
+                household_id=OuterRef("household_id"),
             )
         ),
-        booking__status=Booking.Status.CONFIRMED,
+        status=Booking.Status.CONFIRMED,
+    )
+    on_bookings = Booking.children.through.objects.filter(
+        booking_id__in=visited.values("pk")
     ).values("child_id")
     on_courses = Enrolment.children.through.objects.filter(
         Exists(
@@ -329,97 +350,140 @@ class Cohort:
 def first_visits_by_month(*, scope: Scope) -> list[Cohort]:
     """New families per month of their first visit, with their return shares.
 
-    One query: each family's first visit ever at the scope's branches (to any programme:
-    there is no earlier one there) when it falls in the period, for families reached in
-    the scope in the period, joined to the family's visits at the branches to find those
-    that came after.
+    One query: each new family's first visit (``_first_visits``), counted per month of
+    that visit and month of the family's next one.
     """
-    came = Attendance.objects.filter(attended=True)
-    earlier = came.filter(
-        _at_branches(scope, "session__"),
-        household_id=OuterRef("household_id"),
-    ).filter(
-        Q(session__starts_at__lt=OuterRef("session__starts_at"))
-        | Q(session__starts_at=OuterRef("session__starts_at"), pk__lt=OuterRef("pk"))
-    )
-    again = "household__attendances__session__starts_at"
-    came_again = (
-        _at_branches(scope, "household__attendances__session__")
-        & Q(household__attendances__attended=True)
-        & Q(**{f"{again}__gt": F("session__starts_at")})
-    )
     months = scope.months()
-
-    def local_midnight(day: date) -> datetime:
-        return datetime.combine(day, time.min, tzinfo=scope.zone)
-
-    def back_within(horizon: int) -> Q:
-        # Before the first day of the month `horizon` months after the first visit's month.
-        # The bounds are worked out here, per month of the period, so the database only
-        # compares times, row by row, instead of turning each into a local month.
-        bound = Case(
-            *(
-                When(
-                    session__starts_at__lt=local_midnight(add_months(month, 1)),
-                    then=Value(local_midnight(add_months(month, horizon + 1))),
-                )
-                for month in months
-            ),
-            default=Value(local_midnight(add_months(months[-1], horizon + 1))),
-            output_field=DateTimeField(),
-        )
-        return came_again & Q(**{f"{again}__lt": bound})
-
-    first_visits = came.filter(
-        _at_branches(scope, "session__"),
-        session__starts_at__gte=scope.since,
-        session__starts_at__lt=scope.until,
-    ).filter(~Exists(earlier))
-    if scope.programme_ids is not None:
-        # New to the branches, and reached by the scope's programmes in the period (the
-        # first visit may have been to another programme).
-        first_visits = first_visits.filter(
-            Exists(
-                came.filter(_in_scope(scope, "session__"), household_id=OuterRef("household_id"))
-            )
-        )
-    rows = (
-        first_visits.annotate(first_month=TruncMonth("session__starts_at", tzinfo=scope.zone))
-        .values("first_month")
-        .annotate(
-            households=Count("household_id", distinct=True),
-            **{
-                f"back_{horizon}": Count(
-                    "household_id",
-                    distinct=True,
-                    filter=back_within(horizon),
-                )
-                for horizon in HORIZONS
-            },
-        )
-        .order_by("first_month")
-    )
+    # Per month (numbered) of the first visit: the families, and per horizon those whose
+    # next visit fell in that month or the horizon's months after.
+    sizes: dict[int, int] = defaultdict(int)
+    back: dict[tuple[int, int], int] = defaultdict(int)
+    counted = _totals_by(_first_visits(scope), ["month", "next_month"])
+    for (first, following), (families,) in counted.items():
+        sizes[first] += families
+        for horizon in HORIZONS:
+            if following is not None and following <= first + horizon:
+                back[first, horizon] += families
     cohorts = []
     now_index = _month_index(scope.this_month)
-    for row in rows:
-        month = _as_date(row["first_month"], scope.zone)
+    for n, month in enumerate(months):
+        if not sizes[n]:
+            continue
         shares: dict[int, float | None] = {}
         came_back: dict[int, int | None] = {}
         for horizon in HORIZONS:
             # Only once the horizon's last month is over is the share final.
             ripe = _month_index(month) + horizon < now_index
-            came_back[horizon] = row[f"back_{horizon}"] if ripe else None
-            shares[horizon] = row[f"back_{horizon}"] / row["households"] if ripe else None
-        cohorts.append(
-            Cohort(month=month, size=row["households"], shares=shares, came_back=came_back)
-        )
+            came_back[horizon] = back[n, horizon] if ripe else None
+            shares[horizon] = back[n, horizon] / sizes[n] if ripe else None
+        cohorts.append(Cohort(month=month, size=sizes[n], shares=shares, came_back=came_back))
     return cohorts
 
 
-def _as_date(value: date | datetime, zone: ZoneInfo) -> date:
-    if isinstance(value, datetime):
-        return value.astimezone(zone).date() if value.tzinfo else value.date()
-    return value
+def _first_visits(scope: Scope) -> QuerySet[Attendance]:
+    """Each new family's first visit, with its ``month`` and the ``next_month`` it came back.
+
+    New families: their first visit ever at the scope's branches (to any programme: there
+    is no earlier one there) falls in the period, and the scope's programmes reached them
+    in the period. Their next visit is the next one to any programme at the branches, up
+    to now. Months are numbered from the period's first (``_month_number``); the next
+    visit's is None when there is none yet, or none within the longest horizon.
+
+    Window functions over each family's visits in time order, in one pass: the first
+    visit's time, and the next visit's. A family with two visits at that first time gives
+    one row: the last of them in the window's order (then by id), whose next visit is a
+    later one. The database computes window functions after the WHERE clause: filters on
+    them go in an outer query (Django writes it), so every visit counts in them.
+    """
+    # In time order, visits at the same time in a fixed order (by id). The same window for
+    # the three functions, so the database puts the visits in order once. Its frame, the
+    # rows up to this one, is what the first visit needs (the next visit's ignore it).
+    in_order = {
+        "partition_by": F("household_id"),
+        "order_by": [F("starts_at").asc(), F("pk")],
+        "frame": RowRange(start=None, end=0),
+    }
+    visits = Attendance.objects.filter(_at_branches(scope, "session__"), attended=True)
+    if scope.programme_ids is not None:
+        # New to the branches, and reached by the scope's programmes in the period (the
+        # first visit may have been to another programme).
+        visits = visits.filter(
+            Exists(
+                Attendance.objects.filter(
+                    _in_scope(scope, "session__"),
+                    attended=True,
+                    household_id=OuterRef("household_id"),
+                )
+            )
+        )
+    return (
+        visits.order_by()
+        .annotate(starts_at=F("session__starts_at"))
+        .annotate(
+            month=_month_number(scope, "starts_at", len(scope.months()) + max(HORIZONS)),
+            # The earliest of the visits up to this one: the family's first.
+            first=Window(Min("starts_at"), **in_order),
+            next=Window(Lead("starts_at"), **in_order),
+            next_month=Window(Lead("month"), **in_order),
+        )
+        .filter(first=F("starts_at"), first__gte=scope.since, first__lt=scope.until)
+        .filter(Q(next__isnull=True) | Q(next__gt=F("starts_at")))
+    )
+
+
+def _month_number(scope: Scope, moment: str, months: int) -> Case:
+    """The month the time ``moment`` falls in on the scope's wall clock, from the period's.
+
+    0 for the period's first month, 1 for the next, and so on; None from ``months`` on (or
+    for no time). For times from the period's first month on. The months' bounds are
+    worked out here, so the database compares times instead of turning each into a local
+    month.
+    """
+    first = scope.starts_on.replace(day=1)
+    return Case(
+        *(
+            When(**{f"{moment}__lt": _local_midnight(scope, add_months(first, n + 1))}, then=n)
+            for n in range(months)
+        ),
+        default=None,
+        output_field=IntegerField(),
+    )
+
+
+def _local_midnight(scope: Scope, day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=scope.zone)
+
+
+def _totals_by(
+    rows: QuerySet, by: Sequence[str], add_up: Sequence[str] = ()
+) -> dict[tuple, tuple[int, ...]]:
+    """How many ``rows`` there are, and the sums of their ``add_up`` columns, per ``by``.
+
+    One query. Django groups rows in the query that finds them, but some must be found
+    before they are grouped: a family's first visit is picked by window functions, which
+    the database computes after grouping; visits are counted per session before they are
+    added up per month. The rows' query, as Django writes it for the database at hand,
+    goes in a subquery here, and the database groups what it returns.
+    """
+    connection = connections[rows.db]
+    try:
+        sql, params = rows.values_list(*by, *add_up).query.get_compiler(rows.db).as_sql()
+    except EmptyResultSet:
+        return {}
+    quote = connection.ops.quote_name
+    keys = ", ".join(quote(column) for column in by)
+    sums = "".join(f", COALESCE(SUM({quote(column)}), 0)" for column in add_up)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Only quoted column names and Django's own SQL: the values are parameters.
+            f"SELECT {keys}, COUNT(*){sums} FROM ({sql}) {quote('found')} GROUP BY {keys}",  # noqa: S608
+            params,
+        )
+        # Counts and sums of counts, whole numbers (PostgreSQL sums them as decimals).
+        return {
+            tuple(row[: len(by)]): tuple(int(total) for total in row[len(by) :])
+            for row in cursor.fetchall()
+        }
 
 
 # ---------------------------------------------------------------------------------------
@@ -636,21 +700,23 @@ class MonthRow:
 
 
 def visits_by_month(*, scope: Scope) -> list[MonthRow]:
-    """Every month of the period, also those with nothing held."""
-    rows = (
+    """Every month of the period, also those with nothing held.
+
+    One query: the visits of each session held, then the sessions and their visits added
+    up per month (counting the visits per month directly would count each session once
+    per visit).
+    """
+    months = scope.months()
+    per_session = (
         Session.objects.filter(_in_scope(scope))
-        .annotate(month=TruncMonth("starts_at", tzinfo=scope.zone))
-        .values("month")
-        .annotate(
-            n_sessions=Count("pk", distinct=True),
-            n_visits=Count("attendances", filter=Q(attendances__attended=True)),
-        )
-        .order_by()
+        .annotate(came=FilteredRelation("attendances", condition=Q(attendances__attended=True)))
+        .annotate(month=_month_number(scope, "starts_at", len(months)), visits=Count("came"))
     )
-    found = {_as_date(r["month"], scope.zone): (r["n_sessions"], r["n_visits"]) for r in rows}
+    found = _totals_by(per_session, ["month"], add_up=["visits"])
     return [
-        MonthRow(month=m, sessions=found.get(m, (0, 0))[0], visits=found.get(m, (0, 0))[1])
-        for m in scope.months()
+        MonthRow(month=month, sessions=sessions, visits=visits)
+        for n, month in enumerate(months)
+        for sessions, visits in [found.get((n,), (0, 0))]
     ]
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from programmes.models import Programme
+from programmes.models import Programme, Session
 from programmes.selectors import branches_for_user
 
 from .charts import Series, bar_chart, line_chart
@@ -39,9 +40,11 @@ def impact(request: HttpRequest) -> HttpResponse:
     if not (user.is_active and user.is_staff):
         raise PermissionDenied
     allowed = branches_for_user(user=user).order_by("name")
-    programmes = (
-        Programme.objects.filter(sessions__room__branch__in=allowed).distinct().order_by("name")
-    )
+    # The programmes with sessions at those branches: a semi-join, not DISTINCT over a join
+    # of every session.
+    programmes = Programme.objects.filter(
+        Exists(Session.objects.filter(programme=OuterRef("pk"), room__branch__in=allowed))
+    ).order_by("name")
     form = ReportFilterForm(
         request.GET, branches=allowed, programmes=programmes, today=timezone.localdate()
     )

@@ -242,6 +242,30 @@ def test_retention_cohorts_share_back_within_3_6_and_12_months(place):
     assert september.shares == {3: None, 6: None, 12: None}
 
 
+def test_a_family_at_two_sessions_at_once_is_one_new_family_not_back(place):
+    babydans, rim = programme("Babydans"), programme("Rim og regler")
+    other_room = room(place["A"])
+    # Two sessions at the same time at branch A, in two rooms; both families came to both
+    # (one grown-up with each child). Then one of them came back in March.
+    at_once = at(date(2025, 2, 5))
+    first = session(babydans, place["room A"], at_once)
+    second = session(rim, other_room, at_once)
+    twice, back = household(), household()
+    for family in (twice, back):
+        came(first, family)
+        came(second, family)
+    came(session(babydans, place["room A"], at(date(2025, 3, 5))), back)
+
+    report = impact_report(scope=scope(place["A"]))
+
+    # One cohort of two families; the visits at the same time are one first visit, so only
+    # the family that came again later came back.
+    (february,) = report.cohorts
+    assert (february.month, february.size) == (date(2025, 2, 1), 2)
+    assert february.came_back == {3: 1, 6: 1, 12: None}
+    assert (report.new_households, report.returning_households) == (2, 0)
+
+
 def test_family_path_from_babydans_to_its_next_programmes(place):
     rim, sang = programme("Rim og regler"), programme("Sangstund")
     babydans = programme("Babydans")
