@@ -73,8 +73,13 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = published_programme(slug=slug)
     if programme is None:
         raise Http404
-    sessions = upcoming_sessions(now=timezone.now()).filter(programme=programme)
-    page = SimpleLazyObject(lambda: first_page_with_places(sessions, request))
+    # Lazy, the query built too: the template's cached fragment asks for it only when it
+    # has expired.
+    page = SimpleLazyObject(
+        lambda: first_page_with_places(
+            upcoming_sessions(now=timezone.now()).filter(programme=programme), request
+        )
+    )
     return render(
         request, "programmes/programme_detail.html", {"programme": programme, "page": page}
     )
