@@ -1,46 +1,53 @@
 """A funded project's reach against its targets.
 
 The project's scope is its programmes at its branches; its period runs from its first to
-its last day, and is counted up to and including ``today`` (the day the report is read).
-Days are the branch's own calendar days. Definitions:
+its last day, and is counted up to and including ``today`` (the day the report is read),
+and up to ``now``: a session later today is not held yet.
 
-- **sessions held**: scheduled (not cancelled) sessions in scope and period.
-- **visits**: families × sessions: attendance rows marked "came" on those sessions.
-- **families reached**: distinct households with at least one visit.
-- **new families**: of those, households that had never come to the project's
-  programmes at its branches before the period (any earlier date).
-- **children reached**: distinct children who came: the children on a confirmed booking
-  whose household came to that session, and the children of a course enrolment whose
-  household came to a meeting of that course.
-- **volunteer hours**: the session's length for every volunteer marked "came" on a shift
-  of those sessions.
-
+The shared figures are the impact report's, on a ``report_scope`` of the project, and
+defined there (reports/selectors.py, "Definitions"): **sessions held**, **visits**,
+**families reached**, **children reached** and **volunteer hours**. Days are read on the
+wall clock of the project's branches when they share a time zone, else in the site's.
 Reached means came, as staff recorded it (check-in, or attended / no-show in the admin).
-Each target's **share reached** is the figure over the target; the **expected share by now**
-assumes an even pace through the period: the share of the period's days gone by today.
-The figures take four queries: children; visits and families; sessions; volunteer hours.
+
+Funder-specific:
+
+- **new families**: of the families reached, households that had never come to the
+  *project's programmes* at its branches before the period (any earlier date). (The
+  impact report's "new" differs: a first visit ever at the branches, to any programme.)
+- each target's **share reached** is the figure over the target; the **expected share by
+  now** assumes an even pace through the period: the share of the period's days gone by
+  today.
+
+The figures take seven queries, whatever the data: the scope's rooms; sessions; visits
+and families (two: see ``visit_figures``); children; volunteer hours; new families.
 """
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from functools import reduce
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
-from django.db.models import Count, DurationField, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bookings.models import Attendance, Booking, Child, Enrolment
-from programmes.models import Branch, Programme, Session
+from bookings.models import Attendance
+from programmes.models import Branch, Programme
 from programmes.selectors import branches_for_user
-from volunteers.models import Assignment
 
 from .models import FunderProject, ProjectTarget
+from .selectors import (
+    Scope,
+    children_reached,
+    in_scope,
+    report_scope,
+    session_figures,
+    visit_figures,
+    volunteer_figures,
+)
 
 Measure = ProjectTarget.Measure
 
@@ -130,93 +137,18 @@ def pace_of(
     return Pace.ON_TRACK if achieved / target >= share_expected else Pace.BEHIND
 
 
-class _Scope:
-    """The Q objects that pick a project's sessions, seen from any model that reaches them."""
-
-    def __init__(self, *, programme_ids, branches: list[Branch], first: date, last: date):
-        self.programme_ids = programme_ids
-        self.branch_ids = [b.pk for b in branches]
-        self.zones = sorted({b.time_zone for b in branches})
-        self.first, self.last = first, last
-
-    def sessions(self, prefix: str = "") -> Q:
-        """Scheduled sessions of the project's programmes at its branches, any date."""
-        return Q(
-            **{
-                f"{prefix}programme__in": self.programme_ids,
-                f"{prefix}room__branch__in": self.branch_ids,
-                f"{prefix}status": Session.Status.SCHEDULED,
-            }
-        )
-
-    def _by_zone(self, prefix: str, bounds) -> Q:
-        if not self.zones:
-            return Q(pk__in=[])
-        return reduce(
-            operator.or_,
-            (
-                Q(**{f"{prefix}room__branch__time_zone": zone, **bounds(ZoneInfo(zone))})
-                for zone in self.zones
-            ),
-        )
-
-    def in_period(self, prefix: str = "") -> Q:
-        """In scope and from the first day counted to the last, at the branch's clock."""
-
-        def bounds(tz):
-            return {
-                f"{prefix}starts_at__gte": datetime.combine(self.first, time.min, tzinfo=tz),
-                f"{prefix}starts_at__lt": datetime.combine(
-                    self.last + timedelta(days=1), time.min, tzinfo=tz
-                ),
-            }
-
-        return self.sessions(prefix) & self._by_zone(prefix, bounds)
-
-    def before_period(self, prefix: str = "") -> Q:
-        def bounds(tz):
-            return {f"{prefix}starts_at__lt": datetime.combine(self.first, time.min, tzinfo=tz)}
-
-        return self.sessions(prefix) & self._by_zone(prefix, bounds)
-
-
-def _children_reached(scope: _Scope) -> int:
-    came = Attendance.objects.filter(
-        session=OuterRef("session"), household=OuterRef("household"), attended=True
-    )
-    booked_and_came = Booking.objects.filter(
-        scope.in_period("session__"),
-        Exists(came),
-        children=OuterRef("pk"),
-        status=Booking.Status.CONFIRMED,
-    )
-    came_to_course = Attendance.objects.filter(
-        scope.in_period("session__"),
-        household=OuterRef("household"),
-        session__series__course=OuterRef("course"),
+def _new_families(scope: Scope) -> int:
+    """Families reached in the period who had never come to the scope's programmes at its
+    branches before it (see the module): one query."""
+    came_before = Attendance.objects.filter(
+        in_scope(scope, "session__", period=False),
+        session__starts_at__lt=scope.since,
+        household_id=OuterRef("household_id"),
         attended=True,
     )
-    enrolled_and_came = Enrolment.objects.filter(Exists(came_to_course), children=OuterRef("pk"))
-    return Child.objects.filter(Q(Exists(booked_and_came)) | Q(Exists(enrolled_and_came))).count()
-
-
-def _visits_and_families(scope: _Scope) -> dict[str, int]:
-    came_before = Attendance.objects.filter(
-        scope.before_period("session__"), household=OuterRef("household"), attended=True
-    )
-    return Attendance.objects.filter(scope.in_period("session__"), attended=True).aggregate(
-        visits=Count("pk"),
-        families=Count("household", distinct=True),
-        new_families=Count("household", distinct=True, filter=~Q(Exists(came_before))),
-    )
-
-
-def _volunteer_hours(scope: _Scope) -> float:
-    length = F("shift__session__ends_at") - F("shift__session__starts_at")
-    total = Assignment.objects.filter(
-        scope.in_period("shift__session__"), status=Assignment.Status.DONE
-    ).aggregate(total=Sum(length, output_field=DurationField()))["total"]
-    return round(total.total_seconds() / 3600, 1) if total else 0.0
+    return Attendance.objects.filter(
+        in_scope(scope, "session__"), ~Exists(came_before), attended=True
+    ).aggregate(n=Count("household_id", distinct=True))["n"]
 
 
 def project_reach(
@@ -235,24 +167,24 @@ def project_reach(
     counted_until = last if last >= project.starts_on else None
 
     achieved: dict[str, float] = dict.fromkeys(Measure.values, 0)
-    if counted_until is not None:
-        scope = _Scope(
-            programme_ids=[p.pk for p in programmes],
+    # No programmes: nothing to count (an empty list would mean every programme to a scope).
+    if counted_until is not None and programmes:
+        scope = report_scope(
             branches=branches,
-            first=project.starts_on,
-            last=last,
+            programme_ids=[p.pk for p in programmes],
+            starts_on=project.starts_on,
+            ends_on=last,
+            now=now,
         )
-        visits = _visits_and_families(scope)
+        visits = visit_figures(scope=scope)
         achieved.update(
             {
-                Measure.CHILDREN: _children_reached(scope),
-                Measure.HOUSEHOLDS: visits["families"],
-                Measure.NEW_HOUSEHOLDS: visits["new_families"],
-                Measure.ATTENDANCES: visits["visits"],
-                Measure.SESSIONS: Session.objects.filter(
-                    scope.in_period(), starts_at__lt=now
-                ).count(),
-                Measure.VOLUNTEER_HOURS: _volunteer_hours(scope),
+                Measure.CHILDREN: children_reached(scope=scope),
+                Measure.HOUSEHOLDS: visits.households,
+                Measure.NEW_HOUSEHOLDS: _new_families(scope),
+                Measure.ATTENDANCES: visits.visits,
+                Measure.SESSIONS: session_figures(scope=scope).held,
+                Measure.VOLUNTEER_HOURS: volunteer_figures(scope=scope).hours,
             }
         )
 

@@ -173,7 +173,7 @@ def _ratio(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
 
-def _in_scope(scope: Scope, prefix: str = "", *, period: bool = True) -> Q:
+def in_scope(scope: Scope, prefix: str = "", *, period: bool = True) -> Q:
     """Sessions of the scope (held in the period, or ever up to now), seen from ``prefix``."""
     q = Q(
         **{
@@ -220,7 +220,7 @@ def session_figures(*, scope: Scope) -> SessionFigures:
     # capacities over the join itself would count a session once per booking. Only the
     # confirmed bookings are joined: waiting and cancelled ones count in nothing here.
     per_session = (
-        Session.objects.filter(_in_scope(scope))
+        Session.objects.filter(in_scope(scope))
         .annotate(
             confirmed=FilteredRelation(
                 "bookings", condition=Q(bookings__status=Booking.Status.CONFIRMED)
@@ -261,7 +261,7 @@ class VisitFigures:
 
 def visit_figures(*, scope: Scope) -> VisitFigures:
     """Two queries: the attendance records, then the bookings that should have come."""
-    row = Attendance.objects.filter(_in_scope(scope, "session__")).aggregate(
+    row = Attendance.objects.filter(in_scope(scope, "session__")).aggregate(
         recorded=Count("pk"),
         visits=Count("pk", filter=Q(attended=True)),
         households=Count("household", distinct=True, filter=Q(attended=True)),
@@ -282,7 +282,7 @@ def no_show_figures(*, scope: Scope) -> dict[str, int]:
     # The sessions held in booking mode where somebody took attendance: checked once per
     # session, a look-up in the attendance records' index.
     taken = Session.objects.filter(
-        _in_scope(scope),
+        in_scope(scope),
         Exists(Attendance.objects.filter(session_id=OuterRef("pk"))),
         programme__booking_mode=Programme.BookingMode.BOOKING,
     )
@@ -311,7 +311,7 @@ def children_reached(*, scope: Scope) -> int:
     visited = Booking.objects.filter(
         Exists(
             came.filter(
-                _in_scope(scope, "session__"),
+                in_scope(scope, "session__"),
                 session_id=OuterRef("session_id"),
                 household_id=OuterRef("household_id"),
             )
@@ -324,7 +324,7 @@ def children_reached(*, scope: Scope) -> int:
     on_courses = Enrolment.children.through.objects.filter(
         Exists(
             came.filter(
-                _in_scope(scope, "session__"),
+                in_scope(scope, "session__"),
                 session__series__course=OuterRef("enrolment__course_id"),
                 household_id=OuterRef("enrolment__household_id"),
             )
@@ -410,7 +410,7 @@ def _first_visits(scope: Scope) -> QuerySet[Attendance]:
         visits = visits.filter(
             Exists(
                 Attendance.objects.filter(
-                    _in_scope(scope, "session__"),
+                    in_scope(scope, "session__"),
                     attended=True,
                     household_id=OuterRef("household_id"),
                 )
@@ -528,7 +528,7 @@ def family_path(*, scope: Scope) -> list[PathStep]:
     )
     # The programme ids as a list, not a subquery: the planner then keeps only these
     # programmes' visits before looking for each family's later visits.
-    visited = came.filter(_in_scope(scope, "session__"), session__programme_id__in=list(names))
+    visited = came.filter(in_scope(scope, "session__"), session__programme_id__in=list(names))
     families = (
         visited.values_list("session__programme_id")
         .annotate(n=Count("household_id", distinct=True))
@@ -572,7 +572,7 @@ def volunteer_figures(*, scope: Scope) -> VolunteerFigures:
         output_field=DurationField(),
     )
     row = Assignment.objects.filter(
-        _in_scope(scope, "shift__session__"), status=Assignment.Status.DONE
+        in_scope(scope, "shift__session__"), status=Assignment.Status.DONE
     ).aggregate(
         volunteers=Count("volunteer", distinct=True),
         shifts_done=Count("pk"),
@@ -604,13 +604,13 @@ def _results(scope: Scope, key: str) -> dict[int, tuple[int, int, int]]:
     if not scope.room_ids:
         return {}
     sessions = (
-        Session.objects.filter(_in_scope(scope))
+        Session.objects.filter(in_scope(scope))
         .values_list(f"programme__{key}")
         .annotate(n=Count("pk"))
         .order_by()
     )
     visits = (
-        Attendance.objects.filter(_in_scope(scope, "session__"), attended=True)
+        Attendance.objects.filter(in_scope(scope, "session__"), attended=True)
         .values_list(f"session__programme__{key}")
         .annotate(n=Count("pk"), households=Count("household_id", distinct=True))
         .order_by()
@@ -654,7 +654,7 @@ class RatingFigures:
 
 
 def rating_figures(*, scope: Scope) -> RatingFigures:
-    rated = Booking.objects.filter(_in_scope(scope, "session__"), rating__isnull=False)
+    rated = Booking.objects.filter(in_scope(scope, "session__"), rating__isnull=False)
     row = rated.aggregate(
         count=Count("pk"),
         average=Avg("rating"),
@@ -676,7 +676,7 @@ class HeadCountFigures:
 
 def head_count_figures(*, scope: Scope) -> HeadCountFigures:
     row = HeadCount.objects.filter(
-        _in_scope(scope, "session__"),
+        in_scope(scope, "session__"),
         session__programme__booking_mode=Programme.BookingMode.DROP_IN,
     ).aggregate(
         sessions=Count("session", distinct=True, filter=Q(count__gt=0)),
@@ -708,7 +708,7 @@ def visits_by_month(*, scope: Scope) -> list[MonthRow]:
     """
     months = scope.months()
     per_session = (
-        Session.objects.filter(_in_scope(scope))
+        Session.objects.filter(in_scope(scope))
         .annotate(came=FilteredRelation("attendances", condition=Q(attendances__attended=True)))
         .annotate(month=_month_number(scope, "starts_at", len(months)), visits=Count("came"))
     )
