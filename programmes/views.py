@@ -41,16 +41,16 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "programmes/home.html",
         # Lazy: the template's cached fragment asks for them only when it has expired.
-        {"branches": SimpleLazyObject(upcoming_sessions_by_branch), "filter": SessionFilterForm()},
+        {
+            "branches": SimpleLazyObject(upcoming_sessions_by_branch),
+            "filter": SimpleLazyObject(SessionFilterForm),
+        },
     )
 
 
-@require_GET
-def session_list(request: HttpRequest) -> HttpResponse:
-    """Upcoming sessions, filtered by library, date and the child's age."""
-    form = SessionFilterForm(request.GET or None)
-    now = timezone.now()
-    sessions = upcoming_sessions(now=now)
+def filtered_sessions(form: SessionFilterForm):
+    """Upcoming sessions, narrowed by what the filter form asks for (when it is valid)."""
+    sessions = upcoming_sessions(now=timezone.now())
     if form.is_valid():
         if form.cleaned_data["branch"]:
             sessions = sessions.filter(room__branch=form.cleaned_data["branch"])
@@ -58,7 +58,16 @@ def session_list(request: HttpRequest) -> HttpResponse:
             sessions = sessions_from_date(sessions, day=form.cleaned_data["date_from"])
         if form.cleaned_data["born"]:
             sessions = sessions_for_child_born(sessions, birth_month=form.cleaned_data["born"])
-    page = SimpleLazyObject(lambda: first_page_with_places(sessions, request))
+    return sessions
+
+
+@require_GET
+def session_list(request: HttpRequest) -> HttpResponse:
+    """Upcoming sessions, filtered by library, date and the child's age."""
+    # Lazy, the form and the query too: the template's cached fragment asks for them only
+    # when it has expired.
+    form = SimpleLazyObject(lambda: SessionFilterForm(request.GET or None))
+    page = SimpleLazyObject(lambda: first_page_with_places(filtered_sessions(form), request))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
