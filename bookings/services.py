@@ -189,24 +189,25 @@ def booking_create(
 ) -> Booking:
     """Book the session for a household: a place if there is one, else the waitlist.
 
-    The household and its children are written before the session is locked: they are the
-    family's own rows, and everyone else's booking waits only for the part that counts.
+    The session is locked first, before the household and its children are written: every
+    path that writes a household for a session (the walk-in at the door too) takes the
+    locks in that order, so they can never wait for each other in a circle.
     """
     with transaction.atomic():
+        session = _lock_session(session_id)
+        # Taken once the lock is held, so the line's order is the order of arrival.
+        now = now or timezone.now()
+        _check_bookable(session, now)
+        _check_children(session, children)
         household = household_get_or_create(
             email=email,
             name=name,
             phone=phone,
             language=language,
             consents_to_followups=consents_to_followups,
-            now=now or timezone.now(),
+            now=now,
         )
         kids = children_get_or_create(household=household, children=children)
-        session = _lock_session(session_id)
-        # Taken once the lock is held, so the line's order is the order of arrival.
-        now = now or timezone.now()
-        _check_bookable(session, now)
-        _check_children(session, children)
         places = places_needed(programme=session.programme, children=len(children))
         booking = _booking_insert(
             session=session, household=household, places=places, adults=adults, now=now

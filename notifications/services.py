@@ -86,8 +86,12 @@ def notify(message: Message) -> Outbox:
     try:
         with transaction.atomic():
             row.save(force_insert=True)
-    except IntegrityError:  # a writer racing on the same key: its row stands
-        return Outbox.objects.get(key=message.key)
+    except IntegrityError:
+        # A writer racing on the same key: its row stands. Any other failure is raised.
+        existing = Outbox.objects.filter(key=message.key).first()
+        if existing is None:
+            raise
+        return existing
     transaction.on_commit(lambda: _dispatch([row.pk]))
     return row
 

@@ -7,7 +7,8 @@ taken out and shows the overbooking the lock prevents.
 
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as dtime
 
 import pytest
 from django.db import connection
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from bookings import services
 from bookings.models import Booking
-from bookings.services import ChildInput, booking_create
+from bookings.services import ChildInput, attendance_walk_in, booking_create
 from tests.factories import ProgrammeFactory, SessionFactory
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
@@ -104,3 +105,78 @@ def test_control_without_the_row_lock_the_same_race_overbooks(session, slow_coun
 
     confirmed = Booking.objects.filter(session=session, status=Booking.Status.CONFIRMED).count()
     assert confirmed > PLACES, "without the lock the race should overbook; the test lost its teeth"
+
+
+def test_a_walk_in_and_an_online_booking_of_one_new_family_do_not_deadlock(monkeypatch):
+    """A parent books online while staff add the same (new) family at the door.
+
+    Both write the family's household for the session. Taking the session's lock first
+    on both paths means one waits for the other; taken in opposite orders, each would
+    wait for a lock the other holds, and PostgreSQL would abort one of them.
+    """
+    # Noon UTC, three days ahead: the same calendar day at any European branch.
+    start = datetime.combine(timezone.now().date() + timedelta(days=3), dtime(12), tzinfo=UTC)
+    session = SessionFactory(
+        programme=ProgrammeFactory(min_age_months=0, max_age_months=24),
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        capacity=PLACES,
+    )
+    before_start = start - timedelta(minutes=30)  # on the day: the door takes walk-ins
+    born = (start.date() - timedelta(days=150)).replace(day=1)
+    baby = [ChildInput(first_name="Baby", birth_month=born)]
+    family_written = threading.Event()
+    write_children = services.children_get_or_create
+
+    def write_children_slowly(**kwargs):
+        kids = write_children(**kwargs)
+        family_written.set()
+        time.sleep(0.5)  # the door comes in meanwhile
+        return kids
+
+    monkeypatch.setattr(services, "children_get_or_create", write_children_slowly)
+    results: dict[str, object] = {}
+
+    def run(name, call):
+        try:
+            results[name] = call()
+        except Exception as exc:  # noqa: BLE001 — asserted below
+            results[name] = exc
+        finally:
+            connection.close()
+
+    def online():
+        return booking_create(
+            session_id=session.pk,
+            name="Aya",
+            email="aya@example.com",
+            language="en",
+            children=baby,
+            now=before_start,
+        )
+
+    def at_the_door():
+        family_written.wait(timeout=10)
+        return attendance_walk_in(
+            session=session,
+            name="Aya",
+            email="aya@example.com",
+            language="en",
+            children=baby,
+            now=before_start,
+        )
+
+    threads = [
+        threading.Thread(target=run, args=("online", online)),
+        threading.Thread(target=run, args=("door", at_the_door)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    # The booking is made, and the door ticks the same family as came: one booking.
+    assert isinstance(results["online"], Booking), results["online"]
+    assert isinstance(results["door"], Booking), results["door"]
+    assert results["online"].pk == results["door"].pk
+    assert Booking.objects.filter(session=session).count() == 1
