@@ -77,11 +77,12 @@ def _lock_session(session_id: int) -> Session:
         raise BookingError(_("This session does not exist (any more).")) from exc
 
 
+# The places a session's confirmed bookings take: over ``session.bookings``.
+CONFIRMED_PLACES = Coalesce(Sum("places", filter=Q(status=Booking.Status.CONFIRMED)), 0)
+
+
 def confirmed_places(*, session: Session) -> int:
-    total = session.bookings.filter(status=Booking.Status.CONFIRMED).aggregate(total=Sum("places"))[
-        "total"
-    ]
-    return total or 0
+    return session.bookings.aggregate(total=CONFIRMED_PLACES)["total"]
 
 
 def _check_bookable(session: Session, now: datetime) -> None:
@@ -164,7 +165,7 @@ def session_places(*, session: Session, household: Household) -> Places:
     """Everything booking_create needs to know about the session's bookings, in one read."""
     live = ~Q(status=Booking.Status.CANCELLED)
     figures = session.bookings.aggregate(
-        confirmed=Coalesce(Sum("places", filter=Q(status=Booking.Status.CONFIRMED)), 0),
+        confirmed=CONFIRMED_PLACES,
         waiting=Count("pk", filter=Q(status=Booking.Status.WAITLISTED)),
         already=Count("pk", filter=live & Q(household=household)),
     )
