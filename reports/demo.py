@@ -260,6 +260,15 @@ class HistoryWriter:
         return {h.email: h for h in households}
 
 
+def _history_until(*, programme: str, branch: str, today: date) -> date:
+    """The last day of a programme's history at a branch: the day before its running
+    series' first day (or before today), so the two never meet in the room."""
+    current = Series.objects.filter(programme__slug=programme, room__branch__slug=branch).exclude(
+        title=PAST_TITLE
+    )
+    return min([s.start_date for s in current] or [today]) - timedelta(days=1)
+
+
 def _past_series(
     *,
     programme: str,
@@ -304,11 +313,7 @@ def _rating(rng: random.Random) -> int | None:
 
 def _babydans_year(*, today: date, writer: HistoryWriter, rng: random.Random) -> None:
     """Sixty families over eighteen months at Sandvika; some go on to Rim og regler."""
-    current = Series.objects.filter(
-        programme__slug="babydans", room__branch__slug="sandvika"
-    ).exclude(title=PAST_TITLE)
-    # Up to the running series' first day, so the two never meet in the room.
-    until = min([s.start_date for s in current] or [today]) - timedelta(days=1)
+    until = _history_until(programme="babydans", branch="sandvika", today=today)
     sessions = _past_series(
         programme="babydans",
         branch="sandvika",
@@ -372,10 +377,7 @@ def _babydans_year(*, today: date, writer: HistoryWriter, rng: random.Random) ->
 
 def _play_saturdays(*, today: date, writer: HistoryWriter, rng: random.Random) -> None:
     """Legelørdage at Ballerup for eighteen months: 250 families, most once or a few times."""
-    current = Series.objects.filter(
-        programme__slug="legelordage", room__branch__slug="ballerup"
-    ).exclude(title=PAST_TITLE)
-    until = min([s.start_date for s in current] or [today]) - timedelta(days=1)
+    until = _history_until(programme="legelordage", branch="ballerup", today=today)
     sessions = _past_series(
         programme="legelordage",
         branch="ballerup",

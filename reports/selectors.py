@@ -713,11 +713,11 @@ def visits_by_month(*, scope: Scope) -> list[MonthRow]:
         .annotate(month=_month_number(scope, "starts_at", len(months)), visits=Count("came"))
     )
     found = _totals_by(per_session, ["month"], add_up=["visits"])
-    return [
-        MonthRow(month=month, sessions=sessions, visits=visits)
-        for n, month in enumerate(months)
-        for sessions, visits in [found.get((n,), (0, 0))]
-    ]
+    rows = []
+    for n, month in enumerate(months):
+        sessions, visits = found.get((n,), (0, 0))
+        rows.append(MonthRow(month=month, sessions=sessions, visits=visits))
+    return rows
 
 
 # ---------------------------------------------------------------------------------------
