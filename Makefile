@@ -19,7 +19,11 @@ SERVICES_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SE
 # The embedded run keeps its files apart from the demo site's var/.
 EMBEDDED_ENV := DATABASE_URL= REDIS_URL= DATA_DIR=$(CURDIR)/var/test
 
-.PHONY: install run test lint services-check
+.PHONY: install run test lint services-check chromium
+
+# Debian's Chromium for the browser tests (never a browser that Playwright downloads):
+# installed with apt-get when missing and we may (root); otherwise one sentence says how.
+CHROMIUM := /usr/bin/chromium
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,15 +49,30 @@ run: $(INSTALLED)
 	$(PY) manage.py plan_messages --every 60 & trap 'kill $$!' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's Chromium for the browser tests"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || exit 1; \
+	  else \
+	    echo "The browser tests need Debian's Chromium: run 'sudo apt-get install chromium', then make test again." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+	@test -x $(CHROMIUM) || { echo "apt-get installed chromium, but $(CHROMIUM) is missing." >&2; exit 1; }
+
+# Style, the apps' layers (pyproject.toml's import-linter contract) and the types.
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 services-check: $(INSTALLED)
 	$(SERVICES_ENV) $(PY) -m tests.services_ready
 
 # The browser tests (Debian's Chromium at /usr/bin/chromium) run in the services run only.
-test: lint services-check $(NODE_INSTALLED)
+test: lint services-check chromium $(NODE_INSTALLED)
 	$(EMBEDDED_ENV) $(PY) manage.py check --fail-level WARNING
 	$(EMBEDDED_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(SERVICES_ENV) $(VENV)/bin/pytest

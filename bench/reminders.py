@@ -90,7 +90,8 @@ def reset_database() -> None:
 
 def seed(count: int, due_at: datetime) -> None:
     """``count`` confirmed bookings, made three days ago, whose reminder is due at due_at."""
-    from bookings.models import Booking, Child, Household
+    from bookings.models import Booking
+    from households.models import Child, Household
     from programmes.models import Branch, Programme, Room, Session
 
     branch = Branch.objects.create(

@@ -97,12 +97,14 @@ def seed(*, n_bookings: int, n_households: int, rng: random.Random) -> dict[str,
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
 
-    from bookings.models import Attendance, Booking, Child, Enrolment, HeadCount, Household
+    from attendance.models import Attendance, HeadCount
+    from bookings.models import Booking
+    from courses.models import Course, Enrolment
+    from households.models import Child, Household
     from partners.models import PartnerOrganisation, Partnership
     from programmes.models import (
         Branch,
         BranchMembership,
-        Course,
         Programme,
         Room,
         Series,

@@ -95,7 +95,8 @@ def booking_counts(n_sessions: int, total: int, rng: random.Random) -> list[int]
 def seed(n_sessions: int, n_bookings: int, n_rush: int, out: Path, rng_seed: int) -> dict:
     from django.db import connection, transaction
 
-    from bookings.models import Booking, Child, Household
+    from bookings.models import Booking
+    from households.models import Child, Household
     from programmes.models import Branch, Programme, Room, Session
 
     rng = random.Random(rng_seed)  # noqa: S311 — test data, repeatable

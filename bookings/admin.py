@@ -1,28 +1,18 @@
 from django.contrib import admin, messages
-from django.db.models import OuterRef, Subquery
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from bookings.models import Booking
+from bookings.services import BookingError, booking_cancel
+from common.admin_scoping import ScopedModelAdmin, ScopedTabularInline
 from notifications.models import Outbox
-from programmes.admin import SessionAdmin
-from programmes.admin_scoping import ScopedModelAdmin, ScopedTabularInline
-from programmes.models import Session
-
-from .admin_week import SessionOperationsMixin
-from .models import Attendance, Booking, Child, Household
-from .services import (
-    BookingError,
-    attendance_record,
-    booking_cancel,
-    session_cancel,
-    waitlist_refill,
-)
 
 
-@admin.register(Booking)
+# Registered by attendance.admin, which adds who came to each booking (attendance is a
+# layer above bookings).
 class BookingAdmin(ScopedModelAdmin):
     list_display = (
         "session",
@@ -30,7 +20,6 @@ class BookingAdmin(ScopedModelAdmin):
         "children_names",
         "places",
         "status",
-        "came",
         "rating",
         "created_at",
     )
@@ -42,7 +31,7 @@ class BookingAdmin(ScopedModelAdmin):
     search_fields = ("household__name", "household__email", "children__first_name")
     list_select_related = ("session__programme", "session__room__branch", "household")
     date_hierarchy = "session__starts_at"
-    actions = ("cancel_bookings", "mark_came", "mark_missed")
+    actions = ("cancel_bookings",)
     readonly_fields = (
         "session",
         "household",
@@ -57,47 +46,6 @@ class BookingAdmin(ScopedModelAdmin):
         "message_history",
     )
     fields = (*readonly_fields[:2], "adults", *readonly_fields[2:])
-
-    def get_queryset(self, request):
-        came = Attendance.objects.filter(
-            session=OuterRef("session_id"), household=OuterRef("household_id")
-        ).values("attended")[:1]
-        return (
-            super().get_queryset(request).prefetch_related("children").annotate(came=Subquery(came))
-        )
-
-    @admin.display(description=_("attended"), boolean=True, ordering="came")
-    def came(self, obj: Booking) -> bool | None:
-        return obj.came
-
-    def _record_attendance(self, request, queryset, attended: bool) -> None:
-        live = queryset.exclude(status=Booking.Status.CANCELLED).select_related(
-            "session", "household"
-        )
-        for booking in live:
-            attendance_record(
-                session=booking.session,
-                household=booking.household,
-                attended=attended,
-                by=request.user,
-            )
-        messages.success(
-            request,
-            ngettext(
-                "Attendance recorded for %(count)d booking.",
-                "Attendance recorded for %(count)d bookings.",
-                len(live),
-            )
-            % {"count": len(live)},
-        )
-
-    @admin.action(description=_("Mark as attended"))
-    def mark_came(self, request, queryset) -> None:
-        self._record_attendance(request, queryset, attended=True)
-
-    @admin.action(description=_("Mark as no-show"))
-    def mark_missed(self, request, queryset) -> None:
-        self._record_attendance(request, queryset, attended=False)
 
     def has_add_permission(self, request) -> bool:
         # Bookings are made through the booking rules (the public page), never by hand.
@@ -157,19 +105,6 @@ class BookingAdmin(ScopedModelAdmin):
         )
 
 
-class ChildInline(admin.TabularInline):
-    model = Child
-    extra = 0
-
-
-@admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
-    list_display = ("name", "email", "language", "consents_to_followups", "created_at")
-    list_filter = ("language", "consents_to_followups")
-    search_fields = ("name", "email")
-    inlines = (ChildInline,)
-
-
 class BookingInline(ScopedTabularInline):
     model = Booking
     extra = 0
@@ -192,70 +127,3 @@ class BookingInline(ScopedTabularInline):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-# The session admin of programmes, with what bookings adds to it: the session's bookings,
-# and the waitlist moving up when a librarian raises the capacity; the week calendar, the
-# session's figures, participant list and message to everyone, and a move that tells them
-# (admin_week.py).
-admin.site.unregister(Session)
-
-
-@admin.register(Session)
-class SessionWithBookingsAdmin(SessionOperationsMixin, SessionAdmin):
-    inlines = (BookingInline,)
-
-    def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        if change and "status" in form.changed_data and obj.status == Session.Status.CANCELLED:
-            told = session_cancel(session_id=obj.pk, reason=obj.cancellation_reason)
-            messages.info(
-                request,
-                ngettext(
-                    "%(count)d household was told the session is cancelled",
-                    "%(count)d households were told the session is cancelled",
-                    told,
-                )
-                % {"count": told},
-            )
-        if change and "capacity" in form.changed_data:
-            promoted = waitlist_refill(session_id=obj.pk)
-            if promoted:
-                messages.info(
-                    request,
-                    ngettext(
-                        "%(count)d family moved up from the waitlist and was told",
-                        "%(count)d families moved up from the waitlist and were told",
-                        len(promoted),
-                    )
-                    % {"count": len(promoted)},
-                )
-
-
-@admin.register(Attendance)
-class AttendanceAdmin(ScopedModelAdmin):
-    list_display = ("session", "household", "attended", "recorded_at", "recorded_by")
-    list_filter = (
-        "attended",
-        ("session__room__branch", admin.RelatedOnlyFieldListFilter),
-        "session__programme",
-    )
-    search_fields = ("household__name", "household__email")
-    list_select_related = ("session__programme", "session__room__branch", "household")
-    date_hierarchy = "session__starts_at"
-    fields = ("session", "household", "attended", "recorded_at", "recorded_by")
-    readonly_fields = ("session", "household", "recorded_at", "recorded_by")
-
-    def has_add_permission(self, request) -> bool:
-        # Recorded from the bookings ("Mark as attended") and the check-in list, not typed in.
-        return False
-
-    def save_model(self, request, obj, form, change) -> None:
-        saved = attendance_record(
-            session=obj.session, household=obj.household, attended=obj.attended, by=request.user
-        )
-        obj.recorded_at, obj.recorded_by = saved.recorded_at, saved.recorded_by
-
-
-# Courses, their referral queue and drop-in head counts have admin pages of their own.
-from . import admin_courses  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .outreach import plan_messages
+from bookings.outreach import plan_messages
 
 
 @shared_task(name="bookings.plan_messages", ignore_result=True)

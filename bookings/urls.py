@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import course_views, helper_views, views
+from bookings import views
 
 app_name = "bookings"
 
@@ -15,9 +15,4 @@ urlpatterns = [
     path("rate/<str:token>/<int:rating>/", views.rate, name="rate"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("privacy/", views.privacy, name="privacy"),
-    path("refer/<str:token>/", course_views.refer, name="refer"),
-    path("course/<str:token>/", course_views.enrolment, name="enrolment"),
-    path("helpers/", helper_views.today, name="helper_today"),
-    path("helpers/sessions/<int:pk>/check-in/", helper_views.check_in, name="check_in"),
-    path("helpers/sessions/<int:pk>/head-count/", helper_views.head_count, name="head_count"),
 ]

@@ -15,32 +15,29 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from programmes.models import Session
-from programmes.structured_data import session_event
-
-from .calendar import booking_ics
-from .forms import BookingForm, ChildFormSet, PreferencesForm
-from .links import (
+from bookings.calendar import booking_ics
+from bookings.forms import BookingForm
+from bookings.links import (
     booking_from_cant_come_token,
     booking_from_rating_token,
     booking_from_token,
     booking_token,
-    household_from_token,
-    household_from_unsubscribe_token,
-    manage_token,
 )
-from .models import Booking
-from .selectors import household_bookings, waitlist_position
-from .services import (
+from bookings.models import Booking
+from bookings.selectors import household_bookings, waitlist_position
+from bookings.services import (
     BookingError,
     booking_cancel,
     booking_create,
     booking_rate,
     confirmed_places,
-    household_stop_invitations,
-    household_update_preferences,
 )
-from .view_support import BOOKING_RATE, MANAGE_RATE, from_link, rate_limited, speak_to
+from common.web import BOOKING_RATE, MANAGE_RATE, from_link, rate_limited, speak_to
+from households.forms import ChildFormSet, PreferencesForm
+from households.links import household_from_token, household_from_unsubscribe_token, manage_token
+from households.services import household_stop_invitations, household_update_preferences
+from programmes.models import Session
+from programmes.structured_data import session_event
 
 
 @require_http_methods(["GET", "POST"])

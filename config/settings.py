@@ -78,12 +78,19 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
-    "programmes",
-    "bookings",
-    "partners",
-    "volunteers",
-    "reports",
+    # Lowest layer first, as pyproject.toml's import-linter contract lists them.
+    "common",
     "notifications",
+    "programmes",
+    "partners",
+    "households",
+    "bookings",
+    "courses",
+    "attendance",
+    "volunteers",
+    "operations",
+    "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -195,7 +202,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "bookings:helper_today"
+LOGIN_REDIRECT_URL = "attendance:helper_today"
 LOGOUT_REDIRECT_URL = "programmes:home"
 
 # The public listings are cached this long (places left may lag by as much); the session
@@ -239,6 +246,14 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": env("OUTBOX_SWEEP_SECONDS")},
     # Reminders, follow-ups and invitations are found in the database, never queued ahead.
     "plan-messages": {"task": "bookings.plan_messages", "schedule": env("OUTBOX_SWEEP_SECONDS")},
+    "plan-course-messages": {
+        "task": "courses.plan_messages",
+        "schedule": env("OUTBOX_SWEEP_SECONDS"),
+    },
+    "plan-attendance-messages": {
+        "task": "attendance.plan_messages",
+        "schedule": env("OUTBOX_SWEEP_SECONDS"),
+    },
     "plan-volunteer-messages": {
         "task": "volunteers.plan_messages",
         "schedule": env("OUTBOX_SWEEP_SECONDS"),
@@ -248,6 +263,8 @@ CELERY_BEAT_SCHEDULE = {
 # bodies of the planning tasks above, named here so that no app imports another's.
 MESSAGE_PLANNERS = [
     "bookings.outreach.plan_messages",
+    "courses.outreach.plan_course_messages",
+    "attendance.outreach.plan_attendance_messages",
     "volunteers.outreach.plan_volunteer_messages",
 ]
 

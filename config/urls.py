@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from bookings.view_support import rate_limited
+from common.web import rate_limited
 from programmes import views as programme_views
 
 admin.site.site_header = _("Familieliv administration")
@@ -28,6 +28,8 @@ urlpatterns += i18n_patterns(
     path("reports/", include("reports.urls")),
     path("", include("programmes.urls")),
     path("", include("bookings.urls")),
+    path("", include("courses.urls")),
+    path("", include("attendance.urls")),
     path("", include("volunteers.urls")),
     prefix_default_language=False,
 )

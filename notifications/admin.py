@@ -2,8 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Outbox
-from .services import outbox_retry
+from notifications.models import Outbox
+from notifications.services import outbox_retry
 
 
 @admin.register(Outbox)

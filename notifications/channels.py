@@ -10,7 +10,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
-from .models import Outbox
+from notifications.models import Outbox
 
 # Sends one message; returns None when the channel accepted it, else the error.
 Sender = Callable[[Outbox], str | None]

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 
-from .models import Outbox
-from .services import Message, notify_many
+from notifications.models import Outbox
+from notifications.services import Message, notify_many
 
 
 def not_written(prefix: str, suffix: str = "", *, starts_with: bool = False) -> Exists:

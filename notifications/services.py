@@ -17,8 +17,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .channels import CHANNELS, describe
-from .models import Outbox
+from notifications.channels import CHANNELS, describe
+from notifications.models import Outbox
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ def notify_many(messages: list[Message]) -> int:
 
 def _dispatch(ids: list[int]) -> None:
     """Hand messages to Celery after commit; the periodic sweep sends them if this fails."""
-    from .tasks import send_outbox
+    from notifications.tasks import send_outbox
 
     # In-process (embedded mode, no beat) every dispatch also retries whatever is due.
     try:

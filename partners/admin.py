@@ -6,16 +6,14 @@ from django.contrib.admin.widgets import AdminFileWidget
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest
 from django.urls import path, reverse
-from django.utils import formats, timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from programmes.admin_scoping import ScopedModelAdmin, ScopedTabularInline
+from common.admin_scoping import ScopedModelAdmin, ScopedTabularInline
+from partners.models import ContactPerson, PartnerOrganisation, Partnership
+from partners.referral_links import referral_url
+from partners.services import referral_link_close, referral_link_renew
 from programmes.selectors import branches_for_user
-
-from .models import ContactPerson, PartnerOrganisation, Partnership
-from .referral_links import referral_url
-from .services import referral_link_close, referral_link_renew
 
 
 class PartnershipInline(ScopedTabularInline):
@@ -169,7 +167,8 @@ class PartnershipAdminForm(forms.ModelForm):
         return cleaned
 
 
-@admin.register(Partnership)
+# Registered by volunteers.admin, which adds the partnership's volunteer turnover
+# (volunteers is a layer above partners).
 class PartnershipAdmin(ScopedModelAdmin):
     form = PartnershipAdminForm
     list_display = (
@@ -192,10 +191,9 @@ class PartnershipAdmin(ScopedModelAdmin):
             {"fields": ("notes", "agreement", "agreement_download", "cancel_cutoff_hours")},
         ),
         (_("Referrals"), {"fields": ("referral_link",)}),
-        (_("Turnover"), {"fields": ("turnover_table",)}),
     )
     # The link professionals refer families with, and the means to revoke it.
-    readonly_fields = ("referral_link", "agreement_download", "turnover_table")
+    readonly_fields = ("referral_link", "agreement_download")
     # Once shifts are planned, their volunteers, sessions and places belong to this
     # organisation, programme and branch: changing one would strand them.
     FIXED_ONCE_STAFFED = ("organisation", "programme", "branch")
@@ -323,60 +321,3 @@ class PartnershipAdmin(ScopedModelAdmin):
         for partnership in queryset:
             referral_link_close(partnership=partnership)
         messages.success(request, _("Referrals closed."))
-
-    # -- turnover ----------------------------------------------------------------------------
-
-    @admin.display(description=_("volunteer turnover"))
-    def turnover_table(self, obj: Partnership):
-        # volunteers depends on partners, so the import is here, where it is used.
-        from volunteers.turnover import term_of, turnover
-
-        today = timezone.localdate()
-        term = term_of(today)
-        rows = [
-            (each, turnover(partnerships=[obj], term=each, today=today)[0])
-            for each in (term, term.previous())
-        ]
-
-        def percent(rate: float | None) -> str:
-            return "–" if rate is None else formats.number_format(round(rate * 100)) + " %"
-
-        def days(value: float | None) -> str:
-            return "–" if value is None else formats.number_format(value, 0)
-
-        head = (
-            _("term"),
-            _("active"),
-            _("joined"),
-            _("left"),
-            _("median days with us"),
-            _("places filled"),
-            _("did not come"),
-            _("hours given"),
-        )
-        return format_html(
-            '<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table><p class="help">{}</p>',
-            format_html_join("", '<th scope="col">{}</th>', ((h,) for h in head)),
-            format_html_join(
-                "",
-                "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-                "<td>{}</td><td>{}</td><td>{}</td></tr>",
-                (
-                    (
-                        each.label + (" " + str(_("(so far)")) if each == term else ""),
-                        row.active,
-                        row.joined,
-                        row.left,
-                        days(row.median_tenure_days),
-                        percent(row.fill_rate),
-                        percent(row.no_show_rate),
-                        formats.number_format(row.hours, 1),
-                    )
-                    for each, row in rows
-                ),
-            ),
-            _(
-                "Volunteers welcomed into this partnership. Places filled: confirmed or "
-                "marked volunteers against the places needed on the term's shifts so far."
-            ),
-        )

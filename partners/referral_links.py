@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Partnership
+from partners.models import Partnership
 
 SALT = "partners.referral"
 
@@ -25,7 +25,7 @@ def referral_url(*, partnership: Partnership) -> str:
     token = signing.Signer(salt=SALT).sign_object(
         [partnership.pk, partnership.referral_key], compress=True
     )
-    return settings.SITE_URL.rstrip("/") + reverse("bookings:refer", args=[token])
+    return settings.SITE_URL.rstrip("/") + reverse("courses:refer", args=[token])
 
 
 def partnership_from_referral_token(token: str) -> Partnership | None:

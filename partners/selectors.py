@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import QuerySet
 
+from partners.models import ContactPerson, PartnerOrganisation, Partnership
 from programmes.selectors import branches_for_user
-
-from .models import ContactPerson, PartnerOrganisation, Partnership
 
 
 def coordinator_of(*, user: AbstractBaseUser) -> ContactPerson | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .models import Partnership, new_referral_key
+from partners.models import Partnership, new_referral_key
 
 
 def referral_link_renew(*, partnership: Partnership) -> Partnership:

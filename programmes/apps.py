@@ -8,7 +8,7 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes and schedules")
 
     def ready(self) -> None:
-        from .roles import ensure_role_groups
+        from programmes.roles import ensure_role_groups
 
         # Permissions exist only after migrate has run, so the groups are kept in step there.
         post_migrate.connect(ensure_role_groups, dispatch_uid="programmes.role_groups")

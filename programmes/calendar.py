@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from icalendar import Calendar, Event, Timezone
 
-from .models import Session
+from programmes.models import Session
 
 CALENDAR_END = "END:VCALENDAR\r\n"
 
@@ -47,4 +47,14 @@ def calendar_event(
     event.add("description", link)
     event.add("url", link)
     event.add("status", status)
+    return event
+
+
+def revised(event: Event, *, created_at: datetime, changed_at: datetime | None) -> Event:
+    """A file sent about a change supersedes the ones sent before: calendars keep the event
+    with the highest SEQUENCE for its UID, so it counts the minutes since the first one."""
+    if changed_at is not None:
+        event.pop("dtstamp")
+        event.add("dtstamp", changed_at.astimezone(UTC))
+        event.add("sequence", max(int((changed_at - created_at).total_seconds() // 60), 0))
     return event

@@ -14,7 +14,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Programme
+from programmes.models import Programme
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from .models import Branch
+from programmes.models import Branch
 
 MONTH_CHOICES = [("", _("Month"))] + [(str(n), name) for n, name in MONTHS.items()]
 

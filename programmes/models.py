@@ -489,8 +489,8 @@ class Session(models.Model):
         return self.ends_at.astimezone(self.room.branch.zone)
 
     def clean(self) -> None:
-        from .selectors import room_conflicts
-        from .services import room_conflict_message
+        from programmes.selectors import room_conflicts
+        from programmes.services import room_conflict_message
 
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The session must end after it starts.")})
@@ -505,46 +505,3 @@ class Session(models.Model):
             ).first()
             if clash is not None:
                 raise ValidationError({"room": room_conflict_message(clash)})
-
-
-class Course(models.Model):
-    """A run of a programme in course mode: one weekly series that families join as a whole.
-
-    Families enrol once (bookings.Enrolment) and come to every meeting, the series' sessions.
-    """
-
-    BRANCH_PATH = "series__room__branch"
-
-    series = models.OneToOneField(
-        Series, on_delete=models.PROTECT, related_name="course", verbose_name=_("series")
-    )
-    capacity = models.PositiveSmallIntegerField(
-        _("places (families)"), default=12, validators=[MinValueValidator(1)]
-    )
-    completion_percent = models.PositiveSmallIntegerField(
-        _("meetings needed to complete (percent)"),
-        default=50,
-        validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text=_(
-            "After the last meeting, an enrolled family that came to at least this share of "
-            "the meetings held has completed the course."
-        ),
-    )
-
-    class Meta:
-        ordering = ["-series__start_date"]
-        verbose_name = _("course")
-        verbose_name_plural = _("courses")
-
-    def __str__(self) -> str:
-        return str(self.series)
-
-    @property
-    def programme(self) -> Programme:
-        return self.series.programme
-
-    def clean(self) -> None:
-        if self.series_id and self.series.programme.booking_mode != Programme.BookingMode.COURSE:
-            raise ValidationError(
-                {"series": _("A course runs a programme whose booking mode is “course”.")}
-            )

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 LIBRARIAN_GROUP = "Librarians"
 
 # app label -> model -> actions a librarian may take in the admin. Which rows they see is
-# decided by their branch memberships (programmes.admin_scoping).
+# decided by their branch memberships (common.admin_scoping).
 LIBRARIAN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "programmes": {
         "branch": ("view", "change"),
@@ -19,14 +19,18 @@ LIBRARIAN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "series": ("view", "add", "change", "delete"),
         "seriesexclusion": ("view", "add", "change", "delete"),
         "session": ("view", "add", "change", "delete"),
-        "course": ("view", "add", "change"),
         "strategytrack": ("view",),
         "sustainabledevelopmentgoal": ("view",),
     },
     "bookings": {
         "booking": ("view", "change"),
-        "attendance": ("view", "add", "change", "delete"),
+    },
+    "courses": {
+        "course": ("view", "add", "change"),
         "enrolment": ("view", "add", "change"),
+    },
+    "attendance": {
+        "attendance": ("view", "add", "change", "delete"),
         "headcount": ("view", "add", "change"),
     },
     "partners": {
@@ -67,7 +71,7 @@ LIBRARIAN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 HELPER_GROUP = "Session helpers"
 
 HELPER_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    "bookings": {
+    "attendance": {
         "attendance": ("view", "add", "change"),
         "headcount": ("view", "add", "change"),
     },

@@ -31,7 +31,7 @@ from django.db.models.functions import (
 )
 from django.utils import timezone
 
-from .models import NORDIC_TIME_ZONES, Branch, Programme, Room, Session
+from programmes.models import NORDIC_TIME_ZONES, Branch, Programme, Room, Session
 
 
 def room_conflicts(

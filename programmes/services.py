@@ -9,10 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from .models import Series, Session
+from common.errors import DomainError
+from programmes.models import Series, Session
 
 
-class SchedulingError(Exception):
+class SchedulingError(DomainError):
     """A schedule change that cannot be made; the message is safe to show a librarian."""
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from programmes import views
 
 app_name = "programmes"
 

@@ -7,8 +7,8 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .forms import SessionFilterForm
-from .selectors import (
+from programmes.forms import SessionFilterForm
+from programmes.selectors import (
     published_programme,
     sessions_for_child_born,
     sessions_from_date,

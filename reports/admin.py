@@ -17,13 +17,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from bookings.models import Enrolment
-from programmes.admin_scoping import ScopedModelAdmin, scope_to_user_branches
+from common.admin_scoping import ScopedModelAdmin, scope_to_user_branches
+from courses.models import Enrolment
 from programmes.models import Programme
 from programmes.selectors import branches_for_user
-
-from .funding import projects_for_user
-from .models import (
+from reports.funding import projects_for_user
+from reports.models import (
     FunderProject,
     ProjectTarget,
     Questionnaire,
@@ -31,7 +30,12 @@ from .models import (
     QuestionnaireItem,
     QuestionnaireResponse,
 )
-from .services import ANSWERING, ReportError, questionnaire_answer, questionnaire_answers_check
+from reports.services import (
+    ANSWERING,
+    ReportError,
+    questionnaire_answer,
+    questionnaire_answers_check,
+)
 
 SCALE = [
     ("", "---------"),

@@ -9,8 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Branch, Programme
-
-from .selectors import add_months
+from reports.selectors import add_months
 
 # Longer periods say little more and cost a lot: ten years of figures is plenty.
 LONGEST_PERIOD_DAYS = 3660

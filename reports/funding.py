@@ -34,12 +34,11 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bookings.models import Attendance
+from attendance.models import Attendance
 from programmes.models import Branch, Programme
 from programmes.selectors import branches_for_user
-
-from .models import FunderProject, ProjectTarget
-from .selectors import (
+from reports.models import FunderProject, ProjectTarget
+from reports.selectors import (
     Scope,
     children_reached,
     in_scope,

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from bookings.models import Enrolment
+from courses.models import Enrolment
 from programmes.models import Branch, Programme
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import project_views
+from reports import project_views
 
 app_name = "project_reports"
 

@@ -19,11 +19,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from bookings.participants import csv_cell
-
-from .charts import Series, bar_chart
-from .funding import ProjectReport, project_reach, projects_for_user
-from .models import FunderProject
+from common.csv import csv_cell
+from reports.charts import Series, bar_chart
+from reports.funding import ProjectReport, project_reach, projects_for_user
+from reports.models import FunderProject
 
 VIEW_PERMISSION = "reports.view_funderproject"
 

@@ -24,7 +24,7 @@ from datetime import date
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q
 
-from .models import QuestionnaireAnswer, QuestionnaireResponse
+from reports.models import QuestionnaireAnswer, QuestionnaireResponse
 
 BEFORE = QuestionnaireResponse.Moment.BEFORE
 AFTER = QuestionnaireResponse.Moment.AFTER

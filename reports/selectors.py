@@ -77,7 +77,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lead
 
-from bookings.models import Attendance, Booking, Enrolment, HeadCount
+from attendance.models import Attendance, HeadCount
+from bookings.models import Booking
+from courses.models import Enrolment
 from programmes.models import (
     Branch,
     Programme,

@@ -8,9 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings.models import Enrolment
-
-from .models import Questionnaire, QuestionnaireAnswer, QuestionnaireItem, QuestionnaireResponse
+from courses.models import Enrolment
+from reports.models import (
+    Questionnaire,
+    QuestionnaireAnswer,
+    QuestionnaireItem,
+    QuestionnaireResponse,
+)
 
 LOWEST, HIGHEST = 1, 5
 

@@ -24,11 +24,10 @@ from django.views.decorators.http import require_GET
 
 from programmes.models import Programme, Session
 from programmes.selectors import branches_for_user
-
-from .charts import Series, bar_chart, line_chart
-from .forms import ReportFilterForm
-from .questionnaires import questionnaire_results
-from .selectors import HORIZONS, ImpactReport, impact_report, report_scope
+from reports.charts import Series, bar_chart, line_chart
+from reports.forms import ReportFilterForm
+from reports.questionnaires import questionnaire_results
+from reports.selectors import HORIZONS, ImpactReport, impact_report, report_scope
 
 
 @require_GET

@@ -22,18 +22,17 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from partners.admin import contacts_for_user
+from common.admin_scoping import ScopedModelAdmin, scope_to_user_branches
+from partners.admin import PartnershipAdmin, contacts_for_user
 from partners.models import ContactPerson, Partnership
-from programmes.admin_scoping import ScopedModelAdmin, scope_to_user_branches
 from programmes.models import Series
 from programmes.selectors import branches_for_user
-
-from .meetings import (
+from volunteers.meetings import (
     attendance_refusal,
     meeting_changed,
     meeting_invite,
@@ -41,7 +40,7 @@ from .meetings import (
     meeting_respond,
     response_refusal,
 )
-from .models import (
+from volunteers.models import (
     Assignment,
     Availability,
     Certificate,
@@ -52,8 +51,8 @@ from .models import (
     Subject,
     Volunteer,
 )
-from .selectors import CertificateStatus, certificate_status, volunteers_for_user
-from .services import (
+from volunteers.selectors import CertificateStatus, certificate_status, volunteers_for_user
+from volunteers.services import (
     ASKED_OR_CONFIRMED,
     MARKED,
     ON_THE_SHIFT,
@@ -65,6 +64,7 @@ from .services import (
     volunteer_join,
     volunteer_set_status,
 )
+from volunteers.turnover import term_of, turnover
 
 # What the library does not see of a partner's volunteers.
 PERSONAL_FIELDS = ("email", "phone")
@@ -1003,3 +1003,63 @@ class ExperienceMeetingAdmin(ScopedAdmin):
             else:
                 formset.changed_objects.append((invitation, each.changed_data))
         return None
+
+
+@admin.register(Partnership)
+class PartnershipWithTurnoverAdmin(PartnershipAdmin):
+    """The partnership admin, with the volunteer turnover of this term and the last."""
+
+    fieldsets = (*PartnershipAdmin.fieldsets, (_("Turnover"), {"fields": ("turnover_table",)}))
+    readonly_fields = (*PartnershipAdmin.readonly_fields, "turnover_table")
+
+    @admin.display(description=_("volunteer turnover"))
+    def turnover_table(self, obj: Partnership):
+        today = timezone.localdate()
+        term = term_of(today)
+        rows = [
+            (each, turnover(partnerships=[obj], term=each, today=today)[0])
+            for each in (term, term.previous())
+        ]
+
+        def percent(rate: float | None) -> str:
+            return "–" if rate is None else formats.number_format(round(rate * 100)) + " %"
+
+        def days(value: float | None) -> str:
+            return "–" if value is None else formats.number_format(value, 0)
+
+        head = (
+            _("term"),
+            _("active"),
+            _("joined"),
+            _("left"),
+            _("median days with us"),
+            _("places filled"),
+            _("did not come"),
+            _("hours given"),
+        )
+        return format_html(
+            '<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table><p class="help">{}</p>',
+            format_html_join("", '<th scope="col">{}</th>', ((h,) for h in head)),
+            format_html_join(
+                "",
+                "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                "<td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        each.label + (" " + str(_("(so far)")) if each == term else ""),
+                        row.active,
+                        row.joined,
+                        row.left,
+                        days(row.median_tenure_days),
+                        percent(row.fill_rate),
+                        percent(row.no_show_rate),
+                        formats.number_format(row.hours, 1),
+                    )
+                    for each, row in rows
+                ),
+            ),
+            _(
+                "Volunteers welcomed into this partnership. Places filled: confirmed or "
+                "marked volunteers against the places needed on the term's shifts so far."
+            ),
+        )

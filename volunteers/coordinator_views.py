@@ -20,8 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from programmes.weeks import iso_week, week_monday
-
-from .forms import (
+from volunteers.forms import (
     CertificateForm,
     JoinForm,
     StatusForm,
@@ -30,8 +29,8 @@ from .forms import (
     WeeklyTimeFormSet,
     weekly_times,
 )
-from .models import Assignment, Volunteer
-from .selectors import (
+from volunteers.models import Assignment, Volunteer
+from volunteers.selectors import (
     Viewer,
     partnerships_for,
     shift_assignments,
@@ -44,7 +43,7 @@ from .selectors import (
     volunteers_listed,
     week_grid,
 )
-from .services import (
+from volunteers.services import (
     ON_THE_SHIFT,
     AssignmentError,
     TermResult,
@@ -59,8 +58,8 @@ from .services import (
     volunteer_join,
     volunteer_set_status,
 )
-from .terms import term_of
-from .turnover import turnover
+from volunteers.terms import term_of
+from volunteers.turnover import turnover
 
 VOLUNTEERS_PER_PAGE = 50
 

@@ -13,9 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partnership
 from programmes.models import WEEKDAYS
-
-from .models import Certificate, Onboarding, Subject, Volunteer
-from .services import STATUS_TRANSITIONS, WeeklyTime
+from volunteers.models import Certificate, Onboarding, Subject, Volunteer
+from volunteers.services import STATUS_TRANSITIONS, WeeklyTime
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

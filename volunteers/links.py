@@ -8,15 +8,14 @@ from __future__ import annotations
 from django.core import signing
 from django.urls import reverse
 
-from programmes.links import absolute
-
-from .models import Assignment, MeetingInvitation
+from common.links import absolute
+from volunteers.models import Assignment, MeetingInvitation
 
 SHIFT_SALT = "volunteers.assignment"
 MEETING_SALT = "volunteers.meeting"
 
 
-def _pk_from(token: str, salt: str) -> int | None:
+def pk_from(token: str, salt: str) -> int | None:
     try:
         return signing.loads(token, salt=salt)
     except signing.BadSignature:
@@ -30,7 +29,7 @@ def shift_url(*, assignment: Assignment) -> str:
 
 
 def assignment_from_token(token: str) -> Assignment | None:
-    pk = _pk_from(token, SHIFT_SALT)
+    pk = pk_from(token, SHIFT_SALT)
     if pk is None:
         return None
     return (
@@ -51,7 +50,7 @@ def meeting_url(*, invitation: MeetingInvitation) -> str:
 
 
 def invitation_from_token(token: str) -> MeetingInvitation | None:
-    pk = _pk_from(token, MEETING_SALT)
+    pk = pk_from(token, MEETING_SALT)
     if pk is None:
         return None
     return (

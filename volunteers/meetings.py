@@ -15,10 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify_many
-
-from .messages import meeting_changed_message, meeting_invitation_message
-from .models import ExperienceMeeting, MeetingInvitation, Volunteer
-from .services import AssignmentError
+from volunteers.messages import meeting_changed_message, meeting_invitation_message
+from volunteers.models import ExperienceMeeting, MeetingInvitation, Volunteer
+from volunteers.services import AssignmentError
 
 
 def _refuse_once_started(meeting: ExperienceMeeting, now: datetime) -> None:

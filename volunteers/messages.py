@@ -14,13 +14,12 @@ from datetime import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from common.links import absolute
 from notifications.services import Attachment, Message, notify
 from partners.models import ContactPerson, Partnership
 from programmes.calendar import calendar_event, calendar_text
-from programmes.links import absolute
-
-from .links import meeting_url, shift_url
-from .models import Assignment, Certificate, MeetingInvitation, Onboarding, Shift
+from volunteers.links import meeting_url, shift_url
+from volunteers.models import Assignment, Certificate, MeetingInvitation, Onboarding, Shift
 
 # Messages to the volunteer that carry the shift as a calendar event (a cancelled
 # session's event has STATUS:CANCELLED, so calendars drop it).

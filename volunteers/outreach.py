@@ -40,10 +40,13 @@ from notifications.planning import write_all
 from notifications.services import notify_many
 from partners.models import PartnerOrganisation
 from programmes.models import Session
-
-from .messages import assignment_message, certificate_renewal_messages, understaffed_messages
-from .models import Assignment, Certificate, Shift, Volunteer
-from .services import ASKED_OR_CONFIRMED, FILLS_A_PLACE
+from volunteers.messages import (
+    assignment_message,
+    certificate_renewal_messages,
+    understaffed_messages,
+)
+from volunteers.models import Assignment, Certificate, Shift, Volunteer
+from volunteers.services import ASKED_OR_CONFIRMED, FILLS_A_PLACE
 
 REMINDER_LEAD = timedelta(hours=24)
 UNDERSTAFFED_LEAD = timedelta(hours=48)

@@ -26,9 +26,8 @@ from partners.selectors import coordinator_of, partnerships_for_user
 from programmes.models import Session
 from programmes.selectors import branches_for_user
 from programmes.weeks import WeekPage
-
-from .models import Assignment, Availability, Certificate, Onboarding, Shift, Volunteer
-from .services import (
+from volunteers.models import Assignment, Availability, Certificate, Onboarding, Shift, Volunteer
+from volunteers.services import (
     ASKED_OR_CONFIRMED,
     MARKED,
     ON_THE_SHIFT,
@@ -37,7 +36,7 @@ from .services import (
     needs_certificate,
     refusal,
 )
-from .terms import term_of
+from volunteers.terms import term_of
 
 # -- who is looking ------------------------------------------------------------------------
 

@@ -30,14 +30,13 @@ from django.utils.translation import ngettext
 
 from partners.models import PartnerOrganisation, Partnership
 from programmes.models import Programme, Series, Session
-
-from .messages import (
+from volunteers.messages import (
     notify_assignment,
     notify_coordinators,
     notify_term_invitation,
     notify_welcome,
 )
-from .models import (
+from volunteers.models import (
     Assignment,
     Availability,
     Certificate,
@@ -48,7 +47,7 @@ from .models import (
     partnership_runs_on,
     shift_mismatch,
 )
-from .terms import term_of
+from volunteers.terms import term_of
 
 # Below this age a child-safety certificate is required of everyone who meets the child.
 CERTIFICATE_AGE_YEARS = 15
@@ -86,7 +85,7 @@ class AssignmentError(Exception):
     """A change that breaks a rule; the message is translated and safe to show."""
 
 
-def _require_atomic() -> None:
+def require_atomic() -> None:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("This service must run inside transaction.atomic().")
 
@@ -321,7 +320,7 @@ def shifts_create_for_series(
 
 
 def _lock_shift(shift_id: int) -> Shift:
-    _require_atomic()
+    require_atomic()
     return (
         Shift.objects.select_for_update(of=("self",))
         .select_related("session__programme", "session__room__branch", "partnership__organisation")
@@ -330,7 +329,7 @@ def _lock_shift(shift_id: int) -> Shift:
 
 
 def _lock_volunteer(volunteer_id: int) -> Volunteer:
-    _require_atomic()
+    require_atomic()
     return Volunteer.objects.select_for_update().get(pk=volunteer_id)
 
 
@@ -483,7 +482,7 @@ def assignment_propose_for_term(
 
 
 def _lock_assignment(assignment_id: int) -> Assignment:
-    _require_atomic()
+    require_atomic()
     return (
         Assignment.objects.select_for_update(of=("self",))
         .select_related(

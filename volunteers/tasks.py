@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .outreach import plan_volunteer_messages
+from volunteers.outreach import plan_volunteer_messages
 
 
 @shared_task(name="volunteers.plan_messages", ignore_result=True)

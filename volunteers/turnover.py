@@ -40,10 +40,9 @@ from django.db.models import Count, Q
 
 from partners.models import Partnership
 from programmes.models import Session
-
-from .models import Assignment, Onboarding, Shift
-from .services import FILLS_A_PLACE, hours_given
-from .terms import Term, term_of
+from volunteers.models import Assignment, Onboarding, Shift
+from volunteers.services import FILLS_A_PLACE, hours_given
+from volunteers.terms import Term, term_of
 
 __all__ = ["Term", "TurnoverRow", "term_of", "turnover"]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import coordinator_views, views
+from volunteers import coordinator_views, views
 
 app_name = "volunteers"
 

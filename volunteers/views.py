@@ -17,14 +17,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from bookings.view_support import MANAGE_RATE, from_link, rate_limited, speak_to
+from common.web import MANAGE_RATE, from_link, rate_limited, speak_to
 from programmes.models import Session
-
-from .links import assignment_from_token, invitation_from_token, shift_url
-from .meetings import meeting_respond
-from .messages import shift_ics
-from .models import Assignment, MeetingInvitation
-from .services import (
+from volunteers.links import assignment_from_token, invitation_from_token, shift_url
+from volunteers.meetings import meeting_respond
+from volunteers.messages import shift_ics
+from volunteers.models import Assignment, MeetingInvitation
+from volunteers.services import (
     AssignmentError,
     assignment_actions,
     assignment_cancel,

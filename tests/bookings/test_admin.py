@@ -5,7 +5,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.models import Attendance, Booking, Household
+from attendance.models import Attendance
+from bookings.models import Booking
+from households.models import Household
 from tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +89,8 @@ def test_session_page_in_the_admin_lists_its_bookings(client, make_librarian):
 def test_a_bookings_page_shows_what_the_household_was_told(
     client, make_librarian, django_capture_on_commit_callbacks
 ):
-    from bookings.services import ChildInput, booking_create
+    from bookings.services import booking_create
+    from households.services import ChildInput
     from tests.factories import ProgrammeFactory
 
     start = timezone.now() + timedelta(days=5)

@@ -14,9 +14,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from attendance.services import attendance_walk_in
 from bookings import services
 from bookings.models import Booking
-from bookings.services import ChildInput, attendance_walk_in, booking_create
+from bookings.services import booking_create
+from households.services import ChildInput
 from tests.factories import ProgrammeFactory, SessionFactory
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
@@ -99,7 +101,7 @@ def test_control_without_the_row_lock_the_same_race_overbooks(session, slow_coun
             pk=session_id
         )
 
-    monkeypatch.setattr(services, "_lock_session", lock_nothing)
+    monkeypatch.setattr(services, "lock_session", lock_nothing)
 
     race(session.pk)
 

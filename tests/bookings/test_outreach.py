@@ -10,17 +10,20 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bookings.models import Attendance, Booking, Enrolment, Household
-from bookings.outreach import followups_due, plan_messages
-from bookings.services import (
-    ChildInput,
-    attendance_record,
-    booking_create,
-    session_cancel,
-)
+from attendance.models import Attendance
+from attendance.outreach import followups_due, plan_attendance_messages
+from attendance.services import attendance_record
+from bookings.models import Booking
+from bookings.outreach import plan_messages
+from bookings.services import booking_create
+from courses.models import Course, Enrolment
+from courses.outreach import plan_course_messages
+from households.models import Household
+from households.services import ChildInput
 from notifications.models import Outbox
 from notifications.services import outbox_send_due
-from programmes.models import Course, Programme
+from operations.services import session_cancel
+from programmes.models import Programme
 from tests.factories import (
     BranchFactory,
     ProgrammeFactory,
@@ -39,12 +42,15 @@ BABY = ChildInput(first_name="Ella", birth_month=date(2026, 1, 1))  # 5 months o
 
 @pytest.fixture
 def plan(django_capture_on_commit_callbacks):
-    """Run every planner at a frozen moment and send what they wrote; returns the e-mails."""
+    """Run every family planner at a frozen moment and send what they wrote; returns the
+    e-mails."""
 
     def run(at: datetime) -> list:
         before = len(mail.outbox)
         with time_machine.travel(at, tick=False), django_capture_on_commit_callbacks(execute=True):
             plan_messages()
+            plan_course_messages()
+            plan_attendance_messages()
         return mail.outbox[before:]
 
     return run

@@ -3,9 +3,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.core import mail
 
-from bookings.models import Booking, Household
+from bookings.models import Booking
 from bookings.selectors import waitlist_position
-from bookings.services import BookingError, ChildInput, booking_cancel, booking_create
+from bookings.services import BookingError, booking_cancel, booking_create
+from households.models import Household
+from households.services import ChildInput
 from programmes.models import Programme, Session
 from tests.factories import ProgrammeFactory, SessionFactory
 
@@ -355,7 +357,7 @@ def test_places_from_a_raised_capacity_go_to_the_waiting_family_first(babydans):
 def test_a_cancelled_session_tells_everyone_booked_and_waiting_once(
     babydans, django_capture_on_commit_callbacks
 ):
-    from bookings.services import session_cancel
+    from operations.services import session_cancel
 
     session = make_session(babydans, capacity=1)
     book(session, email="booked@example.com")

@@ -8,8 +8,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.links import manage_token
-from bookings.models import Booking, Household
+from bookings.models import Booking
+from households.links import manage_token
+from households.models import Household
 from programmes.models import Programme
 from tests.factories import ProgrammeFactory, SessionFactory
 

@@ -8,13 +8,14 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from bookings.enrolments import enrolment_accept, enrolment_offer
-from bookings.models import Attendance, Enrolment, HeadCount
+from attendance.models import Attendance, HeadCount
+from courses.models import Enrolment
+from courses.services import enrolment_accept, enrolment_offer
+from demo.programmes import DEMO_PASSWORD
 from partners.models import Partnership
 from partners.referral_links import referral_url
-from programmes.demo import DEMO_PASSWORD
 from programmes.models import Branch
-from tests.bookings.courses import lektiecafe_session, make_course, refer
+from tests.courses.support import lektiecafe_session, make_course, refer
 from tests.factories import RoomFactory
 
 from .support import describe_violations
@@ -62,7 +63,7 @@ def test_a_professional_refers_a_family_the_library_offers_and_the_parent_accept
     expect(professional.get_by_role("status")).to_contain_text("The family is referred")
 
     librarian = new_page()
-    librarian.goto("/admin/login/?next=/admin/bookings/enrolment/%3Fstatus__exact%3Dreferred")
+    librarian.goto("/admin/login/?next=/admin/courses/enrolment/%3Fstatus__exact%3Dreferred")
     librarian.get_by_label("Username").fill("ballerup")
     librarian.get_by_label("Password").fill(DEMO_PASSWORD)
     librarian.get_by_role("button", name="Log in").click()

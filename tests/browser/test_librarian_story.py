@@ -8,9 +8,9 @@ import pytest
 from django.utils import formats, timezone
 from playwright.sync_api import Page, expect
 
-from bookings.models import Attendance
-from tests.bookings.week_support import book, household
+from attendance.models import Attendance
 from tests.factories import BranchFactory, ProgrammeFactory, RoomFactory, SessionFactory
+from tests.operations.support import book, household
 
 from .support import describe_violations
 

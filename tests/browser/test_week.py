@@ -7,11 +7,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from bookings.models import Attendance, Booking
-from programmes.demo import DEMO_PASSWORD
+from attendance.models import Attendance
+from bookings.models import Booking
+from demo.programmes import DEMO_PASSWORD
 from programmes.models import Branch
-from tests.bookings.week_support import book, household
 from tests.factories import ProgrammeFactory, RoomFactory, SessionFactory
+from tests.operations.support import book, household
 
 from .support import describe_violations
 

@@ -16,7 +16,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from bookings.models import Booking, Household
+from bookings.models import Booking
+from households.models import Household
 from notifications.models import Outbox
 from tests.factories import ProgrammeFactory, SessionFactory
 

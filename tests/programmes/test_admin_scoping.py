@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.models import Booking, Household
+from bookings.models import Booking
+from households.models import Household
 from partners.models import PartnerOrganisation, Partnership
 from programmes.models import Room, Series, Session
 from tests.factories import (

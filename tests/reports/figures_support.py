@@ -6,7 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import count
 from zoneinfo import ZoneInfo
 
-from bookings.models import Attendance, Booking, Child, Household
+from attendance.models import Attendance
+from bookings.models import Booking
+from households.models import Child, Household
 from programmes.models import Branch, Programme, Room, Session
 from reports.selectors import Scope, report_scope
 from tests.factories import BranchFactory, ProgrammeFactory, RoomFactory

@@ -6,9 +6,12 @@ from datetime import date, datetime, time, timedelta
 from itertools import count
 from zoneinfo import ZoneInfo
 
-from bookings.models import Attendance, Booking, Child, Enrolment, Household
+from attendance.models import Attendance
+from bookings.models import Booking
+from courses.models import Course, Enrolment
+from households.models import Child, Household
 from partners.models import PartnerOrganisation, Partnership
-from programmes.models import Branch, Course, Programme, Room, Series, Session
+from programmes.models import Branch, Programme, Room, Series, Session
 from reports.models import FunderProject, ProjectTarget, Questionnaire, QuestionnaireItem
 from tests.factories import BranchFactory, ProgrammeFactory, RoomFactory
 from volunteers.models import Assignment, Shift, Volunteer

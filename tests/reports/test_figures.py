@@ -6,9 +6,11 @@ from datetime import date
 
 import pytest
 
-from bookings.models import Booking, Enrolment, HeadCount
+from attendance.models import HeadCount
+from bookings.models import Booking
+from courses.models import Course, Enrolment
 from partners.models import PartnerOrganisation, Partnership
-from programmes.models import Course, Programme, Series, Session, StrategyTrack
+from programmes.models import Programme, Series, Session, StrategyTrack
 from programmes.models import SustainableDevelopmentGoal as Goal
 from reports.selectors import (
     children_reached,

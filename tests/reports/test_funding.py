@@ -8,7 +8,8 @@ from datetime import date
 
 import pytest
 
-from bookings.models import Booking, Enrolment
+from bookings.models import Booking
+from courses.models import Enrolment
 from programmes.models import Programme, Session
 from reports.funding import Pace, elapsed_share, project_reach
 from reports.models import ProjectTarget

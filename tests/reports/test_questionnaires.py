@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from bookings.models import Enrolment
+from courses.models import Enrolment
 from programmes.models import Programme
 from reports.models import QuestionnaireAnswer, QuestionnaireResponse
 from reports.questionnaires import questionnaire_results

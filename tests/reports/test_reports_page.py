@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bookings.models import Enrolment
-from programmes.models import Course, Programme, Series
+from courses.models import Course, Enrolment
+from programmes.models import Programme, Series
 from reports.charts import Series as ChartSeries
 from reports.charts import bar_chart, line_chart
 from reports.models import (

@@ -15,9 +15,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from bookings.services import session_cancel
 from notifications.models import Outbox
 from notifications.services import outbox_send_due
+from operations.services import session_cancel
 from partners.models import ContactPerson
 from programmes.models import Session
 from volunteers.links import meeting_url, shift_url

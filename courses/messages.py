@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from courses.calendar import course_ics
+from courses.links import enrolment_url
+from courses.models import Enrolment
+from courses.selectors import course_meetings, enrolment_waitlist_position
+from households.messages import household_context, household_invitation
+from notifications.services import Attachment, Message, notify
+
+
+def course_end_message(*, enrolment: Enrolment, offers) -> Message:
+    """A course has ended: thanks, and what the family can join next (bridging)."""
+    series = enrolment.course.series
+    return household_invitation(
+        household=enrolment.household,
+        key=f"course_end:enrolment:{enrolment.pk}",
+        kind="course_end_invitation",
+        reference=f"enrolment:{enrolment.pk}",
+        course=enrolment.course,
+        programme=series.programme,
+        branch=series.room.branch,
+        offers=offers,
+    )
+
+
+def enrolment_message(*, enrolment: Enrolment, kind: str) -> Message:
+    """What a family is told when its place on a course changes, one message per change.
+
+    Each carries the family's course page (accept, decline, leave); the enrolment's welcome
+    carries the coming meetings as a calendar file too.
+    """
+    household = enrolment.household
+    course = enrolment.course
+    link = enrolment_url(enrolment=enrolment)
+    meetings = course_meetings(course=course)
+    context = {
+        **household_context(household),
+        "enrolment": enrolment,
+        "course": course,
+        "programme": course.series.programme,
+        "branch": course.series.room.branch,
+        "enrolment_url": link,
+        "meetings": meetings,
+    }
+    if kind == "course_waitlisted":
+        context["position"] = enrolment_waitlist_position(enrolment=enrolment)
+    attachments = ()
+    if kind == "course_enrolled" and meetings:
+        attachments = (
+            Attachment(
+                filename="familieliv.ics",
+                content=course_ics(enrolment=enrolment, meetings=meetings, link=link),
+                mimetype="text/calendar",
+            ),
+        )
+    return Message(
+        key=f"{kind}:enrolment:{enrolment.pk}",
+        kind=kind,
+        recipient=household.email,
+        language=household.language,
+        reference=f"enrolment:{enrolment.pk}",
+        context=context,
+        attachments=attachments,
+    )
+
+
+def notify_enrolment(*, enrolment: Enrolment, kind: str) -> None:
+    notify(enrolment_message(enrolment=enrolment, kind=kind))

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import (
+    Max,
+    Q,
+)
+from django.utils import timezone
+
+from courses.messages import course_end_message
+from courses.models import Course, Enrolment
+from courses.selectors import TAKING_PART
+from courses.services import course_complete
+from households.selectors import PathOffers
+from notifications.planning import not_written, write_all
+from programmes.models import Session
+
+COURSE_END_WINDOW = timedelta(days=14)
+
+
+def _courses_ended(now: datetime):
+    """Courses whose last meeting (not cancelled) ended within the window."""
+    return Course.objects.annotate(
+        last_end=Max(
+            "series__sessions__ends_at",
+            filter=Q(series__sessions__status=Session.Status.SCHEDULED),
+        )
+    ).filter(last_end__lte=now, last_end__gt=now - COURSE_END_WINDOW)
+
+
+def course_completions_due(*, now: datetime | None = None) -> int:
+    """Mark who completed the courses that just ended, before their end-of-course message."""
+    now = now or timezone.now()
+    ended = _courses_ended(now).filter(enrolments__status=Enrolment.Status.ENROLLED).distinct()
+    return sum(course_complete(course_id=pk, now=now) for pk in ended.values_list("pk", flat=True))
+
+
+def course_ends_due(*, now: datetime | None = None) -> int:
+    """Courses whose last meeting ended lately: thanks, and where the family can go next."""
+    now = now or timezone.now()
+    ended = _courses_ended(now)
+    enrolments = (
+        Enrolment.objects.filter(
+            course__in=ended,
+            status__in=TAKING_PART,
+            household__consents_to_followups=True,
+        )
+        .filter(not_written("course_end:enrolment:"))
+        .select_related("household", "course__series__programme", "course__series__room__branch")
+        .prefetch_related("children")
+    )
+    offers = PathOffers(now)
+    return write_all(
+        course_end_message(
+            enrolment=e,
+            offers=offers.for_family(
+                programme=e.course.series.programme,
+                branch=e.course.series.room.branch,
+                children=list(e.children.all()),
+            ),
+        )
+        for e in enrolments
+    )
+
+
+def plan_course_messages(*, now: datetime | None = None) -> dict[str, int]:
+    """Every course planner once, completions before the end-of-course message; the
+    periodic task's body."""
+    now = now or timezone.now()
+    return {
+        "course_completions": course_completions_due(now=now),
+        "course_ends": course_ends_due(now=now),
+    }

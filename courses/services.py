@@ -1,0 +1,286 @@
+"""Course rules: referral, offer or waitlist, accept, decline, withdraw, completion.
+
+The only place that changes an enrolment's status. Every change that takes or frees one of
+a course's places runs with the course row locked, inside one transaction, so a course is
+never over capacity and its waitlist is strictly first come, first served. Each change
+tells the family (bookings.messages.enrolment_message) in the same transaction.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.errors import DomainError
+from courses.messages import notify_enrolment
+from courses.models import Course, Enrolment
+from courses.selectors import course_places_taken
+from households.services import ChildInput, children_get_or_create, household_get_or_create
+from programmes.eligibility import age_eligibility
+from programmes.models import Programme, Session
+
+Status = Enrolment.Status
+
+
+class EnrolmentError(DomainError):
+    """A place on a course that cannot be given or changed; safe to show a family."""
+
+
+@dataclass(frozen=True)
+class Referral:
+    """What a professional tells us about a family, with the parent's consent."""
+
+    name: str
+    email: str
+    language: str
+    children: list[ChildInput]
+    phone: str = ""
+    languages: str = ""
+    wishes: str = ""
+    referrer_name: str = ""
+    referrer_role: str = ""
+    referrer_contact: str = ""
+    wants_followups: bool = False
+
+
+def _lock_course(course_id: int) -> Course:
+    try:
+        return (
+            Course.objects.select_for_update(of=("self",))
+            .select_related("series__programme", "series__room__branch")
+            .get(pk=course_id)
+        )
+    except Course.DoesNotExist as exc:
+        raise EnrolmentError(_("This course does not exist (any more).")) from exc
+
+
+def _lock_enrolment(enrolment_id: int) -> Enrolment:
+    """The enrolment, locked after its course: always the same order, so no deadlock."""
+    course_id = (
+        Enrolment.objects.filter(pk=enrolment_id).values_list("course_id", flat=True).first()
+    )
+    if course_id is None:
+        raise EnrolmentError(_("This place on a course does not exist (any more)."))
+    course = _lock_course(course_id)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("household")
+        .get(pk=enrolment_id)
+    )
+    enrolment.course = course
+    return enrolment
+
+
+def _check_running(course: Course) -> None:
+    if course.series.end_date < timezone.localdate():
+        raise EnrolmentError(_("This course has ended."))
+
+
+def _check_children(course: Course, children: list[ChildInput]) -> None:
+    """The whole family joins; at least one child must be in the course's age group."""
+    if not children:
+        raise EnrolmentError(_("Tell us about the children in the family."))
+    programme = course.series.programme
+    if programme.audience_basis != Programme.AudienceBasis.AGE_MONTHS:
+        return
+    on = max(course.series.start_date, timezone.localdate())
+    results = [
+        age_eligibility(programme=programme, birth_date=c.birth_month, on=on) for c in children
+    ]
+    if not any(r.eligible for r in results):
+        raise EnrolmentError(
+            _("No child in the family is in this course's age group. %(reason)s")
+            % {"reason": results[0].reason}
+        )
+
+
+def _set_status(enrolment: Enrolment, status: str, now: datetime) -> None:
+    enrolment.status = status
+    fields = ["status", "status_changed_at"]
+    if status == Status.WAITLISTED:
+        enrolment.waitlisted_at = now
+        fields.append("waitlisted_at")
+    enrolment.save(update_fields=fields)
+
+
+def _fill_places(course: Course, now: datetime) -> list[Enrolment]:
+    """Offer free places to the families waiting longest. Needs the course locked."""
+    free = course.capacity - course_places_taken(course=course)
+    if free <= 0:
+        return []
+    waiting = list(
+        course.enrolments.filter(status=Status.WAITLISTED)
+        .select_related("household")
+        .order_by("waitlisted_at", "pk")[:free]
+    )
+    for enrolment in waiting:
+        enrolment.course = course
+        _set_status(enrolment, Status.OFFERED, now)
+        notify_enrolment(enrolment=enrolment, kind="course_offered")
+    return waiting
+
+
+def enrolment_refer(
+    *, course_id: int, referral: Referral, partnership=None, now: datetime | None = None
+) -> Enrolment:
+    """A professional refers a family: it joins the course's queue for the library to review."""
+    with transaction.atomic():
+        course = _lock_course(course_id)
+        now = now or timezone.now()
+        if partnership is not None and (
+            course.series.programme_id != partnership.programme_id
+            or course.series.room.branch_id != partnership.branch_id
+        ):
+            raise EnrolmentError(_("This course is not run through this referral link."))
+        _check_running(course)
+        _check_children(course, referral.children)
+        household = household_get_or_create(
+            email=referral.email,
+            name=referral.name,
+            phone=referral.phone,
+            language=referral.language,
+            consents_to_followups=referral.wants_followups,
+            now=now,
+        )
+        try:
+            with transaction.atomic():
+                enrolment = Enrolment.objects.create(
+                    course=course,
+                    household=household,
+                    partnership=partnership,
+                    referrer_name=referral.referrer_name,
+                    referrer_role=referral.referrer_role,
+                    referrer_contact=referral.referrer_contact,
+                    languages=referral.languages,
+                    wishes=referral.wishes,
+                )
+        except IntegrityError as exc:
+            raise EnrolmentError(
+                _("This family has already been referred to this course. Please ask the library.")
+            ) from exc
+        enrolment.children.set(
+            children_get_or_create(household=household, children=referral.children)
+        )
+        notify_enrolment(enrolment=enrolment, kind="referral_received")
+    return enrolment
+
+
+def enrolment_offer(*, enrolment_id: int, now: datetime | None = None) -> Enrolment:
+    """The library offers the family a place; on a full course it goes on the waitlist."""
+    with transaction.atomic():
+        enrolment = _lock_enrolment(enrolment_id)
+        now = now or timezone.now()
+        course = enrolment.course
+        if enrolment.status not in (Status.REFERRED, Status.WAITLISTED):
+            raise EnrolmentError(
+                _("%(family)s is “%(status)s”: only a referred family can be offered a place.")
+                % {"family": enrolment.household.name, "status": enrolment.get_status_display()}
+            )
+        _check_running(course)
+        if course_places_taken(course=course) < course.capacity:
+            _set_status(enrolment, Status.OFFERED, now)
+            notify_enrolment(enrolment=enrolment, kind="course_offered")
+        elif enrolment.status == Status.REFERRED:
+            _set_status(enrolment, Status.WAITLISTED, now)
+            notify_enrolment(enrolment=enrolment, kind="course_waitlisted")
+        else:
+            raise EnrolmentError(
+                _("The course is full: %(family)s keeps its place on the waitlist.")
+                % {"family": enrolment.household.name}
+            )
+    return enrolment
+
+
+def enrolment_accept(*, enrolment_id: int, now: datetime | None = None) -> Enrolment:
+    """The parent says yes to an offered place. Saying yes twice is the same as once."""
+    with transaction.atomic():
+        enrolment = _lock_enrolment(enrolment_id)
+        if enrolment.status == Status.ENROLLED:
+            return enrolment
+        if enrolment.status != Status.OFFERED:
+            raise EnrolmentError(_("This offer is no longer open. Please contact the library."))
+        _check_running(enrolment.course)
+        _set_status(enrolment, Status.ENROLLED, now or timezone.now())
+        notify_enrolment(enrolment=enrolment, kind="course_enrolled")
+    return enrolment
+
+
+def enrolment_decline(*, enrolment_id: int, now: datetime | None = None) -> Enrolment:
+    """The parent says no to an offer (or to waiting); a held place goes to the next family."""
+    return _end(enrolment_id, Status.DECLINED, "course_declined", now)
+
+
+def enrolment_withdraw(*, enrolment_id: int, now: datetime | None = None) -> Enrolment:
+    """The family leaves the course, or the library takes the referral back."""
+    return _end(enrolment_id, Status.WITHDRAWN, "course_withdrawn", now)
+
+
+_ENDS_FROM = {
+    Status.DECLINED: (Status.REFERRED, Status.WAITLISTED, Status.OFFERED),
+    Status.WITHDRAWN: (Status.REFERRED, Status.WAITLISTED, Status.OFFERED, Status.ENROLLED),
+}
+
+
+def _end(enrolment_id: int, status: str, kind: str, now: datetime | None) -> Enrolment:
+    with transaction.atomic():
+        enrolment = _lock_enrolment(enrolment_id)
+        now = now or timezone.now()
+        if enrolment.status == status:
+            return enrolment
+        if enrolment.status not in _ENDS_FROM[status]:
+            raise EnrolmentError(
+                _("This family's place is “%(status)s” and can no longer be changed here.")
+                % {"status": enrolment.get_status_display()}
+            )
+        _set_status(enrolment, status, now)
+        notify_enrolment(enrolment=enrolment, kind=kind)
+        _fill_places(enrolment.course, now)
+    return enrolment
+
+
+def course_fill_places(*, course_id: int, now: datetime | None = None) -> list[Enrolment]:
+    """After the course's capacity was raised: offer the new places to those waiting."""
+    with transaction.atomic():
+        course = _lock_course(course_id)
+        if course.series.end_date < timezone.localdate():
+            return []
+        return _fill_places(course, now or timezone.now())
+
+
+def course_complete(*, course_id: int, now: datetime | None = None) -> int:
+    """After the last meeting: enrolled families who came often enough have completed it.
+
+    The share is the course's ``completion_percent`` of the meetings held (not cancelled),
+    rounded up. Returns how many families completed.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        course = _lock_course(course_id)
+        meetings = course.series.sessions.filter(status=Session.Status.SCHEDULED)
+        last_end = meetings.aggregate(last=Max("ends_at"))["last"]
+        if last_end is None or last_end > now:
+            raise EnrolmentError(_("The course has meetings still to come."))
+        needed = math.ceil(meetings.count() * course.completion_percent / 100)
+        came_enough = (
+            course.enrolments.filter(status=Status.ENROLLED)
+            .annotate(
+                came=Count(
+                    "household__attendances",
+                    filter=Q(
+                        household__attendances__session__in=meetings,
+                        household__attendances__attended=True,
+                    ),
+                )
+            )
+            .filter(came__gte=needed)
+            .values_list("pk", flat=True)
+        )
+        return Enrolment.objects.filter(pk__in=list(came_enough)).update(
+            status=Status.COMPLETED, status_changed_at=now
+        )

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from households.models import Child
+from programmes.eligibility import age_eligibility
+from programmes.models import Branch, Programme, Session
+
+# How far ahead an invitation looks for sessions, and how many it shows per programme.
+INVITATION_HORIZON = timedelta(days=90)
+
+
+SESSIONS_PER_OFFER = 3
+
+
+@dataclass(frozen=True)
+class Offer:
+    programme: Programme
+    sessions: list[Session]
+
+
+def children_may_join(children: list[Child], session: Session) -> bool:
+    programme = session.programme
+    if programme.audience_basis != Programme.AudienceBasis.AGE_MONTHS or not children:
+        return True
+    on = session.local_start.date()
+    return any(
+        age_eligibility(programme=programme, birth_date=c.birth_month, on=on).eligible
+        for c in children
+    )
+
+
+class PathOffers:
+    """The programmes after a programme on the family path, each with the next sessions a
+    child of the family may join, at the branch first, then elsewhere in the municipality.
+
+    One per planner run: the sessions near a branch are read once, whatever the families.
+    """
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self._sessions: dict[tuple[int, int], list[Session]] = {}
+
+    def _near(self, programme: Programme, branch: Branch) -> list[Session]:
+        key = (programme.pk, branch.pk)
+        if key not in self._sessions:
+            sessions = (
+                Session.objects.filter(
+                    programme__in=programme.next_programmes.filter(is_published=True),
+                    status=Session.Status.SCHEDULED,
+                    starts_at__gt=self.now,
+                    starts_at__lte=self.now + INVITATION_HORIZON,
+                    room__branch__municipality=branch.municipality,
+                )
+                .select_related("programme", "room__branch")
+                .order_by("starts_at")
+            )
+            # The branch's own sessions first; sorted() keeps the time order within each.
+            self._sessions[key] = sorted(sessions, key=lambda s: s.room.branch_id != branch.pk)
+        return self._sessions[key]
+
+    def for_family(
+        self, *, programme: Programme, branch: Branch, children: list[Child]
+    ) -> list[Offer]:
+        found: dict[Programme, list[Session]] = {}
+        for session in self._near(programme, branch):
+            chosen = found.setdefault(session.programme, [])
+            if len(chosen) < SESSIONS_PER_OFFER and children_may_join(children, session):
+                chosen.append(session)
+        return [
+            Offer(programme=p, sessions=sorted(s, key=lambda x: x.starts_at))
+            for p, s in sorted(found.items(), key=lambda item: item[0].name)
+            if s
+        ]

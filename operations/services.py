@@ -1,0 +1,248 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings.messages import notify_booking
+from bookings.models import Booking
+from common.errors import DomainError
+from courses.links import enrolment_url
+from courses.models import Enrolment
+from courses.selectors import TAKING_PART, session_course
+from households.links import manage_url
+from households.models import Household
+from notifications.planning import write_all
+from notifications.services import notify
+from operations.messages import (
+    meeting_cancelled_message,
+    meeting_moved_message,
+    session_moved_message,
+    session_note_message,
+)
+from operations.selectors import coming_series_sessions
+from programmes.locks import lock_session
+from programmes.models import Room, Session
+from programmes.selectors import room_conflicts
+from programmes.services import room_conflict_message
+
+
+class SessionChangeError(DomainError):
+    """A session or series that cannot be changed so; safe to show a librarian."""
+
+
+def cancellation_reason_check(reason: str) -> str:
+    """The reason a session is cancelled is told to every family: required, and short."""
+    reason = reason.strip()
+    if not reason:
+        raise SessionChangeError(_("Give a reason: the families are told it."))
+    if len(reason) > Session._meta.get_field("cancellation_reason").max_length:
+        raise SessionChangeError(_("Keep the reason to 200 characters."))
+    return reason
+
+
+def session_cancel(*, session_id: int, reason: str) -> int:
+    """Cancel a session and tell every household booked, waiting or enrolled on its
+    course; returns how many were told.
+
+    Safe to call again: each household is told once (the outbox key names the booking or
+    the enrolment and the meeting).
+    """
+    reason = cancellation_reason_check(reason)
+    with transaction.atomic():
+        session = lock_session(session_id)
+        if session.status != Session.Status.CANCELLED or reason != session.cancellation_reason:
+            session.status = Session.Status.CANCELLED
+            session.cancellation_reason = reason
+            session.save(update_fields=["status", "cancellation_reason"])
+        live = session.bookings.exclude(status=Booking.Status.CANCELLED).select_related("household")
+        told = 0
+        for booking in live:
+            notify_booking(booking=booking, kind="session_cancelled")
+            told += 1
+        course = session_course(session)
+        if course is not None:
+            for enrolment in course.enrolments.filter(status__in=TAKING_PART).select_related(
+                "household", "course__series__room__branch"
+            ):
+                notify(meeting_cancelled_message(enrolment=enrolment, session=session))
+                told += 1
+    return told
+
+
+@dataclass(frozen=True)
+class SeriesCancellation:
+    sessions: int  # coming sessions cancelled
+    told: int  # messages to households (one per booking on each session)
+
+
+def series_cancel(
+    *, series_id: int, reason: str, now: datetime | None = None
+) -> SeriesCancellation:
+    """Cancel every coming session of a series, each as session_cancel does (booked and
+    waiting households told; volunteers are told by their planner). Sessions already held
+    stay as they were."""
+    # session_cancel holds the rule; checked first so a bad reason cancels nothing.
+    reason = cancellation_reason_check(reason)
+    now = now or timezone.now()
+    with transaction.atomic():
+        coming = list(
+            coming_series_sessions(series=series_id, now=now)
+            .order_by("starts_at")
+            .values_list("pk", flat=True)
+        )
+        told = sum(session_cancel(session_id=pk, reason=reason) for pk in coming)
+    return SeriesCancellation(sessions=len(coming), told=told)
+
+
+def session_move_check(
+    *, session: Session, starts_at: datetime, ends_at: datetime, room: Room, now: datetime
+) -> None:
+    """Why a scheduled session cannot move to this time and room, if it cannot.
+
+    The session admin's form asks this before saving, so a refused move is a form error
+    and never a saved page saying it was not moved; session_move asks again under the lock.
+    """
+    if session.status != Session.Status.SCHEDULED:
+        raise SessionChangeError(_("This session has been cancelled."))
+    if session.starts_at <= now:
+        # Families are in the room or have been: what they booked is what happened.
+        raise SessionChangeError(_("A session that has started cannot be moved."))
+    if ends_at <= starts_at:
+        raise SessionChangeError(_("The session must end after it starts."))
+    if starts_at <= now:
+        raise SessionChangeError(_("A session cannot be moved to a time that has passed."))
+    clash = room_conflicts(
+        room=room, starts_at=starts_at, ends_at=ends_at, exclude_pk=session.pk
+    ).first()
+    if clash is not None:
+        raise SessionChangeError(room_conflict_message(clash))
+
+
+def session_move(
+    *,
+    session_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    room: Room | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Move a session to a new time (and room); its bookings stay, and every household
+    booked, waiting or enrolled is told the new time with its calendar event moved.
+    Returns how many were told. Volunteers on it are told by their planner."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = lock_session(session_id)
+        room = room or session.room
+        if session.status != Session.Status.SCHEDULED:
+            raise SessionChangeError(_("This session has been cancelled."))
+        if (starts_at, ends_at, room.pk) == (session.starts_at, session.ends_at, session.room_id):
+            return 0
+        session_move_check(
+            session=session, starts_at=starts_at, ends_at=ends_at, room=room, now=now
+        )
+        was_starts_at, was_room = session.starts_at, session.room
+        session.starts_at, session.ends_at, session.room = starts_at, ends_at, room
+        try:
+            with transaction.atomic():
+                session.save(update_fields=["starts_at", "ends_at", "room"])
+        except IntegrityError as exc:
+            # A concurrent change to the room (the exclusion constraint on PostgreSQL), or
+            # the series already has a session at that time.
+            raise SessionChangeError(
+                _("The room or the series already has a session at that time. Try another.")
+            ) from exc
+        told = 0
+        for booking in session.bookings.exclude(status=Booking.Status.CANCELLED).select_related(
+            "household"
+        ):
+            notify(
+                session_moved_message(
+                    booking=booking, was_starts_at=was_starts_at, was_room=was_room, now=now
+                )
+            )
+            told += 1
+        course = session_course(session)
+        if course is not None:
+            for enrolment in course.enrolments.filter(status__in=TAKING_PART).select_related(
+                "household"
+            ):
+                notify(
+                    meeting_moved_message(
+                        enrolment=enrolment,
+                        session=session,
+                        was_starts_at=was_starts_at,
+                        was_room=was_room,
+                        now=now,
+                    )
+                )
+                told += 1
+    return told
+
+
+SUBJECT_MAX_LENGTH = 150
+
+
+TEXT_MAX_LENGTH = 5000
+
+
+def session_message_all(
+    *,
+    session: Session,
+    subject: str,
+    text: str,
+    token: str,
+    include_waitlist: bool = False,
+    by=None,
+) -> int:
+    """A librarian's message to every household booked on a session (or enrolled on its
+    course), and to the waitlist if asked: one outbox message each. Returns how many new.
+
+    ``token`` names this one message (made when the form was shown): its outbox keys hold
+    it, so a form sent twice (a double click, a reload) writes nothing the second time,
+    while the next message, from a fresh form, is new.
+    """
+    subject, text, token = subject.strip(), text.strip(), token.strip()
+    if not token:
+        raise SessionChangeError(_("This form has expired: open the message page again."))
+    if not subject or not text:
+        raise SessionChangeError(_("Write a subject and a message."))
+    if len(subject) > SUBJECT_MAX_LENGTH or len(text) > TEXT_MAX_LENGTH:
+        raise SessionChangeError(_("The subject or the message is too long."))
+    session = Session.objects.select_related("programme", "room__branch").get(pk=session.pk)
+    statuses = [Booking.Status.CONFIRMED]
+    if include_waitlist:
+        statuses.append(Booking.Status.WAITLISTED)
+    recipients: list[tuple[Household, str, str, Enrolment | None]] = [
+        (b.household, f"booking:{b.pk}", manage_url(household=b.household), None)
+        for b in session.bookings.filter(status__in=statuses).select_related("household")
+    ]
+    course = session_course(session)
+    if course is not None:
+        enrolled = Enrolment.objects.filter(course=course, status__in=TAKING_PART)
+        recipients += [
+            (e.household, f"enrolment:{e.pk}", enrolment_url(enrolment=e), e)
+            for e in enrolled.select_related("household")
+        ]
+    if not recipients:
+        raise SessionChangeError(
+            _("Nobody is booked on this session, so there is nobody to write to.")
+        )
+    sender = by.get_full_name() if by is not None else ""
+    return write_all(
+        session_note_message(
+            household=household,
+            session=session,
+            reference=reference,
+            link=link,
+            subject=subject,
+            text=text,
+            sender=sender,
+            token=token,
+            enrolment=enrolment,
+        )
+        for household, reference, link, enrolment in recipients
+    )

@@ -1,0 +1,182 @@
+"""The pages for the people at the session: a check-in list and the Lektiecafé head count.
+
+Who may open them (helpers and librarians of the session's branch, nobody else), and what a
+tap does."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from attendance.head_counts import head_count_change, head_count_table
+from attendance.models import Attendance, HeadCount
+from attendance.services import AttendanceError, attendance_check_in
+from courses.services import enrolment_accept, enrolment_offer
+from programmes.models import BranchMembership
+from programmes.roles import ensure_helper_group
+from tests.courses.support import lektiecafe_session, make_course, refer
+from tests.factories import RoomFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def make_helper():
+    def make(*branches):
+        user = get_user_model().objects.create_user(
+            username=f"helper-{get_user_model().objects.count()}", password="pw-for-tests"
+        )
+        user.groups.add(ensure_helper_group())
+        for branch in branches:
+            BranchMembership.objects.create(user=user, branch=branch)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def club():
+    """A course with two enrolled families, and its meeting today."""
+    course = make_course(capacity=5)
+    for email in ("fatima@example.com", "otto@example.com"):
+        enrolment = enrolment_offer(enrolment_id=refer(course, email).pk)
+        enrolment_accept(enrolment_id=enrolment.pk)
+    refer(course, "waiting@example.com")  # referred only: not on the list
+    today = course.series.sessions.get(starts_at__date=timezone.localdate())
+    return course, today
+
+
+def test_a_helper_checks_a_family_in_and_corrects_it(client, club, make_helper):
+    course, meeting = club
+    helper = make_helper(meeting.room.branch)
+    client.force_login(helper)
+    url = reverse("attendance:check_in", args=[meeting.pk])
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "0 of 2 families came" in page.text
+    assert "Waiting" not in page.text
+    fatima = course.enrolments.get(household__email="fatima@example.com").household
+
+    response = client.post(url, {"household": fatima.pk, "attended": "yes"})
+    assert response.status_code == 302
+    assert response.url.endswith(f"#family-{fatima.pk}")
+    assert "1 of 2 families came" in client.get(url).text
+    attendance = Attendance.objects.get(session=meeting, household=fatima)
+    assert attendance.attended
+    assert attendance.recorded_by == helper
+
+    client.post(url, {"household": fatima.pk, "attended": "no"})
+    assert not Attendance.objects.get(session=meeting, household=fatima).attended
+
+
+def test_a_family_not_on_the_list_cannot_be_checked_in(client, club, make_helper):
+    course, meeting = club
+    client.force_login(make_helper(meeting.room.branch))
+    waiting = course.enrolments.get(household__email="waiting@example.com").household
+    url = reverse("attendance:check_in", args=[meeting.pk])
+    for household in (waiting.pk, "not-a-number"):
+        response = client.post(url, {"household": household, "attended": "yes"})
+        assert response.status_code == 400
+        assert "This family is not on the list for this session." in response.text
+    assert not Attendance.objects.exists()
+
+
+def test_a_meeting_later_this_week_cannot_be_ticked_yet(club):
+    course, meeting = club
+    next_week = course.series.sessions.get(starts_at__date=timezone.localdate() + timedelta(7))
+    family = course.enrolments.first().household
+    with pytest.raises(AttendanceError, match="has not started yet"):
+        attendance_check_in(session=next_week, household_id=family.pk, attended=True)
+
+
+def test_the_check_in_list_costs_the_same_queries_for_many_families(
+    client, make_helper, django_assert_max_num_queries
+):
+    course = make_course(capacity=30)
+    for n in range(25):
+        enrolment_accept(
+            enrolment_id=enrolment_offer(enrolment_id=refer(course, f"f{n}@x.dk").pk).pk
+        )
+    meeting = course.series.sessions.get(starts_at__date=timezone.localdate())
+    client.force_login(make_helper(meeting.room.branch))
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("attendance:check_in", args=[meeting.pk]))
+    assert "0 of 25 families came" in page.text
+
+
+def test_helpers_see_only_their_branches_sessions(client, club, make_helper):
+    course, meeting = club
+    drop_in = lektiecafe_session(room=RoomFactory(branch=meeting.room.branch))
+    elsewhere = make_helper(RoomFactory().branch)
+    client.force_login(elsewhere)
+    for name, session in (("attendance:check_in", meeting), ("attendance:head_count", drop_in)):
+        assert client.get(reverse(name, args=[session.pk])).status_code == 404
+        assert client.post(reverse(name, args=[session.pk]), {}).status_code == 404
+    assert "Småbørnsklub" not in client.get(reverse("attendance:helper_today")).text
+
+
+def test_the_helper_pages_need_a_login_with_the_helper_role(client, club):
+    course, meeting = club
+    url = reverse("attendance:check_in", args=[meeting.pk])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+    someone = get_user_model().objects.create_user(username="someone", password="pw")
+    client.force_login(someone)
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("attendance:helper_today")).status_code == 403
+
+
+def test_todays_sessions_link_to_the_check_in_and_the_head_count(client, club, make_helper):
+    course, meeting = club
+    drop_in = lektiecafe_session(room=RoomFactory(branch=meeting.room.branch))
+    client.force_login(make_helper(meeting.room.branch))
+    page = client.get(reverse("attendance:helper_today"))
+    assert reverse("attendance:check_in", args=[meeting.pk]) in page.text
+    assert reverse("attendance:head_count", args=[drop_in.pk]) in page.text
+
+
+def test_a_helper_counts_pupils_by_grade_and_first_visit(client, make_helper):
+    session = lektiecafe_session()
+    client.force_login(make_helper(session.room.branch))
+    url = reverse("attendance:head_count", args=[session.pk])
+    for grade, first in (("9", "no"), ("9", "no"), ("8", "yes"), ("other", "no")):
+        assert client.post(url, {"grade": grade, "first_visit": first}).status_code == 302
+    client.post(url, {"grade": "other", "first_visit": "no", "change": "less"})
+
+    page = client.get(url)
+    assert "3 pupils, 1 new" in page.text
+    counts = {(h.grade, h.first_visit): h.count for h in HeadCount.objects.all()}
+    assert counts == {("9", False): 2, ("8", True): 1, ("other", False): 0}
+
+
+def test_a_count_never_goes_below_zero_and_only_known_grades_count():
+    session = lektiecafe_session()
+    assert head_count_change(session=session, grade="10", first_visit=False, delta=-1) == 0
+    with pytest.raises(AttendanceError, match="Choose one of the grades"):
+        head_count_change(session=session, grade="7", first_visit=False, delta=1)
+    table = head_count_table(session=session)
+    assert [grade for grade, *_ in table.rows] == ["8", "9", "10", "other"]
+    assert table.total == 0
+
+
+def test_head_counts_are_for_drop_in_sessions_on_the_day():
+    booked = SessionFactory(starts_at=timezone.now())
+    with pytest.raises(AttendanceError, match="drop-in"):
+        head_count_change(session=booked, grade="other", first_visit=False, delta=1)
+    tomorrow = lektiecafe_session(starts_at=timezone.now() + timedelta(days=1))
+    with pytest.raises(AttendanceError, match="not started yet"):
+        head_count_change(session=tomorrow, grade="9", first_visit=False, delta=1)
+
+
+def test_a_bad_tap_on_the_head_count_page_is_explained(client, make_helper):
+    session = lektiecafe_session()
+    client.force_login(make_helper(session.room.branch))
+    url = reverse("attendance:head_count", args=[session.pk])
+    page = client.post(url, {"grade": "<script>", "first_visit": "no"}, follow=True)
+    assert "Choose one of the grades shown." in page.text
+    assert not HeadCount.objects.exists()
