@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.messages import notify_booking
 from bookings.models import Booking
+from bookings.selectors import CONFIRMED_PLACES, WAITING, confirmed_places
 from common.errors import DomainError
 from households.models import Household
 from households.services import ChildInput, children_get_or_create, household_get_or_create
@@ -34,14 +34,6 @@ def places_needed(*, programme: Programme, children: int) -> int:
     if programme.capacity_unit == Programme.CapacityUnit.FAMILIES:
         return 1
     return children
-
-
-# The places a session's confirmed bookings take: over ``session.bookings``.
-CONFIRMED_PLACES = Coalesce(Sum("places", filter=Q(status=Booking.Status.CONFIRMED)), 0)
-
-
-def confirmed_places(*, session: Session) -> int:
-    return session.bookings.aggregate(total=CONFIRMED_PLACES)["total"]
 
 
 def _check_bookable(session: Session, now: datetime) -> None:
@@ -79,7 +71,7 @@ def session_places(*, session: Session, household: Household) -> Places:
     live = ~Q(status=Booking.Status.CANCELLED)
     figures = session.bookings.aggregate(
         confirmed=CONFIRMED_PLACES,
-        waiting=Count("pk", filter=Q(status=Booking.Status.WAITLISTED)),
+        waiting=WAITING,
         already=Count("pk", filter=live & Q(household=household)),
     )
     return Places(

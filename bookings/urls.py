@@ -5,6 +5,10 @@ from bookings import views
 app_name = "bookings"
 
 urlpatterns = [
+    # Where families find sessions (with their places) and book them.
+    path("", views.home, name="home"),
+    path("sessions/", views.session_list, name="sessions"),
+    path("programmes/<slug:slug>/", views.programme_detail, name="programme"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("booked/<str:token>/", views.booking_done, name="done"),
     path("booked/<str:token>/calendar.ics", views.booking_calendar, name="calendar"),

@@ -6,10 +6,12 @@ The views parse input, call one service and show its BookingError; no rule lives
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -24,19 +26,25 @@ from bookings.links import (
     booking_token,
 )
 from bookings.models import Booking
-from bookings.selectors import household_bookings, waitlist_position
-from bookings.services import (
-    BookingError,
-    booking_cancel,
-    booking_create,
-    booking_rate,
-    confirmed_places,
+from bookings.selectors import (
+    household_bookings,
+    upcoming_sessions_by_branch,
+    waitlist_position,
+    with_places,
 )
+from bookings.services import BookingError, booking_cancel, booking_create, booking_rate
 from common.web import BOOKING_RATE, MANAGE_RATE, from_link, rate_limited, speak_to
 from households.forms import ChildFormSet, PreferencesForm
 from households.links import household_from_token, household_from_unsubscribe_token, manage_token
 from households.services import household_stop_invitations, household_update_preferences
+from programmes.forms import SessionFilterForm
 from programmes.models import Session
+from programmes.selectors import (
+    published_programme,
+    sessions_for_child_born,
+    sessions_from_date,
+    upcoming_sessions,
+)
 from programmes.structured_data import session_event
 
 
@@ -44,7 +52,7 @@ from programmes.structured_data import session_event
 @rate_limited(BOOKING_RATE, method="POST")
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(
-        Session.objects.select_related("programme", "room__branch"),
+        with_places(Session.objects.select_related("programme", "room__branch")),
         pk=pk,
         programme__is_published=True,
     )
@@ -68,7 +76,6 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, str(exc))
             else:
                 return redirect("bookings:done", token=booking_token(booking=booking))
-    taken = confirmed_places(session=session)
     return render(
         request,
         "bookings/session_detail.html",
@@ -76,14 +83,14 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "programme": session.programme,
             "branch": session.room.branch,
-            "places_left": max(session.capacity - taken, 0),
+            "places_left": session.places_left,
             "has_started": session.starts_at <= timezone.now(),
             "form": form,
             "children": children,
             "event": session_event(
                 session=session,
                 url=request.build_absolute_uri(),
-                places_left=session.capacity - taken,
+                places_left=session.places_left,
             ),
         },
         status=400 if request.method == "POST" else 200,
@@ -265,3 +272,70 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "bookings/privacy.html")
+
+
+PAGE_SIZE = 20
+
+
+def first_page_with_places(sessions, request: HttpRequest):
+    paginator = Paginator(with_places(sessions).order_by("starts_at", "pk"), PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "programmes/home.html",
+        # Lazy: the template's cached fragment asks for them only when it has expired.
+        {
+            "branches": SimpleLazyObject(upcoming_sessions_by_branch),
+            "filter": SimpleLazyObject(SessionFilterForm),
+        },
+    )
+
+
+def filtered_sessions(form: SessionFilterForm):
+    """Upcoming sessions, narrowed by what the filter form asks for (when it is valid)."""
+    sessions = upcoming_sessions(now=timezone.now())
+    if form.is_valid():
+        if form.cleaned_data["branch"]:
+            sessions = sessions.filter(room__branch=form.cleaned_data["branch"])
+        if form.cleaned_data["date_from"]:
+            sessions = sessions_from_date(sessions, day=form.cleaned_data["date_from"])
+        if form.cleaned_data["born"]:
+            sessions = sessions_for_child_born(sessions, birth_month=form.cleaned_data["born"])
+    return sessions
+
+
+@require_GET
+def session_list(request: HttpRequest) -> HttpResponse:
+    """Upcoming sessions, filtered by library, date and the child's age."""
+    # Lazy, the form and the query too: the template's cached fragment asks for them only
+    # when it has expired.
+    form = SimpleLazyObject(lambda: SessionFilterForm(request.GET or None))
+    page = SimpleLazyObject(lambda: first_page_with_places(filtered_sessions(form), request))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "programmes/session_list.html",
+        {"filter": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@require_GET
+def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = published_programme(slug=slug)
+    if programme is None:
+        raise Http404
+    # Lazy, the query built too: the template's cached fragment asks for it only when it
+    # has expired.
+    page = SimpleLazyObject(
+        lambda: first_page_with_places(
+            upcoming_sessions(now=timezone.now()).filter(programme=programme), request
+        )
+    )
+    return render(
+        request, "programmes/programme_detail.html", {"programme": programme, "page": page}
+    )

@@ -6,10 +6,13 @@ import logging
 from functools import wraps
 
 from django.conf import settings
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 from redis.exceptions import RedisError
@@ -79,3 +82,13 @@ def speak_to(request: HttpRequest, recipient) -> None:
     language = chosen_language(request) or recipient.language
     translation.activate(language)
     request.LANGUAGE_CODE = language
+
+
+@require_GET
+@never_cache
+def health(request: HttpRequest) -> HttpResponse:
+    """One query: the database answers. Used by load balancers and as a benchmark baseline."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return HttpResponse("ok", content_type="text/plain")

@@ -203,7 +203,7 @@ MEDIA_URL = "media/"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "attendance:helper_today"
-LOGOUT_REDIRECT_URL = "programmes:home"
+LOGOUT_REDIRECT_URL = "bookings:home"
 
 # The public listings are cached this long (places left may lag by as much); the session
 # page and the booking itself are always exact.

@@ -49,14 +49,10 @@ from programmes.models import (
     Series,
     SeriesExclusion,
     Session,
+    room_conflict_message,
 )
 from programmes.selectors import branches_for_user
-from programmes.services import (
-    GenerationResult,
-    SchedulingError,
-    room_conflict_message,
-    series_generate_sessions,
-)
+from programmes.services import GenerationResult, SchedulingError, series_generate_sessions
 from programmes.weeks import iso_week, week_monday
 
 # Changing one of these on a scheduled session moves it: the families are told.

@@ -7,11 +7,12 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.utils.translation import gettext as _
 
 from attendance.models import Attendance
 from bookings.models import Booking
+from bookings.selectors import CONFIRMED, CONFIRMED_PLACES, WAITING
 from common.csv import csv_cell
 from courses.models import Course, Enrolment
 from courses.selectors import TAKING_PART
@@ -35,12 +36,11 @@ class SessionFigures:
 
 def session_figures(*, session: Session, course: Course | None) -> SessionFigures:
     """Two aggregate queries (three on a course), whatever the number of families."""
-    confirmed = Q(status=Booking.Status.CONFIRMED)
     bookings = Booking.objects.filter(session=session).aggregate(
-        places=Sum("places", filter=confirmed),
-        families=Count("pk", filter=confirmed),
-        walk_ins=Count("pk", filter=confirmed & Q(walk_in=True)),
-        waitlisted=Count("pk", filter=Q(status=Booking.Status.WAITLISTED)),
+        places=CONFIRMED_PLACES,
+        families=Count("pk", filter=CONFIRMED),
+        walk_ins=Count("pk", filter=CONFIRMED & Q(walk_in=True)),
+        waitlisted=WAITING,
     )
     marks = Attendance.objects.filter(session=session).aggregate(
         came=Count("pk", filter=Q(attended=True)), not_here=Count("pk", filter=Q(attended=False))
@@ -49,7 +49,7 @@ def session_figures(*, session: Session, course: Course | None) -> SessionFigure
     if course is not None:
         expected = Enrolment.objects.filter(course=course, status__in=TAKING_PART).count()
     return SessionFigures(
-        booked_places=bookings["places"] or 0,
+        booked_places=bookings["places"],
         booked_families=bookings["families"],
         walk_ins=bookings["walk_ins"],
         waitlisted=bookings["waitlisted"],

@@ -25,9 +25,7 @@ from operations.messages import (
 )
 from operations.selectors import coming_series_sessions
 from programmes.locks import lock_session
-from programmes.models import Room, Session
-from programmes.selectors import room_conflicts
-from programmes.services import room_conflict_message
+from programmes.models import Room, Session, session_slot_problem
 
 
 class SessionChangeError(DomainError):
@@ -111,15 +109,13 @@ def session_move_check(
     if session.starts_at <= now:
         # Families are in the room or have been: what they booked is what happened.
         raise SessionChangeError(_("A session that has started cannot be moved."))
-    if ends_at <= starts_at:
-        raise SessionChangeError(_("The session must end after it starts."))
-    if starts_at <= now:
+    if ends_at > starts_at and starts_at <= now:
         raise SessionChangeError(_("A session cannot be moved to a time that has passed."))
-    clash = room_conflicts(
+    problem = session_slot_problem(
         room=room, starts_at=starts_at, ends_at=ends_at, exclude_pk=session.pk
-    ).first()
-    if clash is not None:
-        raise SessionChangeError(room_conflict_message(clash))
+    )
+    if problem is not None:
+        raise SessionChangeError(problem.message)
 
 
 def session_move(

@@ -2,7 +2,7 @@
 placed by its time, with its places booked.
 
 Three queries whatever the week holds: the branches to choose from, the branch's rooms,
-the week's sessions with their places (programmes.selectors.with_places).
+the week's sessions with their places (bookings.selectors.with_places).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import QuerySet
 
+from bookings.selectors import with_places
 from programmes.models import Branch, Programme, Room, Session
-from programmes.selectors import with_places
 from programmes.weeks import WeekPage
 
 HOUR_HEIGHT = 60  # pixels per hour in the calendar
@@ -52,7 +52,7 @@ class Block:
 
     @property
     def is_full(self) -> bool:
-        return self.is_booking and self.session.taken >= self.session.capacity
+        return self.is_booking and not self.session.places_left
 
     # Strings for a style attribute: a float in a template is localised ("33,33" in Danish).
     @property

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import (
+    Q,
+    QuerySet,
+)
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -477,7 +482,7 @@ class Session(models.Model):
 
     @property
     def places_left(self) -> int:
-        """Needs the ``taken`` annotation of programmes.selectors.with_places."""
+        """Places still free; needs the ``taken`` annotation of bookings.selectors.with_places."""
         return max(self.capacity - self.taken, 0)
 
     @property
@@ -489,19 +494,70 @@ class Session(models.Model):
         return self.ends_at.astimezone(self.room.branch.zone)
 
     def clean(self) -> None:
-        from programmes.selectors import room_conflicts
-        from programmes.services import room_conflict_message
-
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": _("The session must end after it starts.")})
         if (
-            self.room_id
+            self.status == self.Status.SCHEDULED
+            and self.room_id
             and self.starts_at
             and self.ends_at
-            and self.status == self.Status.SCHEDULED
         ):
-            clash = room_conflicts(
+            problem = session_slot_problem(
                 room=self.room, starts_at=self.starts_at, ends_at=self.ends_at, exclude_pk=self.pk
-            ).first()
-            if clash is not None:
-                raise ValidationError({"room": room_conflict_message(clash)})
+            )
+        elif self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            problem = SlotProblem("ends_at", _("The session must end after it starts."))
+        else:
+            problem = None
+        if problem is not None:
+            raise ValidationError({problem.field: problem.message})
+
+
+def room_conflicts(
+    *, room: Room, starts_at: datetime, ends_at: datetime, exclude_pk: int | None = None
+) -> QuerySet[Session]:
+    """Scheduled sessions in the room whose time overlaps [starts_at, ends_at).
+
+    Back-to-back sessions (one ends when the next starts) do not conflict, and a
+    cancelled session frees its room.
+    """
+    qs = Session.objects.filter(
+        room=room,
+        status=Session.Status.SCHEDULED,
+        starts_at__lt=ends_at,
+        ends_at__gt=starts_at,
+    ).select_related("programme", "room__branch")
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.order_by("starts_at")
+
+
+def room_conflict_message(clash: Session) -> str:
+    start, end = clash.local_start, clash.local_end
+    return _("%(room)s is already in use %(date)s %(start)s–%(end)s by %(programme)s.") % {
+        "room": clash.room.name,
+        "date": formats.date_format(start, "SHORT_DATE_FORMAT"),
+        "start": formats.time_format(start, "H:i"),
+        "end": formats.time_format(end, "H:i"),
+        "programme": clash.programme.name,
+    }
+
+
+class SlotProblem(NamedTuple):
+    field: str  # the session's field the problem is about: "ends_at" or "room"
+    message: str
+
+
+def session_slot_problem(
+    *, room: Room, starts_at: datetime, ends_at: datetime, exclude_pk: int | None = None
+) -> SlotProblem | None:
+    """Why a scheduled session cannot take ``room`` from ``starts_at`` to ``ends_at``; None
+    when it can. The one rule for a new or edited session (Session.clean) and for a move
+    (operations.services.session_move_check); on PostgreSQL an exclusion constraint holds
+    the room part too (migration 0002)."""
+    if ends_at <= starts_at:
+        return SlotProblem("ends_at", _("The session must end after it starts."))
+    clash = room_conflicts(
+        room=room, starts_at=starts_at, ends_at=ends_at, exclude_pk=exclude_pk
+    ).first()
+    if clash is not None:
+        return SlotProblem("room", room_conflict_message(clash))
+    return None

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from common.errors import DomainError
@@ -15,17 +14,6 @@ from programmes.models import Series, Session
 
 class SchedulingError(DomainError):
     """A schedule change that cannot be made; the message is safe to show a librarian."""
-
-
-def room_conflict_message(clash: Session) -> str:
-    start, end = clash.local_start, clash.local_end
-    return _("%(room)s is already in use %(date)s %(start)s–%(end)s by %(programme)s.") % {
-        "room": clash.room.name,
-        "date": formats.date_format(start, "SHORT_DATE_FORMAT"),
-        "start": formats.time_format(start, "H:i"),
-        "end": formats.time_format(end, "H:i"),
-        "programme": clash.programme.name,
-    }
 
 
 @dataclass

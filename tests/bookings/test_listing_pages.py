@@ -34,7 +34,7 @@ def test_home_lists_upcoming_sessions_by_branch(client):
         ends_at=datetime(2020, 1, 1, 1, tzinfo=UTC),
     )
 
-    response = client.get(reverse("programmes:home"))
+    response = client.get(reverse("bookings:home"))
 
     text = response.content.decode()
     assert "Bærum bibliotek Sandvika" in text
@@ -54,15 +54,15 @@ def add_weekly_sessions(programme, room, weeks):
 def test_home_shows_the_next_three_sessions_per_programme(client):
     add_weekly_sessions(ProgrammeFactory(name="Babydans"), RoomFactory(), weeks=10)
 
-    response = client.get(reverse("programmes:home"))
+    response = client.get(reverse("bookings:home"))
 
     assert response.content.decode().count('<time datetime="') == 3
 
 
 PAGES = [
-    ("programmes:home", {}),
-    ("programmes:sessions", {}),
-    ("programmes:sessions", {"birth_month": "3", "birth_year": "2026"}),
+    ("bookings:home", {}),
+    ("bookings:sessions", {}),
+    ("bookings:sessions", {"birth_month": "3", "birth_year": "2026"}),
 ]
 
 
@@ -87,7 +87,7 @@ def test_programme_page_issues_a_fixed_number_of_queries(client, django_assert_m
         add_weekly_sessions(programme, RoomFactory(), weeks=30)
 
     with django_assert_max_num_queries(3):
-        response = client.get(reverse("programmes:detail", args=[programme.slug]))
+        response = client.get(reverse("bookings:programme", args=[programme.slug]))
 
     assert response.status_code == 200
     assert response.content.decode().count("list-group-item") == 20  # one page
@@ -102,7 +102,7 @@ def test_home_leaves_out_cancelled_sessions(client):
         status=Session.Status.CANCELLED,
     )
 
-    response = client.get(reverse("programmes:home"))
+    response = client.get(reverse("bookings:home"))
 
     assert "Cancelled dance" not in response.content.decode()
     assert "Nothing is planned just now" in response.content.decode()
@@ -123,7 +123,7 @@ def test_age_filter_counts_the_age_on_the_branchs_own_date(client):
     with time_machine.travel(datetime(2030, 5, 1, tzinfo=UTC)):
         # Born February 2030: 3 months on 31 May, 4 months on 1 June.
         response = client.get(
-            reverse("programmes:sessions"), {"birth_month": "2", "birth_year": "2030"}
+            reverse("bookings:sessions"), {"birth_month": "2", "birth_year": "2030"}
         )
 
     assert "Babydans Nuuk" not in response.content.decode()
@@ -140,8 +140,8 @@ def test_date_filter_uses_the_branchs_own_date(client):
     )
 
     with time_machine.travel(datetime(2030, 5, 1, tzinfo=UTC)):
-        on_31 = client.get(reverse("programmes:sessions"), {"date_from": "2030-05-31"})
-        on_1 = client.get(reverse("programmes:sessions"), {"date_from": "2030-06-01"})
+        on_31 = client.get(reverse("bookings:sessions"), {"date_from": "2030-05-31"})
+        on_1 = client.get(reverse("bookings:sessions"), {"date_from": "2030-06-01"})
 
     assert "Late in Nuuk" in on_31.content.decode()
     assert "Late in Nuuk" not in on_1.content.decode()
@@ -150,9 +150,9 @@ def test_date_filter_uses_the_branchs_own_date(client):
 @pytest.mark.parametrize(
     ("name", "args", "queries_when_cached"),
     [
-        ("programmes:home", [], 0),
-        ("programmes:sessions", [], 0),
-        ("programmes:detail", ["babydans"], 0),
+        ("bookings:home", [], 0),
+        ("bookings:sessions", [], 0),
+        ("bookings:programme", ["babydans"], 0),
     ],
 )
 def test_a_listing_seen_again_within_seconds_comes_from_the_cache(
