@@ -14,10 +14,10 @@ from django.db.models import (
 from django.utils import timezone
 
 from attendance.models import Attendance
-from bookings.messages import followup_message
+from bookings.messages import FOLLOWUP_KEY, followup_message
 from bookings.models import Booking
 from households.selectors import children_may_join
-from notifications.planning import not_written, write_all
+from notifications.planning import write_all
 from programmes.models import Session
 
 # After a session ends, time to finish the check-in list before the follow-up goes.
@@ -55,7 +55,7 @@ def due_followups(*, now: datetime):
         # Only where staff took attendance: otherwise "came" and "missed" are guesses.
         .filter(Exists(recorded))
         .annotate(came=Exists(came))
-        .filter(not_written("followup:booking:"))
+        .filter(FOLLOWUP_KEY.not_written())
     )
 
 

@@ -15,7 +15,9 @@ from bookings.models import Booking
 from bookings.selectors import waitlist_position
 from households.links import unsubscribe_url
 from households.messages import household_context, household_invitation
+from notifications.planning import OutboxKey
 from notifications.services import Attachment, Message, notify
+from programmes.models import Programme
 
 # The cancellation carries the same event with STATUS:CANCELLED, so calendars drop it; a
 # move carries it at the new time (the same UID), so calendars move it.
@@ -28,6 +30,15 @@ KINDS_WITH_CALENDAR = {
 # Messages about a change to an event the family may already have in its calendar.
 KINDS_REVISING_CALENDAR = {"session_cancelled", "session_moved"}
 RATINGS = (1, 2, 3, 4, 5)
+
+# The keys of the messages the planners write (bookings.outreach, attendance.outreach).
+REMINDER_KEY = OutboxKey("reminder:booking:")
+FOLLOWUP_KEY = OutboxKey("followup:booking:")
+
+
+def age_out_key(programme: Programme) -> OutboxKey:
+    """One age-out invitation per child and programme grown out of."""
+    return OutboxKey("age_out:child:", f":programme:{programme.pk}")
 
 
 def booking_message(
@@ -90,7 +101,10 @@ def notify_booking(*, booking: Booking, kind: str) -> None:
 
 def reminder_message(*, booking: Booking) -> Message:
     return booking_message(
-        booking=booking, kind="reminder", cant_come_url=cant_come_url(booking=booking)
+        booking=booking,
+        kind="reminder",
+        key=REMINDER_KEY.for_row(booking.pk),
+        cant_come_url=cant_come_url(booking=booking),
     )
 
 
@@ -102,7 +116,7 @@ def followup_message(*, booking: Booking, came: bool, next_session) -> Message:
     return booking_message(
         booking=booking,
         kind="followup_came" if came else "followup_missed",
-        key=f"followup:booking:{booking.pk}",
+        key=FOLLOWUP_KEY.for_row(booking.pk),
         unsubscribe=True,
         **context,
     )
@@ -113,7 +127,7 @@ def age_out_message(*, child, programme, branch, offers) -> Message:
     household = child.household
     return household_invitation(
         household=household,
-        key=f"age_out:child:{child.pk}:programme:{programme.pk}",
+        key=age_out_key(programme).for_row(child.pk),
         kind="age_out_invitation",
         reference=f"household:{household.pk}",
         child=child,

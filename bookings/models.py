@@ -13,13 +13,17 @@ from households.models import Child, Household
 from programmes.models import Session
 
 
+# At module level so the model's constraints can name its members.
+class BookingStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("On the waitlist")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class Booking(models.Model):
     BRANCH_PATH = "session__room__branch"
 
-    class Status(models.TextChoices):
-        CONFIRMED = "confirmed", _("Confirmed")
-        WAITLISTED = "waitlisted", _("On the waitlist")
-        CANCELLED = "cancelled", _("Cancelled")
+    Status = BookingStatus
 
     session = models.ForeignKey(
         Session, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("session")
@@ -53,7 +57,7 @@ class Booking(models.Model):
             # One live booking per household and session, whatever the race.
             models.UniqueConstraint(
                 fields=["session", "household"],
-                condition=~Q(status="cancelled"),
+                condition=~Q(status=BookingStatus.CANCELLED),
                 name="one_live_booking_per_household",
             ),
             models.CheckConstraint(condition=Q(places__gte=1), name="booking_takes_a_place"),

@@ -29,11 +29,11 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from bookings.messages import age_out_message, reminder_message
+from bookings.messages import REMINDER_KEY, age_out_key, age_out_message, reminder_message
 from bookings.models import Booking
 from households.models import Child
 from households.selectors import PathOffers
-from notifications.planning import not_written, write_all
+from notifications.planning import write_all
 from programmes.eligibility import months_before
 from programmes.models import Branch, Programme, Session
 
@@ -65,7 +65,7 @@ def due_reminders(*, now: datetime):
         )
         # Booked after the reminder's time: the booking itself was reminder enough.
         .filter(remind_at__lte=now, created_at__lte=F("remind_at"))
-        .filter(not_written("reminder:booking:"))
+        .filter(REMINDER_KEY.not_written())
     )
 
 
@@ -115,7 +115,7 @@ def age_outs_due(*, now: datetime | None = None) -> int:
                 household__consents_to_followups=True,
             )
             .filter(Exists(took_part))
-            .filter(not_written("age_out:child:", f":programme:{programme.pk}"))
+            .filter(age_out_key(programme).not_written())
             .annotate(
                 last_branch=Subquery(
                     took_part.order_by("-session__starts_at").values("session__room__branch")[:1]

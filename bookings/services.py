@@ -21,7 +21,7 @@ from bookings.selectors import CONFIRMED_PLACES, WAITING, confirmed_places
 from common.errors import DomainError
 from households.models import Household
 from households.services import ChildInput, children_get_or_create, household_get_or_create
-from programmes.eligibility import age_eligibility
+from programmes.eligibility import party_eligibility
 from programmes.locks import lock_session, require_atomic
 from programmes.models import Programme, Session
 
@@ -48,13 +48,14 @@ def _check_bookable(session: Session, now: datetime) -> None:
 def _check_children(session: Session, children: list[ChildInput]) -> None:
     if not children:
         raise BookingError(_("Tell us which child is coming."))
-    if session.programme.audience_basis != Programme.AudienceBasis.AGE_MONTHS:
-        return
-    on = session.local_start.date()
-    for child in children:
-        result = age_eligibility(programme=session.programme, birth_date=child.birth_month, on=on)
-        if not result.eligible:
-            raise BookingError(f"{child.first_name}: {result.reason}")
+    result = party_eligibility(
+        programme=session.programme,
+        children=children,
+        on=session.local_start.date(),
+        every_child=True,
+    )
+    if not result.eligible:
+        raise BookingError(result.reason)
 
 
 @dataclass(frozen=True)

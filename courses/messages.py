@@ -5,7 +5,11 @@ from courses.links import enrolment_url
 from courses.models import Enrolment
 from courses.selectors import course_meetings, enrolment_waitlist_position
 from households.messages import household_context, household_invitation
+from notifications.planning import OutboxKey
 from notifications.services import Attachment, Message, notify
+
+# The key of the end-of-course invitation, for its writer and its planner (courses.outreach).
+COURSE_END_KEY = OutboxKey("course_end:enrolment:")
 
 
 def course_end_message(*, enrolment: Enrolment, offers) -> Message:
@@ -13,7 +17,7 @@ def course_end_message(*, enrolment: Enrolment, offers) -> Message:
     series = enrolment.course.series
     return household_invitation(
         household=enrolment.household,
-        key=f"course_end:enrolment:{enrolment.pk}",
+        key=COURSE_END_KEY.for_row(enrolment.pk),
         kind="course_end_invitation",
         reference=f"enrolment:{enrolment.pk}",
         course=enrolment.course,

@@ -53,6 +53,17 @@ class Course(models.Model):
             )
 
 
+# At module level so the model's constraints can name its members.
+class EnrolmentStatus(models.TextChoices):
+    REFERRED = "referred", _("Referred")
+    WAITLISTED = "waitlisted", _("On the waitlist")
+    OFFERED = "offered", _("Offered a place")
+    ENROLLED = "enrolled", _("Enrolled")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    COMPLETED = "completed", _("Completed")
+
+
 class Enrolment(models.Model):
     """A family's place on a course: the whole family is enrolled, not one child.
 
@@ -65,14 +76,7 @@ class Enrolment(models.Model):
 
     BRANCH_PATH = "course__series__room__branch"
 
-    class Status(models.TextChoices):
-        REFERRED = "referred", _("Referred")
-        WAITLISTED = "waitlisted", _("On the waitlist")
-        OFFERED = "offered", _("Offered a place")
-        ENROLLED = "enrolled", _("Enrolled")
-        DECLINED = "declined", _("Declined")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        COMPLETED = "completed", _("Completed")
+    Status = EnrolmentStatus
 
     class ReferrerRole(models.TextChoices):
         HEALTH_VISITOR = "health_visitor", _("Health visitor")
@@ -119,7 +123,7 @@ class Enrolment(models.Model):
                 fields=["course", "household"], name="one_enrolment_per_household_and_course"
             ),
             models.CheckConstraint(
-                condition=~Q(status="waitlisted") | Q(waitlisted_at__isnull=False),
+                condition=~Q(status=EnrolmentStatus.WAITLISTED) | Q(waitlisted_at__isnull=False),
                 name="waitlisted_enrolment_has_time",
             ),
         ]

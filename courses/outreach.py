@@ -8,12 +8,12 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from courses.messages import course_end_message
+from courses.messages import COURSE_END_KEY, course_end_message
 from courses.models import Course, Enrolment
 from courses.selectors import TAKING_PART
 from courses.services import course_complete
 from households.selectors import PathOffers
-from notifications.planning import not_written, write_all
+from notifications.planning import write_all
 from programmes.models import Session
 
 COURSE_END_WINDOW = timedelta(days=14)
@@ -46,7 +46,7 @@ def course_ends_due(*, now: datetime | None = None) -> int:
             status__in=TAKING_PART,
             household__consents_to_followups=True,
         )
-        .filter(not_written("course_end:enrolment:"))
+        .filter(COURSE_END_KEY.not_written())
         .select_related("household", "course__series__programme", "course__series__room__branch")
         .prefetch_related("children")
     )

@@ -22,8 +22,8 @@ from courses.messages import notify_enrolment
 from courses.models import Course, Enrolment
 from courses.selectors import course_places_taken
 from households.services import ChildInput, children_get_or_create, household_get_or_create
-from programmes.eligibility import age_eligibility
-from programmes.models import Programme, Session
+from programmes.eligibility import party_eligibility
+from programmes.models import Session
 
 Status = Enrolment.Status
 
@@ -86,17 +86,16 @@ def _check_children(course: Course, children: list[ChildInput]) -> None:
     """The whole family joins; at least one child must be in the course's age group."""
     if not children:
         raise EnrolmentError(_("Tell us about the children in the family."))
-    programme = course.series.programme
-    if programme.audience_basis != Programme.AudienceBasis.AGE_MONTHS:
-        return
-    on = max(course.series.start_date, timezone.localdate())
-    results = [
-        age_eligibility(programme=programme, birth_date=c.birth_month, on=on) for c in children
-    ]
-    if not any(r.eligible for r in results):
+    result = party_eligibility(
+        programme=course.series.programme,
+        children=children,
+        on=max(course.series.start_date, timezone.localdate()),
+        every_child=False,
+    )
+    if not result.eligible:
         raise EnrolmentError(
             _("No child in the family is in this course's age group. %(reason)s")
-            % {"reason": results[0].reason}
+            % {"reason": result.reason}
         )
 
 

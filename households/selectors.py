@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from households.models import Child
-from programmes.eligibility import age_eligibility
+from programmes.eligibility import party_eligibility
 from programmes.models import Branch, Programme, Session
 
 # How far ahead an invitation looks for sessions, and how many it shows per programme.
@@ -21,14 +21,13 @@ class Offer:
 
 
 def children_may_join(children: list[Child], session: Session) -> bool:
-    programme = session.programme
-    if programme.audience_basis != Programme.AudienceBasis.AGE_MONTHS or not children:
-        return True
-    on = session.local_start.date()
-    return any(
-        age_eligibility(programme=programme, birth_date=c.birth_month, on=on).eligible
-        for c in children
-    )
+    """An invitation is for the whole family: one child in the age group is enough."""
+    return party_eligibility(
+        programme=session.programme,
+        children=children,
+        on=session.local_start.date(),
+        every_child=False,
+    ).eligible
 
 
 class PathOffers:

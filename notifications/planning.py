@@ -4,6 +4,7 @@ and writing a batch of messages at once."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Value
@@ -25,6 +26,22 @@ def not_written(prefix: str, suffix: str = "", *, starts_with: bool = False) -> 
         else Outbox.objects.filter(key=key)
     )
     return ~Exists(rows)
+
+
+@dataclass(frozen=True)
+class OutboxKey:
+    """The outbox key of one kind of message about one row: ``prefix`` + the row's id +
+    ``suffix``. The message builder writes ``for_row(pk)`` and the planner filters its rows
+    with ``not_written()``: both from this one definition, so they cannot drift apart."""
+
+    prefix: str
+    suffix: str = ""
+
+    def for_row(self, pk: int) -> str:
+        return f"{self.prefix}{pk}{self.suffix}"
+
+    def not_written(self) -> Exists:
+        return not_written(self.prefix, self.suffix)
 
 
 def write_all(messages: Iterable[Message]) -> int:

@@ -26,21 +26,22 @@ from django.utils.translation import ngettext
 
 from bookings.admin import BookingInline
 from bookings.models import Booking
-from bookings.services import waitlist_refill
 from common.admin_scoping import ScopedModelAdmin, ScopedTabularInline
+from common.errors import DomainError
 from courses.selectors import session_course
 from operations.participants import participants, session_figures, write_participants_csv
 from operations.selectors import coming_series_sessions
 from operations.services import (
+    CANCELLATION_REASON_MAX_LENGTH,
     SUBJECT_MAX_LENGTH,
     TEXT_MAX_LENGTH,
     SessionChangeError,
     cancellation_reason_check,
+    is_move,
     series_cancel,
-    session_cancel,
     session_message_all,
-    session_move,
     session_move_check,
+    session_update,
 )
 from operations.week import week_calendar
 from programmes.models import (
@@ -54,9 +55,6 @@ from programmes.models import (
 from programmes.selectors import branches_for_user
 from programmes.services import GenerationResult, SchedulingError, series_generate_sessions
 from programmes.weeks import iso_week, week_monday
-
-# Changing one of these on a scheduled session moves it: the families are told.
-MOVING_FIELDS = ("starts_at", "ends_at", "room")
 
 
 class SeriesAdminForm(forms.ModelForm):
@@ -139,7 +137,7 @@ def report_generation(request: HttpRequest, series: Series, result: GenerationRe
 class SeriesCancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
-        max_length=200,
+        max_length=CANCELLATION_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=_("The families are told it, in the message that the sessions are cancelled."),
         error_messages={"required": _("Give a reason: the families are told it.")},
@@ -285,18 +283,6 @@ class WhenFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _minute(moment):
-    return moment.replace(second=0, microsecond=0)
-
-
-def _moves(before: Session, after: Session) -> bool:
-    """A new room, or a new time to the minute: seconds dropped by a form are no move."""
-    return before.room_id != after.room_id or any(
-        _minute(getattr(before, name)) != _minute(getattr(after, name))
-        for name in ("starts_at", "ends_at")
-    )
-
-
 class SessionAdminForm(forms.ModelForm):
     class Meta:
         model = Session
@@ -338,7 +324,7 @@ class SessionAdminForm(forms.ModelForm):
             and room
             and status == Session.Status.SCHEDULED
             and self.instance.status == Session.Status.SCHEDULED
-            and _moves(self.instance, Session(starts_at=starts_at, ends_at=ends_at, room=room))
+            and is_move(self.instance, starts_at=starts_at, ends_at=ends_at, room=room)
         ):
             # The same check as the move itself, so a refused move is an error on the form.
             try:
@@ -568,44 +554,6 @@ class SessionOperationsMixin:
 
     # -- moving a session by editing its time or room ---------------------------------------
 
-    def save_model(self, request, obj, form, change) -> None:
-        if not (change and set(MOVING_FIELDS) & set(form.changed_data)):
-            super().save_model(request, obj, form, change)
-            return
-        before = Session.objects.select_related("room").get(pk=obj.pk)
-        if (
-            before.status != Session.Status.SCHEDULED
-            or obj.status != Session.Status.SCHEDULED  # a cancelled session has nobody to tell
-            or not _moves(before, obj)
-        ):
-            super().save_model(request, obj, form, change)
-            return
-        new = {name: getattr(obj, name) for name in MOVING_FIELDS}
-        for name in MOVING_FIELDS:
-            setattr(obj, name, getattr(before, name))
-        super().save_model(request, obj, form, change)  # whatever else changed
-        try:
-            told = session_move(
-                session_id=obj.pk,
-                starts_at=new["starts_at"],
-                ends_at=new["ends_at"],
-                room=new["room"],
-            )
-        except SessionChangeError as exc:
-            messages.error(request, _("The session was not moved: %(why)s") % {"why": exc})
-            return
-        for name, value in new.items():
-            setattr(obj, name, value)
-        messages.info(
-            request,
-            ngettext(
-                "The session was moved; %(count)d family was told the new time.",
-                "The session was moved; %(count)d families were told the new time.",
-                told,
-            )
-            % {"count": told},
-        )
-
 
 @admin.register(Session)
 class SessionAdmin(SessionOperationsMixin, ScopedModelAdmin):
@@ -638,27 +586,41 @@ class SessionAdmin(SessionOperationsMixin, ScopedModelAdmin):
     inlines = (BookingInline,)
 
     def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        if change and "status" in form.changed_data and obj.status == Session.Status.CANCELLED:
-            told = session_cancel(session_id=obj.pk, reason=obj.cancellation_reason)
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        try:
+            result = session_update(session=obj, changed=form.changed_data)
+        except DomainError as exc:
+            messages.error(request, _("The session was not saved: %(why)s") % {"why": exc})
+            return
+        if result.moved:
+            messages.info(
+                request,
+                ngettext(
+                    "The session was moved; %(count)d family was told the new time.",
+                    "The session was moved; %(count)d families were told the new time.",
+                    result.told_of_move,
+                )
+                % {"count": result.told_of_move},
+            )
+        if result.cancelled:
             messages.info(
                 request,
                 ngettext(
                     "%(count)d household was told the session is cancelled",
                     "%(count)d households were told the session is cancelled",
-                    told,
+                    result.told_of_cancellation,
                 )
-                % {"count": told},
+                % {"count": result.told_of_cancellation},
             )
-        if change and "capacity" in form.changed_data:
-            promoted = waitlist_refill(session_id=obj.pk)
-            if promoted:
-                messages.info(
-                    request,
-                    ngettext(
-                        "%(count)d family moved up from the waitlist and was told",
-                        "%(count)d families moved up from the waitlist and were told",
-                        len(promoted),
-                    )
-                    % {"count": len(promoted)},
+        if result.promoted:
+            messages.info(
+                request,
+                ngettext(
+                    "%(count)d family moved up from the waitlist and was told",
+                    "%(count)d families moved up from the waitlist and were told",
+                    result.promoted,
                 )
+                % {"count": result.promoted},
+            )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from bookings.messages import notify_booking
 from bookings.models import Booking
+from bookings.services import waitlist_refill
 from common.errors import DomainError
 from courses.links import enrolment_url
 from courses.models import Enrolment
@@ -32,13 +34,20 @@ class SessionChangeError(DomainError):
     """A session or series that cannot be changed so; safe to show a librarian."""
 
 
+# The longest reason a cancellation may give (the field's length); forms use it too.
+CANCELLATION_REASON_MAX_LENGTH: int = Session._meta.get_field("cancellation_reason").max_length
+
+
 def cancellation_reason_check(reason: str) -> str:
     """The reason a session is cancelled is told to every family: required, and short."""
     reason = reason.strip()
     if not reason:
         raise SessionChangeError(_("Give a reason: the families are told it."))
-    if len(reason) > Session._meta.get_field("cancellation_reason").max_length:
-        raise SessionChangeError(_("Keep the reason to 200 characters."))
+    if len(reason) > CANCELLATION_REASON_MAX_LENGTH:
+        raise SessionChangeError(
+            _("Keep the reason to %(count)d characters.")
+            % {"count": CANCELLATION_REASON_MAX_LENGTH}
+        )
     return reason
 
 
@@ -177,6 +186,87 @@ def session_move(
                 )
                 told += 1
     return told
+
+
+# Changing one of these on a scheduled session moves it: the families are told.
+MOVING_FIELDS = ("starts_at", "ends_at", "room")
+
+
+def _to_the_minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+def is_move(session: Session, *, starts_at: datetime, ends_at: datetime, room: Room) -> bool:
+    """A new room, or a new time to the minute: seconds dropped by a form are no move."""
+    return session.room_id != room.pk or any(
+        _to_the_minute(old) != _to_the_minute(new)
+        for old, new in ((session.starts_at, starts_at), (session.ends_at, ends_at))
+    )
+
+
+@dataclass(frozen=True)
+class SessionUpdate:
+    """What a librarian's edit of a session did, for the page to say."""
+
+    moved: bool = False
+    told_of_move: int = 0
+    cancelled: bool = False
+    told_of_cancellation: int = 0
+    promoted: int = 0  # families moved up from the waitlist into new places
+
+
+def session_update(
+    *, session: Session, changed: Iterable[str], now: datetime | None = None
+) -> SessionUpdate:
+    """Save a librarian's edit of a session (``session`` holds the new values, ``changed``
+    names the fields edited), all or nothing: a new time or room of a scheduled session is
+    a move (session_move: checked, families told), a change to cancelled is a cancellation
+    (session_cancel: a reason, families told), more places let the waitlist move up;
+    anything else is saved as it is."""
+    now = now or timezone.now()
+    changed = set(changed)
+    with transaction.atomic():
+        before = lock_session(session.pk)
+        moving = (
+            before.status == Session.Status.SCHEDULED
+            and session.status == Session.Status.SCHEDULED
+            and bool(changed & set(MOVING_FIELDS))
+            and is_move(
+                before, starts_at=session.starts_at, ends_at=session.ends_at, room=session.room
+            )
+        )
+        cancelling = (
+            session.status == Session.Status.CANCELLED and before.status != Session.Status.CANCELLED
+        )
+        plain = changed - (set(MOVING_FIELDS) if moving else set())
+        if cancelling:
+            plain -= {"status", "cancellation_reason"}
+        if plain:
+            for name in plain:
+                setattr(before, name, getattr(session, name))
+            before.save(update_fields=sorted(plain))
+        told_of_move = told_of_cancellation = promoted = 0
+        if moving:
+            told_of_move = session_move(
+                session_id=before.pk,
+                starts_at=session.starts_at,
+                ends_at=session.ends_at,
+                room=session.room,
+                now=now,
+            )
+        if cancelling:
+            told_of_cancellation = session_cancel(
+                session_id=before.pk, reason=session.cancellation_reason
+            )
+        if "capacity" in changed:
+            promoted = len(waitlist_refill(session_id=before.pk))
+    return SessionUpdate(
+        moved=moving,
+        told_of_move=told_of_move,
+        cancelled=cancelling,
+        told_of_cancellation=told_of_cancellation,
+        promoted=promoted,
+    )
 
 
 SUBJECT_MAX_LENGTH = 150

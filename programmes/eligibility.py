@@ -8,8 +8,10 @@ birth is known the same rule applies to it.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -69,16 +71,34 @@ def age_eligibility(*, programme: Programme, birth_date: date, on: date) -> Elig
     return ELIGIBLE
 
 
-def grade_eligibility(*, programme: Programme, grade: int) -> Eligibility:
-    low, high = programme.min_grade, programme.max_grade
-    if (low is not None and grade < low) or (high is not None and grade > high):
-        return Eligibility(
-            False,
-            _("%(programme)s is for pupils in grades %(low)s to %(high)s.")
-            % {
-                "programme": programme.name,
-                "low": low if low is not None else 0,
-                "high": high if high is not None else 13,
-            },
-        )
-    return ELIGIBLE
+class ChildAge(Protocol):
+    first_name: str
+    birth_month: date
+
+
+def party_eligibility(
+    *, programme: Programme, children: Sequence[ChildAge], on: date, every_child: bool
+) -> Eligibility:
+    """Whether a party of children may take part in ``programme`` on ``on``.
+
+    ``every_child``: a booking, where each child coming takes a place, needs every child in
+    the age group (the reason names the first who is not). A course or an invitation is for
+    the whole family: one child in the age group is enough (the reason is the first
+    child's). Programmes by school grade are not checked by age. A session list filtered by
+    a child's birth month applies the same age rule in SQL
+    (programmes.selectors.sessions_for_child_born).
+    """
+    if programme.audience_basis != Programme.AudienceBasis.AGE_MONTHS or not children:
+        return ELIGIBLE
+    results = [
+        (child, age_eligibility(programme=programme, birth_date=child.birth_month, on=on))
+        for child in children
+    ]
+    if every_child:
+        for child, result in results:
+            if not result.eligible:
+                return Eligibility(False, f"{child.first_name}: {result.reason}")
+        return ELIGIBLE
+    if any(result.eligible for _child, result in results):
+        return ELIGIBLE
+    return results[0][1]

@@ -1,9 +1,12 @@
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from programmes.eligibility import age_eligibility, age_in_months, grade_eligibility
-from programmes.models import Programme
+from programmes.eligibility import age_eligibility, age_in_months, party_eligibility
+from programmes.models import Programme, Session
+from programmes.selectors import sessions_for_child_born
+from tests.factories import BranchFactory, ProgrammeFactory, RoomFactory, SessionFactory
 
 BABYDANS = Programme(name="Babydans", min_age_months=3, max_age_months=12)
 LEKTIECAFE = Programme(
@@ -78,9 +81,78 @@ def test_open_ended_age_range():
     ).eligible
 
 
-@pytest.mark.parametrize(("grade", "eligible"), [(7, False), (8, True), (10, True), (11, False)])
-def test_grade_eligibility(grade, eligible):
-    result = grade_eligibility(programme=LEKTIECAFE, grade=grade)
-    assert result.eligible is eligible
-    if not eligible:
-        assert result.reason == "Lektiecafé is for pupils in grades 8 to 10."
+class Kid:
+    def __init__(self, first_name: str, birth_month: date) -> None:
+        self.first_name, self.birth_month = first_name, birth_month
+
+
+BABY = Kid("Ella", date(2026, 3, 1))  # 6 months on 1 September 2026
+BIG_SISTER = Kid("Sofie", date(2023, 1, 1))  # 44 months then
+
+
+def test_a_booking_needs_every_child_in_the_age_group_and_names_who_is_not():
+    on = date(2026, 9, 1)
+    assert party_eligibility(programme=BABYDANS, children=[BABY], on=on, every_child=True).eligible
+    result = party_eligibility(
+        programme=BABYDANS, children=[BABY, BIG_SISTER], on=on, every_child=True
+    )
+    assert not result.eligible
+    assert result.reason.startswith("Sofie: Babydans is for children up to 12 months old.")
+
+
+def test_a_family_offer_needs_one_child_in_the_age_group():
+    on = date(2026, 9, 1)
+    assert party_eligibility(
+        programme=BABYDANS, children=[BIG_SISTER, BABY], on=on, every_child=False
+    ).eligible
+    result = party_eligibility(programme=BABYDANS, children=[BIG_SISTER], on=on, every_child=False)
+    assert not result.eligible
+    assert "up to 12 months" in result.reason
+
+
+def test_programmes_by_grade_are_not_checked_by_age():
+    assert party_eligibility(
+        programme=LEKTIECAFE, children=[BABY], on=date(2026, 9, 1), every_child=True
+    ).eligible
+
+
+@pytest.mark.django_db
+def test_the_birth_month_filter_in_sql_agrees_with_the_age_rule():
+    """sessions_for_child_born (SQL, the session list's filter) and age_eligibility
+    (Python, the booking's check) are one rule: they agree for every birth month."""
+    oslo = BranchFactory(time_zone="Europe/Oslo")
+    programme = ProgrammeFactory(min_age_months=3, max_age_months=12)
+    zone = ZoneInfo("Europe/Oslo")
+    # Just after midnight in Oslo is still the day before in UTC: the age is counted on
+    # the branch's own date, in both.
+    starts = [
+        datetime(2026, 8, 31, 23, 30, tzinfo=zone),
+        datetime(2026, 9, 1, 0, 30, tzinfo=zone),
+        datetime(2026, 12, 31, 10, 0, tzinfo=zone),
+        datetime(2027, 2, 28, 10, 0, tzinfo=zone),
+    ]
+    sessions = [
+        SessionFactory(
+            programme=programme,
+            room=RoomFactory(branch=oslo),
+            starts_at=start,
+            ends_at=start + timedelta(minutes=45),
+        )
+        for start in starts
+    ]
+    for months_back in range(30):
+        year, month = divmod(2027 * 12 + 1 - months_back, 12)
+        born = date(year, month + 1, 1)
+        in_sql = set(
+            sessions_for_child_born(Session.objects.all(), birth_month=born).values_list(
+                "pk", flat=True
+            )
+        )
+        in_python = {
+            s.pk
+            for s in sessions
+            if age_eligibility(
+                programme=programme, birth_date=born, on=s.local_start.date()
+            ).eligible
+        }
+        assert in_sql == in_python, born
