@@ -22,6 +22,7 @@ from attendance.head_counts import head_count_change, head_count_table
 from attendance.selectors import check_in_list, helper_sessions, takes_walk_ins
 from attendance.services import AttendanceError, attendance_check_in, attendance_walk_in
 from bookings.models import Booking
+from common.admin_scoping import scope_to_user_branches
 from households.forms import ChildFormSet
 from partners.selectors import coordinator_of
 from programmes.models import Session
@@ -34,8 +35,8 @@ HEAD_COUNT = "attendance.change_headcount"
 def _session_of(request: HttpRequest, pk: int) -> Session:
     """A session at one of the user's branches; any other is not found."""
     return get_object_or_404(
-        Session.objects.select_related("programme", "room__branch").filter(
-            room__branch__in=branches_for_user(user=request.user)
+        scope_to_user_branches(
+            Session.objects.select_related("programme", "room__branch"), request.user
         ),
         pk=pk,
     )

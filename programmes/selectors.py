@@ -22,16 +22,14 @@ from django.db.models.functions import (
     TruncDate,
 )
 
+from common.admin_scoping import scope_to_user_branches
 from programmes.models import NORDIC_TIME_ZONES, Branch, Programme, Session
 
 
 def branches_for_user(*, user: AbstractBaseUser) -> QuerySet[Branch]:
-    """The branches a user works at (staff, or a helper at the sessions); a superuser: all."""
-    if user.is_superuser:
-        return Branch.objects.all()
-    if not user.is_active:
-        return Branch.objects.none()
-    return Branch.objects.filter(memberships__user=user)
+    """The branches a user works at (staff, or a helper at the sessions); a superuser: all.
+    The same scoping as every admin list (common.admin_scoping)."""
+    return scope_to_user_branches(Branch.objects.all(), user)
 
 
 def upcoming_sessions(*, now: datetime) -> QuerySet[Session]:
