@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from notifications.services import outbox_send_due
+from notifications.sending import outbox_send_due
 
 
 @shared_task(name="notifications.send_outbox", ignore_result=True)

@@ -21,7 +21,7 @@ from courses.outreach import plan_course_messages
 from households.models import Household
 from households.services import ChildInput
 from notifications.models import Outbox
-from notifications.services import outbox_send_due
+from notifications.sending import outbox_send_due
 from operations.services import session_cancel
 from programmes.models import Programme
 from tests.factories import (

@@ -21,7 +21,7 @@ from courses.services import (
     enrolment_withdraw,
 )
 from households.services import ChildInput
-from notifications.services import outbox_send_due
+from notifications.sending import outbox_send_due
 from partners.referral_links import partnership_from_referral_token, referral_url
 from partners.services import referral_link_close, referral_link_renew
 from tests.courses.support import TODDLER, make_course, make_partnership, months_ago, refer

@@ -9,7 +9,7 @@ from courses.links import enrolment_url
 from courses.models import Enrolment
 from courses.services import enrolment_offer
 from households.models import Household
-from notifications.services import outbox_send_due
+from notifications.sending import outbox_send_due
 from partners.referral_links import referral_url
 from partners.services import referral_link_renew
 from tests.courses.support import TODDLER, make_course, make_partnership, refer

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from notifications import services
 from notifications.models import Outbox
-from notifications.services import MAX_ATTEMPTS, Message, notify, outbox_send_due
+from notifications.sending import MAX_ATTEMPTS, outbox_send_due
+from notifications.services import Message, notify
 
 pytestmark = pytest.mark.django_db
 

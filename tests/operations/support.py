@@ -8,7 +8,7 @@ from django.core import mail
 
 from bookings.models import Booking
 from households.models import Child, Household
-from notifications.services import outbox_send_due
+from notifications.sending import outbox_send_due
 from programmes.models import Programme, Session
 from tests.factories import ProgrammeFactory, SessionFactory
 

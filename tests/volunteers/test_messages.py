@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from notifications.models import Outbox
-from notifications.services import outbox_send_due
+from notifications.sending import outbox_send_due
 from operations.services import session_cancel
 from partners.models import ContactPerson
 from programmes.models import Session

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
-from notifications.services import outbox_send_due
+from notifications.sending import outbox_send_due
 
 logger = logging.getLogger(__name__)
 
