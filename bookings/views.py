@@ -15,7 +15,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from bookings.calendar import booking_ics
 from bookings.forms import BookingForm
@@ -25,6 +25,7 @@ from bookings.links import (
     booking_from_token,
     booking_token,
 )
+from bookings.messages import RATINGS
 from bookings.models import Booking
 from bookings.selectors import (
     household_bookings,
@@ -48,7 +49,7 @@ from programmes.selectors import (
 from programmes.structured_data import session_event
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @rate_limited(BOOKING_RATE, method="POST")
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(
@@ -97,7 +98,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @never_cache
 @rate_limited(MANAGE_RATE)
 def booking_done(request: HttpRequest, token: str) -> HttpResponse:
@@ -115,7 +116,7 @@ def booking_done(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @rate_limited(MANAGE_RATE)
 def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
     booking = from_link(booking_from_token, token)
@@ -129,7 +130,7 @@ def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @never_cache
 @rate_limited(MANAGE_RATE)
 def manage(request: HttpRequest, token: str) -> HttpResponse:
@@ -188,7 +189,7 @@ def cancel(request: HttpRequest, token: str, booking_pk: int) -> HttpResponse:
     return redirect("bookings:manage", token=manage_token(household=household))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @rate_limited(MANAGE_RATE)
 def cant_come(request: HttpRequest, token: str) -> HttpResponse:
@@ -222,18 +223,28 @@ def cant_come(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @rate_limited(MANAGE_RATE)
 def rate(request: HttpRequest, token: str, rating: int) -> HttpResponse:
-    """One click in the follow-up e-mail records the rating; another click changes it."""
+    """The follow-up's 1–5 links open this page with that number chosen; the rating is
+    recorded only when the family sends it (a POST from this page): mail scanners open
+    every link in a message, and must not answer for the family."""
     booking = from_link(booking_from_rating_token, token)
     speak_to(request, booking.household)
-    error = ""
-    try:
-        booking_rate(booking=booking, rating=rating)
-    except BookingError as exc:
-        error = str(exc)
+    error, chosen, saved = "", rating, False
+    if rating not in RATINGS:
+        error = _("Choose a rating from 1 to 5.")
+    elif request.method == "POST":
+        try:
+            chosen = int(request.POST.get("rating", ""))
+            booking_rate(booking=booking, rating=chosen)
+        except ValueError:
+            error = _("Choose a rating from 1 to 5.")
+        except BookingError as exc:
+            error = str(exc)
+        else:
+            saved = True
     return render(
         request,
         "bookings/rated.html",
@@ -242,15 +253,16 @@ def rate(request: HttpRequest, token: str, rating: int) -> HttpResponse:
             "session": booking.session,
             "branch": booking.session.room.branch,
             "error": error,
-            "token": token,
-            "ratings": range(1, 6),
+            "saved": saved,
+            "chosen": chosen,
+            "ratings": RATINGS,
         },
         status=400 if error else 200,
     )
 
 
 @csrf_exempt  # RFC 8058: mail programs post here with no form; the signed token is the key
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @rate_limited(MANAGE_RATE)
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
@@ -269,7 +281,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "bookings/privacy.html")
 
@@ -282,7 +294,7 @@ def first_page_with_places(sessions, request: HttpRequest):
     return paginator.get_page(request.GET.get("page"))
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -308,7 +320,7 @@ def filtered_sessions(form: SessionFilterForm):
     return sessions
 
 
-@require_GET
+@require_safe
 def session_list(request: HttpRequest) -> HttpResponse:
     """Upcoming sessions, filtered by library, date and the child's age."""
     # Lazy, the form and the query too: the template's cached fragment asks for them only
@@ -324,7 +336,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = published_programme(slug=slug)
     if programme is None:

@@ -240,7 +240,7 @@ def test_no_follow_up_for_a_cancelled_session(plan, babydans):
     assert plan(START + timedelta(hours=2)) == []
 
 
-def test_rating_link_records_one_click_and_a_second_click_changes_it(client, plan, babydans):
+def test_a_rating_link_opens_the_answer_and_a_second_answer_changes_it(client, plan, babydans):
     session = session_of(babydans)
     booking = book(session)
     attendance_record(session=session, household=booking.household, attended=True)
@@ -251,8 +251,11 @@ def test_rating_link_records_one_click_and_a_second_click_changes_it(client, pla
     with time_machine.travel(START + timedelta(days=1)):
         assert client.get(paths[3]).status_code == 200
         booking.refresh_from_db()
+        assert booking.rating is None  # opening the link answers nothing: the page sends it
+        client.post(paths[3], {"rating": "4"})
+        booking.refresh_from_db()
         assert booking.rating == 4
-        page = client.get(paths[1])
+        page = client.post(paths[1], {"rating": "2"})
         booking.refresh_from_db()
         assert booking.rating == 2
         assert "You gave 2 out of 5." in page.content.decode()

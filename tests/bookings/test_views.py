@@ -1,6 +1,7 @@
 import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
@@ -8,9 +9,12 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from bookings.links import rating_url
 from bookings.models import Booking
+from bookings.services import booking_create
 from households.links import manage_token
 from households.models import Household
+from households.services import ChildInput
 from programmes.models import Programme
 from tests.factories import ProgrammeFactory, SessionFactory
 
@@ -341,3 +345,46 @@ def test_unknown_pages_get_a_friendly_page(client):
 
     assert response.status_code == 404
     assert "We could not find that page" in response.content.decode()
+
+
+def _a_confirmed_booking_that_has_ended(session):
+    month, year = baby_birth(session)
+    booking = booking_create(
+        session_id=session.pk,
+        name="Anna",
+        email="anna@example.com",
+        language="en",
+        children=[ChildInput(first_name="Ella", birth_month=date(int(year), int(month), 1))],
+    )
+    return booking
+
+
+def test_opening_a_rating_link_records_nothing_and_the_page_sends_it(client, session):
+    booking = _a_confirmed_booking_that_has_ended(session)
+    link = urlsplit(rating_url(booking=booking, rating=4)).path
+
+    with time_machine.travel(session.ends_at + timedelta(hours=2)):
+        opened = client.get(link)
+        booking.refresh_from_db()
+        assert opened.status_code == 200
+        assert booking.rating is None  # a mail scanner opening the link answers nothing
+        assert 'aria-current="true">4<' in opened.text
+
+        sent = client.post(link, {"rating": "5"})
+        booking.refresh_from_db()
+        assert sent.status_code == 200
+        assert booking.rating == 5
+        assert "You gave 5 out of 5." in sent.text
+
+
+@pytest.mark.parametrize("value", ["", "six", "0", "9"])
+def test_a_rating_that_is_not_1_to_5_is_refused_with_a_message(client, session, value):
+    booking = _a_confirmed_booking_that_has_ended(session)
+    link = urlsplit(rating_url(booking=booking, rating=4)).path
+
+    with time_machine.travel(session.ends_at + timedelta(hours=2)):
+        response = client.post(link, {"rating": value})
+    booking.refresh_from_db()
+    assert response.status_code == 400
+    assert "Choose a rating from 1 to 5." in response.text
+    assert booking.rating is None
