@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from attendance.forms import WalkInForm
 from attendance.head_counts import head_count_change, head_count_table
@@ -42,7 +42,7 @@ def _session_of(request: HttpRequest, pk: int) -> Session:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 @never_cache
 def today(request: HttpRequest) -> HttpResponse:
@@ -89,7 +89,7 @@ def _add_walk_in(
     return booking
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @permission_required(CHECK_IN, raise_exception=True)
 @never_cache
@@ -138,7 +138,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @permission_required(HEAD_COUNT, raise_exception=True)
 @never_cache

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 from redis.exceptions import RedisError
@@ -84,7 +84,7 @@ def speak_to(request: HttpRequest, recipient) -> None:
     request.LANGUAGE_CODE = language
 
 
-@require_GET
+@require_safe
 @never_cache
 def health(request: HttpRequest) -> HttpResponse:
     """One query: the database answers. Used by load balancers and as a benchmark baseline."""
@@ -92,3 +92,10 @@ def health(request: HttpRequest) -> HttpResponse:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return HttpResponse("ok", content_type="text/plain")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent from an old page or with cookies blocked: what to do, in the site's
+    design and the visitor's language (Django's own page is raw and English)."""
+    logger.warning("CSRF check failed on %s: %s", request.path, reason)
+    return render(request, "403_csrf.html", status=403)

@@ -274,7 +274,9 @@ if env("HTTPS"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 30
+    # A year, subdomains too: browsers never try the site over plain HTTP again.
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_SSL_REDIRECT = True
 
 # Behind a proxy, rate limits count the client's address from this header instead, e.g.
@@ -282,6 +284,13 @@ if env("HTTPS"):
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY") or None
 # Off only for load benchmarks, which send every request from one address.
 RATELIMIT_ENABLE = env("RATELIMIT_ENABLE")
+
+# Signed-in staff, helpers and coordinators work on shared library PCs: a session ends
+# after a working day without a request (each request starts the clock again).
+SESSION_COOKIE_AGE = 60 * 60 * 9
+SESSION_SAVE_EVERY_REQUEST = True
+# A failed CSRF check (an old page, cookies blocked) gets a page in the site's design.
+CSRF_FAILURE_VIEW = "common.web.csrf_failure"
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

@@ -34,7 +34,7 @@ from courses.services import (
 from partners.referral_links import partnership_from_referral_token
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @rate_limited(BOOKING_RATE, method="POST")
 def refer(request: HttpRequest, token: str) -> HttpResponse:
@@ -105,7 +105,7 @@ ENROLMENT_ACTIONS = {
 }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @rate_limited(MANAGE_RATE)
 def enrolment(request: HttpRequest, token: str) -> HttpResponse:

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from common.csv import csv_cell
 from reports.charts import Series, bar_chart
@@ -36,7 +36,7 @@ def _context(request: HttpRequest, **extra) -> dict:
     return {**admin.site.each_context(request), **extra}
 
 
-@require_GET
+@require_safe
 @staff_member_required
 def project_list(request: HttpRequest) -> HttpResponse:
     _allowed(request)
@@ -77,7 +77,7 @@ def _reach_chart(report: ProjectReport):
     )
 
 
-@require_GET
+@require_safe
 @staff_member_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
@@ -111,7 +111,7 @@ def _day(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
-@require_GET
+@require_safe
 @staff_member_required
 def project_export(request: HttpRequest, pk: int) -> HttpResponse:
     """One row per measure, the project repeated on each, so the file sorts and merges."""

@@ -20,7 +20,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from programmes.models import Programme, Session
 from programmes.selectors import branches_for_user
@@ -30,7 +30,7 @@ from reports.questionnaires import questionnaire_results
 from reports.selectors import HORIZONS, ImpactReport, impact_report, report_scope
 
 
-@require_GET
+@require_safe
 @never_cache
 def impact(request: HttpRequest) -> HttpResponse:
     user = request.user

@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from programmes.weeks import iso_week, week_monday
 from volunteers.forms import (
@@ -84,7 +84,7 @@ def _posted_pk(request: HttpRequest, name: str) -> int:
         raise Http404 from None
 
 
-@require_GET
+@require_safe
 @login_required
 @never_cache
 def week(request: HttpRequest) -> HttpResponse:
@@ -118,7 +118,7 @@ def week(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @never_cache
 def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -225,7 +225,7 @@ def _tell_term_result(request: HttpRequest, volunteer: Volunteer, result: TermRe
         )
 
 
-@require_GET
+@require_safe
 @login_required
 @never_cache
 def volunteer_list(request: HttpRequest) -> HttpResponse:
@@ -266,7 +266,7 @@ def _own_volunteer(viewer: Viewer, pk: int) -> Volunteer:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @never_cache
 def volunteer_add(request: HttpRequest) -> HttpResponse:
@@ -299,7 +299,7 @@ def volunteer_add(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @never_cache
 def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -373,7 +373,7 @@ def _act_on_volunteer(request: HttpRequest, volunteer: Volunteer, action: str, f
     return True
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @never_cache
 def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from common.web import MANAGE_RATE, from_link, rate_limited, speak_to
 from programmes.models import Session
@@ -48,7 +48,7 @@ SHIFT_ACTIONS = {
 }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @rate_limited(MANAGE_RATE)
 def shift(request: HttpRequest, token: str) -> HttpResponse:
@@ -93,7 +93,7 @@ def shift(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @rate_limited(MANAGE_RATE)
 def shift_calendar(request: HttpRequest, token: str) -> HttpResponse:
     assignment = from_link(assignment_from_token, token)
@@ -104,7 +104,7 @@ def shift_calendar(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @rate_limited(MANAGE_RATE)
 def meeting(request: HttpRequest, token: str) -> HttpResponse:

@@ -271,6 +271,7 @@ def test_a_held_shift_shows_who_came_and_counts_as_filled(client, term):
     client.force_login(term["user"])
 
     with time_machine.travel(shift.session.ends_at + timedelta(hours=1), tick=False):
+        client.force_login(term["user"])  # days later: a staff session lasts a working day
         response = week_page(client, shift)
 
     content = response.content.decode()
@@ -534,6 +535,7 @@ def test_who_came_is_marked_once_the_session_has_started(client, term):
     assert "Who came can be marked once the session has started." in early.content.decode()
 
     with time_machine.travel(shift.session.starts_at + timedelta(hours=1), tick=False):
+        client.force_login(term["user"])  # days later: a staff session lasts a working day
         page = client.get(reverse("volunteers:shift_detail", args=[shift.pk])).content.decode()
         assert "Did not come" in page
         post(client, shift, action="no_show", assignment=assignment.pk)
@@ -611,6 +613,7 @@ def test_the_volunteer_page_shows_availability_checklist_shifts_and_hours(client
     client.force_login(term["user"])
 
     with time_machine.travel(shift.session.ends_at + timedelta(hours=1), tick=False):
+        client.force_login(term["user"])  # days later: a staff session lasts a working day
         content = client.get(
             reverse("volunteers:volunteer_detail", args=[sofie.pk])
         ).content.decode()
