@@ -68,7 +68,8 @@ SITE_URL = env("SITE_URL")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on a site that refuses filters a list does not offer (common.admin_site).
+    "common.admin_site.FamilielivAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,0 +1,88 @@
+"""The admin site every model admin is registered on, with one rule for all of them: a
+list can be filtered only by what it offers (its filters and its date hierarchy).
+
+Django's admin accepts any lookup on a model's own fields written into the address, so a
+list that hides a volunteer's e-mail would still answer ``?email__startswith=alb`` with
+"1 volunteer" — enough to rebuild the address in a few hundred requests. Here any other
+lookup is refused with 400 (Django's DisallowedModelAdminLookup), for every admin,
+including those added later and Django's own.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.widgets import url_params_from_lookup_dict
+from django.db.models import Model
+from django.http import HttpRequest
+
+# What a list filter or the date hierarchy puts after a field's path in the address.
+FILTER_SUFFIXES = frozenset(
+    {
+        "exact",
+        "isnull",
+        "in",
+        "gt",
+        "gte",
+        "lt",
+        "lte",
+        "year",
+        "month",
+        "day",
+        "id__exact",
+        "id__in",
+        "id__isnull",
+    }
+)
+
+
+class OfferedLookupsOnly:
+    """Mixed into every ModelAdmin by FamilielivAdminSite.register."""
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        if _limit_choices_lookup(self.model, lookup, value):
+            return True  # the related-object popups of raw-id fields, as Django allows
+        for offered in _offered(self, request):
+            if lookup == offered:
+                return True
+            prefix = f"{offered}__"
+            if lookup.startswith(prefix) and lookup[len(prefix) :] in FILTER_SUFFIXES:
+                return True
+        return False
+
+
+def _offered(model_admin, request: HttpRequest | None) -> set[str]:
+    """The field paths and parameters the list's filters and date hierarchy use."""
+    offered = set()
+    filters = model_admin.get_list_filter(request) if request else model_admin.list_filter
+    for item in filters:
+        if isinstance(item, (list, tuple)):
+            item = item[0]
+        if isinstance(item, str):
+            offered.add(item)
+        elif getattr(item, "parameter_name", None):  # a SimpleListFilter
+            offered.add(item.parameter_name)
+    if model_admin.date_hierarchy:
+        offered.add(model_admin.date_hierarchy)
+    return offered
+
+
+def _limit_choices_lookup(model: type[Model], lookup: str, value: str) -> bool:
+    for fk_lookup in model._meta.related_fkey_lookups:
+        if callable(fk_lookup):
+            fk_lookup = fk_lookup()
+        if (lookup, value) in url_params_from_lookup_dict(fk_lookup).items():
+            return True
+    return False
+
+
+class FamilielivAdminSite(admin.AdminSite):
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, OfferedLookupsOnly):
+            admin_class = type(admin_class.__name__, (OfferedLookupsOnly, admin_class), {})
+        return super().register(model_or_iterable, admin_class, **options)
+
+
+class FamilielivAdminConfig(AdminConfig):
+    default_site = "common.admin_site.FamilielivAdminSite"
