@@ -9,6 +9,7 @@ theirs at another branch's room.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.options import BaseModelAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -27,13 +28,13 @@ def scope_to_user_branches(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(**{to_members: user})
 
 
-class BranchScopedAdminMixin:
+class BranchScopedAdminMixin(BaseModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return scope_to_user_branches(super().get_queryset(request), request.user)
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset"):
+        if field is not None and field.queryset is not None:
             field.queryset = scope_to_user_branches(field.queryset, request.user)
         return field
 
