@@ -226,7 +226,7 @@ _ENDS_FROM = {
 }
 
 
-def _end(enrolment_id: int, status: str, kind: str, now: datetime | None) -> Enrolment:
+def _end(enrolment_id: int, status: Status, kind: str, now: datetime | None) -> Enrolment:
     with transaction.atomic():
         enrolment = _lock_enrolment(enrolment_id)
         now = now or timezone.now()
