@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.options import BaseModelAdmin
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -17,7 +18,7 @@ from django.http import HttpRequest
 BRANCH_MEMBERS = "memberships__user"
 
 
-def scope_to_user_branches(queryset: QuerySet, user) -> QuerySet:
+def scope_to_user_branches(queryset: QuerySet, user: User | AnonymousUser) -> QuerySet:
     """The rows of ``queryset`` at the branches ``user`` works at; a superuser: all."""
     path = getattr(queryset.model, "BRANCH_PATH", None)
     if path is None or user.is_superuser:

@@ -43,7 +43,7 @@ class OutboxKey:
     def for_row(self, pk: int) -> str:
         return f"{self.prefix}{pk}{self.suffix}"
 
-    def not_written(self) -> Exists:
+    def not_written(self) -> NegatedExpression[Combinable]:
         return not_written(self.prefix, self.suffix)
 
 

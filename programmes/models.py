@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
+    from django_stubs_ext import StrOrPromise, WithAnnotations
 
 NORDIC_TIME_ZONES = [
     ("Europe/Copenhagen", "Europe/Copenhagen"),
@@ -555,7 +555,7 @@ def room_conflict_message(clash: Session) -> str:
 
 class SlotProblem(NamedTuple):
     field: str  # the session's field the problem is about: "ends_at" or "room"
-    message: str
+    message: StrOrPromise
 
 
 def session_slot_problem(
