@@ -67,6 +67,7 @@ lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(EMBEDDED_ENV) $(VENV)/bin/mypy
 
 services-check: $(INSTALLED)
 	$(SERVICES_ENV) $(PY) -m tests.services_ready

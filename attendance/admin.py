@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin, messages
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,13 @@ from attendance.services import attendance_record
 from bookings.admin import BookingAdmin
 from bookings.models import Booking
 from common.admin_scoping import ScopedModelAdmin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class Came(TypedDict):
+    came: bool | None
 
 
 @admin.register(Attendance)
@@ -71,7 +80,7 @@ class BookingWithAttendanceAdmin(BookingAdmin):
         )
 
     @admin.display(description=_("attended"), boolean=True, ordering="came")
-    def came(self, obj: Booking) -> bool | None:
+    def came(self, obj: WithAnnotations[Booking, Came]) -> bool | None:
         return obj.came
 
     def _record_attendance(self, request, queryset, attended: bool) -> None:

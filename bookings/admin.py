@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -10,11 +12,15 @@ from bookings.services import BookingError, booking_cancel
 from common.admin_scoping import ScopedModelAdmin, ScopedTabularInline
 from notifications.models import Outbox
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 # Registered by attendance.admin, which adds who came to each booking (attendance is a
 # layer above bookings).
 class BookingAdmin(ScopedModelAdmin):
-    list_display = (
+    # Of any length: attendance.admin extends both.
+    list_display: tuple[str, ...] = (
         "session",
         "household_name",
         "children_names",
@@ -31,7 +37,7 @@ class BookingAdmin(ScopedModelAdmin):
     search_fields = ("household__name", "household__email", "children__first_name")
     list_select_related = ("session__programme", "session__room__branch", "household")
     date_hierarchy = "session__starts_at"
-    actions = ("cancel_bookings",)
+    actions: tuple[str, ...] = ("cancel_bookings",)
     readonly_fields = (
         "session",
         "household",
@@ -60,7 +66,7 @@ class BookingAdmin(ScopedModelAdmin):
         return ", ".join(child.first_name for child in obj.children.all())
 
     @admin.display(description=_("messages"))
-    def message_history(self, obj: Booking) -> str:
+    def message_history(self, obj: Booking) -> "StrOrPromise":
         """What the household was told about this booking: kind, state and when, not text."""
         rows = Outbox.objects.filter(reference=f"booking:{obj.pk}").order_by("created_at")
         if not rows:

@@ -66,7 +66,7 @@ def booking_message(
     }
     if unsubscribe:
         base["unsubscribe_url"] = unsubscribe_url(household=household)
-    attachments = ()
+    attachments: tuple[Attachment, ...] = ()
     if kind in KINDS_WITH_CALENDAR:
         attachments = (
             Attachment(

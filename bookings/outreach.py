@@ -98,6 +98,8 @@ def age_outs_due(*, now: datetime | None = None) -> int:
         next_programmes__isnull=False,
     ).distinct()
     for programme in programmes:
+        if programme.max_age_months is None:  # the query leaves these out; narrows the type
+            continue
         # Too old from the day they turn max + 1 months.
         grown_by = months_before(today, programme.max_age_months + 1)
         grown_after = months_before(today - AGE_OUT_WINDOW, programme.max_age_months + 1)
@@ -108,7 +110,7 @@ def age_outs_due(*, now: datetime | None = None) -> int:
             session__status=Session.Status.SCHEDULED,
             session__starts_at__lte=now,
         )
-        children = (
+        children = list(
             Child.objects.filter(
                 birth_month__lte=grown_by,
                 birth_month__gt=grown_after,
@@ -123,7 +125,6 @@ def age_outs_due(*, now: datetime | None = None) -> int:
             )
             .select_related("household")
         )
-        children = list(children)
         branches = Branch.objects.in_bulk({child.last_branch for child in children})
         for child in children:
             branch = branches[child.last_branch]

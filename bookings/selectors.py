@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Count,
@@ -23,8 +24,11 @@ from django.db.models.functions import (
 from django.utils import timezone
 
 from bookings.models import Booking
-from programmes.models import Branch, Programme, Session
+from programmes.models import Branch, Places, Programme, Session
 from programmes.selectors import upcoming_sessions
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def waitlist_position(*, booking: Booking) -> int | None:
@@ -109,7 +113,7 @@ CONFIRMED_PLACES = Coalesce(Sum("places", filter=CONFIRMED), 0)
 WAITING = Count("pk", filter=WAITLISTED)
 
 
-def with_places(sessions: QuerySet[Session]) -> QuerySet[Session]:
+def with_places(sessions: QuerySet[Session]) -> QuerySet[WithAnnotations[Session, Places]]:
     """Annotate places taken (``taken``) and households waiting (``waiting``).
 
     Correlated subqueries, not a join and GROUP BY: the database then counts only the rows

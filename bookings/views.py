@@ -5,6 +5,8 @@ The views parse input, call one service and show its BookingError; no rule lives
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -325,7 +327,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     """Upcoming sessions, filtered by library, date and the child's age."""
     # Lazy, the form and the query too: the template's cached fragment asks for them only
     # when it has expired.
-    form = SimpleLazyObject(lambda: SessionFilterForm(request.GET or None))
+    form = cast(SessionFilterForm, SimpleLazyObject(lambda: SessionFilterForm(request.GET or None)))
     page = SimpleLazyObject(lambda: first_page_with_places(filtered_sessions(form), request))
     query = request.GET.copy()
     query.pop("page", None)

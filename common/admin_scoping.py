@@ -9,6 +9,8 @@ theirs at another branch's room.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.options import BaseModelAdmin
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -16,7 +18,7 @@ from django.http import HttpRequest
 BRANCH_MEMBERS = "memberships__user"
 
 
-def scope_to_user_branches(queryset: QuerySet, user) -> QuerySet:
+def scope_to_user_branches(queryset: QuerySet, user: User | AnonymousUser) -> QuerySet:
     """The rows of ``queryset`` at the branches ``user`` works at; a superuser: all."""
     path = getattr(queryset.model, "BRANCH_PATH", None)
     if path is None or user.is_superuser:
@@ -27,13 +29,13 @@ def scope_to_user_branches(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(**{to_members: user})
 
 
-class BranchScopedAdminMixin:
+class BranchScopedAdminMixin(BaseModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return scope_to_user_branches(super().get_queryset(request), request.user)
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset"):
+        if field is not None and field.queryset is not None:
             field.queryset = scope_to_user_branches(field.queryset, request.user)
         return field
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils.html import format_html
@@ -17,7 +19,16 @@ from courses.services import (
     enrolment_withdraw,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 Status = Enrolment.Status
+
+
+class CourseFigures(TypedDict):
+    places_taken: int
+    places_waiting: int
+    referrals_new: int
 
 
 def _report(request, done: int, message, errors: list[str]) -> None:
@@ -48,15 +59,15 @@ class CourseAdmin(ScopedModelAdmin):
         )
 
     @admin.display(description=_("places taken"), ordering="places_taken")
-    def taken(self, obj: Course) -> int:
+    def taken(self, obj: WithAnnotations[Course, CourseFigures]) -> int:
         return obj.places_taken
 
     @admin.display(description=_("waitlist"), ordering="places_waiting")
-    def waiting(self, obj: Course) -> int:
+    def waiting(self, obj: WithAnnotations[Course, CourseFigures]) -> int:
         return obj.places_waiting
 
     @admin.display(description=_("referrals to review"), ordering="referrals_new")
-    def to_review(self, obj: Course):
+    def to_review(self, obj: WithAnnotations[Course, CourseFigures]):
         if not obj.referrals_new:
             return 0
         url = f"../enrolment/?course__id__exact={obj.pk}&status__exact={Status.REFERRED.value}"

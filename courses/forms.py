@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.utils.formats import date_format
@@ -83,7 +85,7 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args, courses, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = courses
+        cast(CourseChoiceField, self.fields["course"]).queryset = courses
         if courses.count() == 1:
             self.fields["course"].initial = courses.first()
             self.fields["course"].widget = forms.HiddenInput()

@@ -48,7 +48,7 @@ def enrolment_message(*, enrolment: Enrolment, kind: str) -> Message:
     }
     if kind == "course_waitlisted":
         context["position"] = enrolment_waitlist_position(enrolment=enrolment)
-    attachments = ()
+    attachments: tuple[Attachment, ...] = ()
     if kind == "course_enrolled" and meetings:
         attachments = (
             Attachment(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import DomainError
 from courses.messages import notify_enrolment
-from courses.models import Course, Enrolment
+from courses.models import Course, Enrolment, EnrolmentStatus
 from courses.selectors import course_places_taken
 from households.services import ChildInput, children_get_or_create, household_get_or_create
 from programmes.eligibility import party_eligibility
@@ -226,7 +226,7 @@ _ENDS_FROM = {
 }
 
 
-def _end(enrolment_id: int, status: str, kind: str, now: datetime | None) -> Enrolment:
+def _end(enrolment_id: int, status: EnrolmentStatus, kind: str, now: datetime | None) -> Enrolment:
     with transaction.atomic():
         enrolment = _lock_enrolment(enrolment_id)
         now = now or timezone.now()

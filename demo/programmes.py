@@ -296,17 +296,17 @@ def load_schedule(*, today: date) -> dict[str, list[GenerationResult]]:
         programmes[slug].next_programmes.set([programmes[s] for s in following])
 
     results: dict[str, list[GenerationResult]] = {}
-    for spec in SERIES:
-        start_date = today + timedelta(weeks=spec.starts_weeks)
-        end_date = start_date + timedelta(weeks=spec.weeks)
+    for series_spec in SERIES:
+        start_date = today + timedelta(weeks=series_spec.starts_weeks)
+        end_date = start_date + timedelta(weeks=series_spec.weeks)
         series, _ = Series.objects.update_or_create(
-            programme=programmes[spec.programme],
-            room=rooms[spec.branch, spec.room],
-            title=spec.title,
+            programme=programmes[series_spec.programme],
+            room=rooms[series_spec.branch, series_spec.room],
+            title=series_spec.title,
             defaults={
-                "weekdays": list(spec.weekdays),
-                "start_time": spec.start,
-                "end_time": spec.end,
+                "weekdays": list(series_spec.weekdays),
+                "start_time": series_spec.start,
+                "end_time": series_spec.end,
                 "start_date": start_date,
                 "end_date": end_date,
             },
@@ -315,7 +315,9 @@ def load_schedule(*, today: date) -> dict[str, list[GenerationResult]]:
             SeriesExclusion.objects.get_or_create(
                 series=series, date=day, defaults={"reason": CHRISTMAS_CLOSED}
             )
-        results.setdefault(spec.programme, []).append(series_generate_sessions(series=series))
+        results.setdefault(series_spec.programme, []).append(
+            series_generate_sessions(series=series)
+        )
         if series.programme.booking_mode == Programme.BookingMode.COURSE:
             Course.objects.get_or_create(series=series, defaults={"capacity": 10})
 

@@ -477,8 +477,9 @@ def _earlier_club_course(*, today: date, items: list[QuestionnaireItem]) -> int:
         return 0
     series = sessions[0].series
     course, _ = Course.objects.get_or_create(series=series, defaults={"capacity": 10})
+    # The series' programme and room, which its sessions carry (loaded with them).
     partnership = Partnership.objects.filter(
-        programme=series.programme, branch=series.room.branch
+        programme=sessions[0].programme, branch=sessions[0].room.branch
     ).first()
     start_day, last_day = sessions[0].local_start.date(), sessions[-1].local_start.date()
     writer = HistoryWriter()

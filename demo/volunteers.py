@@ -13,6 +13,7 @@ sessions' shifts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -163,7 +164,7 @@ def _load_people(
                     "notes": "Børneattest uden anmærkninger.",
                 },
             )
-        if person.joined_days_ago is None:
+        if joined is None:
             # Welcomed today: the checklist opens and the welcome message is sent (once).
             onboarding = volunteer_join(
                 volunteer=volunteer, partnership=partnership, by=coordinator.user
@@ -198,7 +199,7 @@ def _load_people(
 def _staff(
     shift: Shift,
     pool: list[Volunteer],
-    statuses: list[str],
+    statuses: Sequence[str],
     *,
     by,
     offset: int,

@@ -35,7 +35,8 @@ class ChildForm(forms.Form):
                 field.required = False
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         month, year = cleaned.get("birth_month"), cleaned.get("birth_year")
         if self.empty_permitted and self.has_changed():
             for name in ("first_name", "birth_month", "birth_year"):

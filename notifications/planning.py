@@ -8,13 +8,16 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.expressions import Combinable, NegatedExpression
 from django.db.models.functions import Cast, Concat
 
 from notifications.models import Outbox
 from notifications.services import Message, notify_many
 
 
-def not_written(prefix: str, suffix: str = "", *, starts_with: bool = False) -> Exists:
+def not_written(
+    prefix: str, suffix: str = "", *, starts_with: bool = False
+) -> NegatedExpression[Combinable]:
     """No outbox row yet with the key ``prefix`` + the row's id + ``suffix`` (or, with
     ``starts_with``, none whose key begins so: messages to several contacts per row)."""
     key = Concat(
@@ -40,7 +43,7 @@ class OutboxKey:
     def for_row(self, pk: int) -> str:
         return f"{self.prefix}{pk}{self.suffix}"
 
-    def not_written(self) -> Exists:
+    def not_written(self) -> NegatedExpression[Combinable]:
         return not_written(self.prefix, self.suffix)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -112,7 +113,7 @@ def notify_many(messages: list[Message]) -> int:
     )
     for start in range(0, len(ids), BATCH_SIZE):
         chunk = ids[start : start + BATCH_SIZE]
-        transaction.on_commit(lambda chunk=chunk: _dispatch(chunk))
+        transaction.on_commit(partial(_dispatch, chunk))
     return len(ids)
 
 

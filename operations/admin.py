@@ -9,9 +9,11 @@ follows their branches, as everywhere in the admin (common.admin_scoping).
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING, TypedDict
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
@@ -55,6 +57,9 @@ from programmes.models import (
 from programmes.selectors import branches_for_user
 from programmes.services import GenerationResult, SchedulingError, series_generate_sessions
 from programmes.weeks import iso_week, week_monday
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
 
 
 class SeriesAdminForm(forms.ModelForm):
@@ -144,6 +149,10 @@ class SeriesCancelForm(forms.Form):
     )
 
 
+class Scheduled(TypedDict):
+    scheduled: int
+
+
 @admin.register(Series)
 class SeriesAdmin(ScopedModelAdmin):
     form = SeriesAdminForm
@@ -183,7 +192,7 @@ class SeriesAdmin(ScopedModelAdmin):
         return obj.weekday_names()
 
     @admin.display(description=_("scheduled sessions"), ordering="scheduled")
-    def session_count(self, obj: Series) -> int:
+    def session_count(self, obj: WithAnnotations[Series, Scheduled]) -> int:
         return obj.scheduled
 
     def save_related(self, request, form, formsets, change) -> None:
@@ -262,7 +271,7 @@ class SeriesAdmin(ScopedModelAdmin):
                 "series_list": [(series, coming.get(series.pk, 0)) for series in chosen],
                 "bookings": booked,
                 "action": "cancel_coming_sessions",
-                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
             },
         )
 
@@ -297,7 +306,8 @@ class SessionAdminForm(forms.ModelForm):
         )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         status = cleaned.get("status")
         if (
             self.instance.pk
@@ -366,7 +376,7 @@ class SessionMessageForm(forms.Form):
     )
 
 
-class SessionOperationsMixin:
+class SessionOperationsMixin(admin.ModelAdmin):
     """Added to the session admin (bookings.admin.SessionWithBookingsAdmin)."""
 
     form = SessionAdminForm
@@ -436,7 +446,7 @@ class SessionOperationsMixin:
                 monday=week_monday(request.GET.get("week", ""), today=today),
                 today=today,
             )
-        title = _("Week calendar")
+        title: StrOrPromise = _("Week calendar")
         if branch is not None:
             title = _("Week calendar: %(branch)s") % {"branch": branch}
         return TemplateResponse(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -35,7 +36,10 @@ class SessionChangeError(DomainError):
 
 
 # The longest reason a cancellation may give (the field's length); forms use it too.
-CANCELLATION_REASON_MAX_LENGTH: int = Session._meta.get_field("cancellation_reason").max_length
+# (The stubs allow a CharField without a length; this one has one.)
+CANCELLATION_REASON_MAX_LENGTH = cast(
+    int, Session._meta.get_field("cancellation_reason").max_length
+)
 
 
 def cancellation_reason_check(reason: str) -> str:

@@ -10,12 +10,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
 from bookings.selectors import with_places
-from programmes.models import Branch, Programme, Room, Session
+from programmes.models import Branch, Places, Programme, Room, Session
 from programmes.weeks import WeekPage
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 HOUR_HEIGHT = 60  # pixels per hour in the calendar
 DEFAULT_HOURS = (9, 17)  # an empty week still shows a working day
@@ -30,7 +34,7 @@ def _minutes(moment: datetime, day: date) -> int:
 
 @dataclass
 class Block:
-    session: Session
+    session: WithAnnotations[Session, Places]
     start: int  # minutes since local midnight
     end: int
     lane: int = 0
@@ -136,7 +140,7 @@ class WeekCalendar(WeekPage):
         return sum(len(day) for room in self.rooms for day in room.days)
 
 
-def week_sessions(*, branch: Branch, monday: date) -> QuerySet[Session]:
+def week_sessions(*, branch: Branch, monday: date) -> QuerySet[WithAnnotations[Session, Places]]:
     # A day of margin on each side covers every time zone; the local date decides.
     start = datetime.combine(monday - timedelta(days=1), time(), tzinfo=UTC)
     return (

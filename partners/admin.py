@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar, cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
@@ -14,6 +16,10 @@ from partners.models import ContactPerson, PartnerOrganisation, Partnership
 from partners.referral_links import referral_url
 from partners.services import referral_link_close, referral_link_renew
 from programmes.selectors import branches_for_user
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec
+    from django_stubs_ext import StrOrPromise
 
 
 class PartnershipInline(ScopedTabularInline):
@@ -84,8 +90,8 @@ class ContactPersonAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("works for"), ordering="organisation__name")
-    def works_for(self, obj: ContactPerson) -> str:
-        return obj.organisation.name if obj.organisation_id else _("the library")
+    def works_for(self, obj: ContactPerson) -> StrOrPromise:
+        return obj.organisation.name if obj.organisation is not None else _("the library")
 
     @admin.display(description=_("signs in"), boolean=True, ordering="user")
     def has_login(self, obj: ContactPerson) -> bool:
@@ -147,7 +153,8 @@ class PartnershipAdminForm(forms.ModelForm):
         return contact
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         organisation = cleaned.get("organisation")
         if "organisation" not in self.fields and self.instance.organisation_id:
             # Read-only once the partnership has shifts: the saved one stands.
@@ -183,7 +190,8 @@ class PartnershipAdmin(ScopedModelAdmin):
     search_fields = ("organisation__name", "programme__name", "branch__name", "notes")
     list_select_related = ("organisation", "programme", "branch", "library_contact")
     filter_horizontal = ("coordinators",)
-    fieldsets = (
+    # Both extended by volunteers.admin.
+    fieldsets: ClassVar[_FieldsetSpec] = (
         (None, {"fields": ("organisation", "programme", "branch", ("starts_on", "ends_on"))}),
         (_("People"), {"fields": ("library_contact", "coordinators")}),
         (
@@ -193,7 +201,7 @@ class PartnershipAdmin(ScopedModelAdmin):
         (_("Referrals"), {"fields": ("referral_link",)}),
     )
     # The link professionals refer families with, and the means to revoke it.
-    readonly_fields = ("referral_link", "agreement_download")
+    readonly_fields: ClassVar[tuple[str, ...]] = ("referral_link", "agreement_download")
     # Once shifts are planned, their volunteers, sessions and places belong to this
     # organisation, programme and branch: changing one would strand them.
     FIXED_ONCE_STAFFED = ("organisation", "programme", "branch")
@@ -228,8 +236,9 @@ class PartnershipAdmin(ScopedModelAdmin):
         if obj is not None and "coordinators" in form.base_fields:
             # Only the organisation's own people coordinate for it (the form checks this
             # on a new partnership, where the organisation is chosen with them).
-            field = form.base_fields["coordinators"]
-            field.queryset = field.queryset.filter(organisation_id=obj.organisation_id)
+            field = cast(forms.ModelMultipleChoiceField, form.base_fields["coordinators"])
+            if field.queryset is not None:
+                field.queryset = field.queryset.filter(organisation_id=obj.organisation_id)
         if "agreement" in form.base_fields:
             widget = form.base_fields["agreement"].widget
             widget.download_url = self._download_url(obj) if obj and obj.agreement else ""

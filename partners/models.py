@@ -74,7 +74,7 @@ class ContactPerson(models.Model):
         verbose_name_plural = _("contact persons")
 
     def __str__(self) -> str:
-        side = self.organisation.name if self.organisation_id else _("library")
+        side = self.organisation.name if self.organisation is not None else _("library")
         return f"{self.name} ({side})"
 
 

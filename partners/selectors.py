@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from partners.models import ContactPerson, PartnerOrganisation, Partnership
 from programmes.selectors import branches_for_user
 
 
-def coordinator_of(*, user: AbstractBaseUser) -> ContactPerson | None:
+def coordinator_of(*, user: User | AnonymousUser) -> ContactPerson | None:
     """The user's contact person at a partner organisation, if they coordinate for one."""
     if not user.is_authenticated or not user.is_active:
         return None
@@ -17,12 +17,12 @@ def coordinator_of(*, user: AbstractBaseUser) -> ContactPerson | None:
     return contact
 
 
-def organisation_for_user(*, user: AbstractBaseUser) -> PartnerOrganisation | None:
+def organisation_for_user(*, user: User | AnonymousUser) -> PartnerOrganisation | None:
     contact = coordinator_of(user=user)
     return contact.organisation if contact else None
 
 
-def partnerships_for_user(*, user: AbstractBaseUser) -> QuerySet[Partnership]:
+def partnerships_for_user(*, user: User | AnonymousUser) -> QuerySet[Partnership]:
     """A coordinator: the partnerships they coordinate. Staff: those at their branches."""
     contact = coordinator_of(user=user)
     if contact is not None:

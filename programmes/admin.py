@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,13 @@ from programmes.models import (
     StrategyTrack,
     SustainableDevelopmentGoal,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class RoomTotal(TypedDict):
+    room_total: int
 
 
 class RoomInline(ScopedTabularInline):
@@ -42,7 +51,7 @@ class BranchAdmin(ScopedModelAdmin):
         return self.inlines if request.user.is_superuser else (RoomInline,)
 
     @admin.display(description=_("rooms"), ordering="room_total")
-    def room_count(self, obj: Branch) -> int:
+    def room_count(self, obj: "WithAnnotations[Branch, RoomTotal]") -> int:
         return obj.room_total
 
 

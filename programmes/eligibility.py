@@ -72,8 +72,11 @@ def age_eligibility(*, programme: Programme, birth_date: date, on: date) -> Elig
 
 
 class ChildAge(Protocol):
-    first_name: str
-    birth_month: date
+    # Read-only: a frozen ChildInput is one, as is a Child.
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def birth_month(self) -> date: ...
 
 
 def party_eligibility(

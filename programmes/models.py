@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypedDict, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -17,6 +18,9 @@ from django.db.models import (
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
 
 NORDIC_TIME_ZONES = [
     ("Europe/Copenhagen", "Europe/Copenhagen"),
@@ -382,7 +386,7 @@ class Series(models.Model):
         names = dict(WEEKDAYS)
         return ", ".join(str(names[day]) for day in sorted(self.weekdays))
 
-    def occurrence_dates(self, excluded: set[date] = frozenset()) -> list[date]:
+    def occurrence_dates(self, excluded: Set[date] = frozenset()) -> list[date]:
         """Every date in the range that falls on one of the weekdays and is not excluded."""
         days = set(self.weekdays)
         span = (self.end_date - self.start_date).days
@@ -420,6 +424,13 @@ class SeriesExclusion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.reason}".strip()
+
+
+class Places(TypedDict):
+    """What bookings.selectors.with_places adds to a session."""
+
+    taken: int
+    waiting: int
 
 
 class Session(models.Model):
@@ -483,7 +494,8 @@ class Session(models.Model):
     @property
     def places_left(self) -> int:
         """Places still free; needs the ``taken`` annotation of bookings.selectors.with_places."""
-        return max(self.capacity - self.taken, 0)
+        annotated = cast("WithAnnotations[Session, Places]", self)
+        return max(self.capacity - annotated.taken, 0)
 
     @property
     def local_start(self):
@@ -543,7 +555,7 @@ def room_conflict_message(clash: Session) -> str:
 
 class SlotProblem(NamedTuple):
     field: str  # the session's field the problem is about: "ends_at" or "room"
-    message: str
+    message: StrOrPromise
 
 
 def session_slot_problem(

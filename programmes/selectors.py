@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import caches
 from django.db.models import (
     Case,
@@ -26,7 +26,7 @@ from common.admin_scoping import scope_to_user_branches
 from programmes.models import NORDIC_TIME_ZONES, Branch, Programme, Session
 
 
-def branches_for_user(*, user: AbstractBaseUser) -> QuerySet[Branch]:
+def branches_for_user(*, user: User | AnonymousUser) -> QuerySet[Branch]:
     """The branches a user works at (staff, or a helper at the sessions); a superuser: all.
     The same scoping as every admin list (common.admin_scoping)."""
     return scope_to_user_branches(Branch.objects.all(), user)

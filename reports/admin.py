@@ -7,6 +7,8 @@ anywhere else; the admin checks them first, so a mistake is shown on the page.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, TypedDict
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -37,6 +39,9 @@ from reports.services import (
     questionnaire_answers_check,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 SCALE = [
     ("", "---------"),
     (1, _("1 – not at all")),
@@ -56,6 +61,10 @@ class QuestionnaireItemInline(admin.TabularInline):
     fields = ("position", "text")
 
 
+class ItemTotal(TypedDict):
+    item_total: int
+
+
 @admin.register(Questionnaire)
 class QuestionnaireAdmin(admin.ModelAdmin):
     list_display = ("title", "programme", "item_count")
@@ -67,7 +76,7 @@ class QuestionnaireAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(item_total=Count("items"))
 
     @admin.display(description=_("statements"), ordering="item_total")
-    def item_count(self, obj: Questionnaire) -> int:
+    def item_count(self, obj: WithAnnotations[Questionnaire, ItemTotal]) -> int:
         return obj.item_total
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -190,6 +199,10 @@ class QuestionnaireResponseForm(forms.ModelForm):
         fields = ("enrolment", "moment", "answered_on")
 
 
+class AnswerTotal(TypedDict):
+    answer_total: int
+
+
 @admin.register(QuestionnaireResponse)
 class QuestionnaireResponseAdmin(ScopedModelAdmin):
     form = QuestionnaireResponseForm
@@ -220,7 +233,7 @@ class QuestionnaireResponseAdmin(ScopedModelAdmin):
         return str(obj.enrolment.course)
 
     @admin.display(description=_("answers"), ordering="answer_total")
-    def answer_count(self, obj: QuestionnaireResponse) -> int:
+    def answer_count(self, obj: WithAnnotations[QuestionnaireResponse, AnswerTotal]) -> int:
         return obj.answer_total
 
     def get_readonly_fields(self, request, obj=None):
@@ -233,7 +246,8 @@ class QuestionnaireResponseAdmin(ScopedModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
+        # A form's initial data may be any value, not only the address's strings.
+        initial: dict[str, Any] = super().get_changeform_initial_data(request)
         initial.setdefault("answered_on", timezone.localdate())
         return initial
 
@@ -249,7 +263,7 @@ class QuestionnaireResponseAdmin(ScopedModelAdmin):
 
     def construct_change_message(self, request, form, formsets, add=False):
         # The answers were written by the service, not by the formsets' own save().
-        return super().construct_change_message(request, form, None, add)
+        return super().construct_change_message(request, form, [], add)
 
     def save_related(self, request, form, formsets, change) -> None:
         answers = {}

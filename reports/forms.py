@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -72,14 +73,15 @@ class ReportFilterForm(forms.Form):
     ):
         super().__init__(*args, **kw)
         self.today = today
-        self.fields["branch"].queryset = branches
-        self.fields["programme"].queryset = programmes
+        cast(forms.ModelChoiceField, self.fields["branch"]).queryset = branches
+        cast(forms.ModelChoiceField, self.fields["programme"]).queryset = programmes
 
     def clean(self):
         """Always leaves a period to show in ``starts_on`` and ``ends_on``: the dates given,
         a missing one from the default period, or, when the period is wrong in any way, the
         default period with a message saying why."""
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         default_start, default_end = default_period(today=self.today)
         starts_on = data.get("starts_on") or default_start
         ends_on = data.get("ends_on") or default_end

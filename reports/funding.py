@@ -27,8 +27,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -38,6 +39,9 @@ from attendance.models import Attendance
 from programmes.models import Branch, Programme
 from programmes.selectors import branches_for_user
 from reports.models import FunderProject, ProjectTarget
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from reports.selectors import (
     Scope,
     children_reached,
@@ -68,7 +72,7 @@ class MeasureResult:
     pace: str | None
 
     @property
-    def label(self) -> str:
+    def label(self) -> StrOrPromise:
         return Measure(self.measure).label
 
     @property
@@ -77,7 +81,7 @@ class MeasureResult:
         return self.achieved / self.target if self.target else None
 
     @property
-    def pace_label(self) -> str:
+    def pace_label(self) -> StrOrPromise:
         return Pace(self.pace).label if self.pace else ""
 
 
@@ -105,7 +109,7 @@ class ProjectReport:
 
 
 def projects_for_user(
-    *, user: AbstractBaseUser, queryset: QuerySet[FunderProject] | None = None
+    *, user: User | AnonymousUser, queryset: QuerySet[FunderProject] | None = None
 ) -> QuerySet[FunderProject]:
     """Projects with at least one of the user's branches; a superuser: every project."""
     queryset = FunderProject.objects.all() if queryset is None else queryset

@@ -51,6 +51,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -400,7 +401,7 @@ def _first_visits(scope: Scope) -> QuerySet[Attendance]:
     # In time order, visits at the same time in a fixed order (by id). The same window for
     # the three functions, so the database puts the visits in order once. Its frame, the
     # rows up to this one, is what the first visit needs (the next visit's ignore it).
-    in_order = {
+    in_order: dict[str, Any] = {
         "partition_by": F("household_id"),
         "order_by": [F("starts_at").asc(), F("pk")],
         "frame": RowRange(start=None, end=0),

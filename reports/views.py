@@ -52,9 +52,9 @@ def impact(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     starts_on, ends_on = data["starts_on"], data["ends_on"]
     branch, programme = data.get("branch"), data.get("programme")
-    errors: list[str] = list(form.non_field_errors())
+    errors: list[str] = [str(error) for error in form.non_field_errors()]
     for name in ("starts_on", "ends_on", "branch", "programme"):
-        errors.extend(form.errors.get(name, []))
+        errors.extend(str(error) for error in form.errors.get(name, []))
 
     shown = ReportFilterForm(
         initial={

@@ -12,9 +12,13 @@ status is changed by an action, never typed into a field.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict, cast
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, QuerySet
@@ -66,6 +70,9 @@ from volunteers.services import (
 )
 from volunteers.turnover import term_of, turnover
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
 # What the library does not see of a partner's volunteers.
 PERSONAL_FIELDS = ("email", "phone")
 
@@ -84,7 +91,7 @@ def scoped_contacts(queryset: QuerySet[ContactPerson], request: HttpRequest):
     return contacts_for_user(queryset, request.user)
 
 
-class BranchPathMixin:
+class BranchPathMixin(BaseModelAdmin):
     """Rows and choices limited to the user's branches along ``branch_path``.
 
     Most of these models reach their branch through a partnership or a session, and
@@ -102,13 +109,13 @@ class BranchPathMixin:
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset"):
+        if field is not None and field.queryset is not None:
             field.queryset = self._scope_choices(field.queryset, request)
         return field
 
     def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset"):
+        if field is not None and field.queryset is not None:
             field.queryset = self._scope_choices(field.queryset, request)
         return field
 
@@ -286,7 +293,7 @@ class VolunteerAdmin(admin.ModelAdmin):
         return ("organisation", "status", "certificate", "joined_on", "paused_on", "left_on")
 
     def get_inlines(self, request, obj):
-        inlines = [AvailabilityInline]
+        inlines: list[type[InlineModelAdmin]] = [AvailabilityInline]
         if sees_personal_data(request):
             inlines.append(CertificateInline)
         # The library sees the certificate's standing (a field above), not the record.
@@ -343,7 +350,7 @@ class VolunteerAdmin(admin.ModelAdmin):
     def join_partnership(self, request, queryset):
         form = JoinForm(request.POST if "apply" in request.POST else None)
         organisations = {v.organisation_id for v in queryset}
-        form.fields["partnership"].queryset = scope_to_user_branches(
+        cast(forms.ModelChoiceField, form.fields["partnership"]).queryset = scope_to_user_branches(
             Partnership.objects.filter(organisation__in=organisations).select_related(
                 "organisation", "programme", "branch"
             ),
@@ -382,7 +389,7 @@ class VolunteerAdmin(admin.ModelAdmin):
                 "form": form,
                 "volunteers": queryset,
                 "action": "join_partnership",
-                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
             },
         )
 
@@ -489,10 +496,10 @@ class ShiftsForSeriesForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["series"].queryset = scope_to_user_branches(
+        cast(forms.ModelChoiceField, self.fields["series"]).queryset = scope_to_user_branches(
             Series.objects.select_related("programme", "room__branch"), user
         )
-        self.fields["partnership"].queryset = scope_to_user_branches(
+        cast(forms.ModelChoiceField, self.fields["partnership"]).queryset = scope_to_user_branches(
             Partnership.objects.select_related("organisation", "programme", "branch"), user
         )
 
@@ -560,6 +567,10 @@ def _staffed_refusal(shifts: QuerySet[Shift]) -> str:
             )
         ) % {"shifts": ", ".join(str(shift) for shift in on)}
     return ""
+
+
+class Filled(TypedDict):
+    filled: int
 
 
 @admin.register(Shift)
@@ -636,7 +647,11 @@ class ShiftAdmin(ScopedModelAdmin):
                 )
         return super().delete_view(request, object_id, extra_context)
 
-    @admin.action(permissions=["delete"], description=django_delete_selected.short_description)
+    @admin.action(
+        permissions=["delete"],
+        # Set by Django's own @admin.action, which the stubs leave out.
+        description=django_delete_selected.short_description,  # type: ignore[attr-defined]
+    )
     def delete_selected(self, request, queryset):
         reason = _staffed_refusal(queryset)
         if reason:
@@ -666,7 +681,7 @@ class ShiftAdmin(ScopedModelAdmin):
         return obj.session.room.branch.name
 
     @admin.display(description=_("volunteers / needed"), ordering="filled")
-    def staffing(self, obj: Shift) -> str:
+    def staffing(self, obj: WithAnnotations[Shift, Filled]) -> StrOrPromise:
         figure = f"{obj.filled} / {obj.required_count}"
         if obj.filled < obj.required_count and obj.session.starts_at > timezone.now():
             return _("%(figure)s – needs volunteers") % {"figure": figure}
@@ -730,8 +745,11 @@ class ShiftAdmin(ScopedModelAdmin):
                 "opts": self.model._meta,
                 "form": form,
                 # The admin's own form markup: labelled rows, help lines, errors.
-                "adminform": admin.helpers.AdminForm(
-                    form, [(None, {"fields": list(form.fields)})], {}
+                "adminform": helpers.AdminForm(
+                    # Any form will do, though the stubs ask for a ModelForm.
+                    form,  # type: ignore[arg-type]
+                    [(None, {"fields": list(form.fields)})],
+                    {},
                 ),
             },
         )
@@ -847,15 +865,17 @@ class InvitationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.response:
             # An answer given is changed to the other one, never taken back to none.
-            self.fields["response"].choices = [
-                choice for choice in self.fields["response"].choices if choice[0]
-            ]
+            response = cast(forms.ChoiceField, self.fields["response"])
+            response.choices = [c for c in MeetingInvitation.Response.choices if c[0]]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         meeting, now = self.instance.meeting, timezone.now()
         if "response" in self.changed_data:
-            reason = response_refusal(meeting=meeting, response=cleaned.get("response"), now=now)
+            reason = response_refusal(
+                meeting=meeting, response=cleaned.get("response", ""), now=now
+            )
             if reason:
                 self.add_error("response", reason)
         if "attended" in self.changed_data:
@@ -882,6 +902,12 @@ class InvitationInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class Guests(TypedDict):
+    invited_count: int
+    coming_count: int
+    came_count: int
 
 
 @admin.register(ExperienceMeeting)
@@ -950,15 +976,15 @@ class ExperienceMeetingAdmin(ScopedAdmin):
         return formats.date_format(local, "SHORT_DATETIME_FORMAT")
 
     @admin.display(description=_("invited"), ordering="invited_count")
-    def invited(self, obj: ExperienceMeeting) -> int:
+    def invited(self, obj: WithAnnotations[ExperienceMeeting, Guests]) -> int:
         return obj.invited_count
 
     @admin.display(description=_("coming"), ordering="coming_count")
-    def coming(self, obj: ExperienceMeeting) -> int:
+    def coming(self, obj: WithAnnotations[ExperienceMeeting, Guests]) -> int:
         return obj.coming_count
 
     @admin.display(description=_("came"), ordering="came_count")
-    def came(self, obj: ExperienceMeeting) -> int:
+    def came(self, obj: WithAnnotations[ExperienceMeeting, Guests]) -> int:
         return obj.came_count
 
     @admin.action(permissions=["change"], description=_("Send invitations"))

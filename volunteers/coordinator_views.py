@@ -271,12 +271,15 @@ def _own_volunteer(viewer: Viewer, pk: int) -> Volunteer:
 @never_cache
 def volunteer_add(request: HttpRequest) -> HttpResponse:
     viewer = _coordinator(request)
+    contact = viewer.contact
+    if contact is None or contact.organisation is None:  # _coordinator refused them already
+        raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     form = VolunteerForm(data)
     times = WeeklyTimeFormSet(data, prefix="times")
     if data is not None and form.is_valid() and times.is_valid():
         volunteer = volunteer_create(
-            organisation=viewer.contact.organisation,
+            organisation=contact.organisation,
             name=form.cleaned_data["name"],
             email=form.cleaned_data["email"],
             phone=form.cleaned_data["phone"],

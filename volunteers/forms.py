@@ -6,6 +6,8 @@ The forms check what a person typed; the rules behind a change are the services'
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -28,7 +30,8 @@ class VolunteerForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subjects"].queryset = Subject.objects.order_by("name")
+        subjects = cast(forms.ModelMultipleChoiceField, self.fields["subjects"])
+        subjects.queryset = Subject.objects.order_by("name")
 
 
 class WeeklyTimeForm(forms.Form):
@@ -39,7 +42,8 @@ class WeeklyTimeForm(forms.Form):
     ends_at = forms.TimeField(label=_("Until"), widget=TIME_INPUT, required=False)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         weekday, starts_at, ends_at = (
             cleaned.get("weekday"),
             cleaned.get("starts_at"),
@@ -79,7 +83,8 @@ class CertificateForm(forms.ModelForm):
         self.fields["checked_on"].initial = timezone.localdate()
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         checked_on, valid_until = cleaned.get("checked_on"), cleaned.get("valid_until")
         if checked_on and valid_until and valid_until < checked_on:
             self.add_error("valid_until", _("A certificate cannot expire before it was checked."))
@@ -98,20 +103,23 @@ class StatusForm(forms.Form):
     def __init__(self, *args, volunteer: Volunteer, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = STATUS_TRANSITIONS.get(volunteer.status, ())
-        self.fields["status"].choices = [
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
             (value, label) for value, label in Volunteer.Status.choices if value in allowed
         ]
 
 
+class PartnershipChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Partnership) -> str:
+        return f"{obj.programme.name}, {obj.branch.name}"
+
+
 class JoinForm(forms.Form):
-    partnership = forms.ModelChoiceField(label=_("Partnership"), queryset=Partnership.objects)
+    partnership = PartnershipChoiceField(label=_("Partnership"), queryset=Partnership.objects)
 
     def __init__(self, *args, partnerships: QuerySet[Partnership], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partnership"].queryset = partnerships.select_related("programme", "branch")
-        self.fields["partnership"].label_from_instance = lambda p: (
-            f"{p.programme.name}, {p.branch.name}"
-        )
+        field = cast(PartnershipChoiceField, self.fields["partnership"])
+        field.queryset = partnerships.select_related("programme", "branch")
 
 
 class TickForm(forms.Form):
@@ -126,7 +134,7 @@ class TickForm(forms.Form):
 
     def __init__(self, *args, onboardings: QuerySet[Onboarding], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["onboarding"].queryset = onboardings
+        cast(forms.ModelChoiceField, self.fields["onboarding"]).queryset = onboardings
 
     def clean_on(self):
         on = self.cleaned_data["on"]

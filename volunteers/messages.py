@@ -86,7 +86,7 @@ def assignment_message(
     """A message to the volunteer about one of their shifts."""
     volunteer = assignment.volunteer
     link = shift_url(assignment=assignment)
-    attachments = ()
+    attachments: tuple[Attachment, ...] = ()
     if kind in KINDS_WITH_CALENDAR:
         attachments = (
             Attachment(

@@ -15,9 +15,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, Field, Prefetch, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -45,7 +46,7 @@ from volunteers.terms import term_of
 class Viewer:
     """A signed-in user allowed on the planning pages, and in which role."""
 
-    user: AbstractBaseUser
+    user: User
     contact: ContactPerson | None = None
 
     @property
@@ -59,12 +60,14 @@ class Viewer:
         return self.is_coordinator
 
 
-def viewer_for(*, user: AbstractBaseUser) -> Viewer | None:
+def viewer_for(*, user: User | AnonymousUser) -> Viewer | None:
     """The user as a coordinator or as staff with a branch; None for anyone else."""
+    if not user.is_authenticated:
+        return None
     contact = coordinator_of(user=user)
     if contact is not None:
         return Viewer(user=user, contact=contact)
-    if user.is_authenticated and user.is_staff and branches_for_user(user=user).exists():
+    if user.is_staff and branches_for_user(user=user).exists():
         return Viewer(user=user)
     return None
 
@@ -85,7 +88,7 @@ def volunteers_for(*, viewer: Viewer | None) -> QuerySet[Volunteer]:
     organisations that have a partnership at one of their branches."""
     if viewer is None:
         return Volunteer.objects.none()
-    if viewer.is_coordinator:
+    if viewer.contact is not None:  # a coordinator
         return Volunteer.objects.filter(organisation_id=viewer.contact.organisation_id)
     partners = PartnerOrganisation.objects.filter(
         partnerships__branch__in=branches_for_user(user=viewer.user)
@@ -93,11 +96,11 @@ def volunteers_for(*, viewer: Viewer | None) -> QuerySet[Volunteer]:
     return Volunteer.objects.filter(organisation__in=partners)
 
 
-def shifts_for_user(*, user: AbstractBaseUser) -> QuerySet[Shift]:
+def shifts_for_user(*, user: User | AnonymousUser) -> QuerySet[Shift]:
     return shifts_for(viewer=viewer_for(user=user))
 
 
-def volunteers_for_user(*, user: AbstractBaseUser) -> QuerySet[Volunteer]:
+def volunteers_for_user(*, user: User | AnonymousUser) -> QuerySet[Volunteer]:
     return volunteers_for(viewer=viewer_for(user=user))
 
 
@@ -373,7 +376,7 @@ class CertificateStatus:
 
     @property
     def label(self) -> str:
-        if self.state == self.NONE:
+        if self.state == self.NONE or self.valid_until is None:
             return _("No certificate")
         day = formats.date_format(self.valid_until, "DATE_FORMAT")
         if self.state == self.VALID:
@@ -508,7 +511,8 @@ def volunteer_record(*, viewer: Viewer, volunteer: Volunteer, now: datetime) -> 
                 onboarding=onboarding,
                 steps=[
                     ChecklistStep(
-                        label=str(Onboarding._meta.get_field(step).verbose_name),
+                        # The steps are date columns, not relations.
+                        label=str(cast(Field, Onboarding._meta.get_field(step)).verbose_name),
                         done_on=getattr(onboarding, step),
                         name=step,
                     )

@@ -151,7 +151,8 @@ def _status_refusal(volunteer: Volunteer) -> str:
 
 
 def _period_refusal(partnership: Partnership, day: date) -> str:
-    if day < partnership.starts_on:
+    # A partnership without an end that has begun runs: only its start can refuse.
+    if day < partnership.starts_on or partnership.ends_on is None:
         return _("The partnership does not run yet then: it starts on %(day)s.") % {
             "day": _day(partnership.starts_on)
         }

@@ -88,7 +88,8 @@ def turnover(*, partnerships: Iterable[Partnership], term: Term, today: date) ->
         partnership_id__in=ids, volunteer__joined_on__isnull=False
     ).values_list("partnership_id", "volunteer__joined_on", "volunteer__left_on")
     for partnership_id, joined_on, left_on in dates if counted else ():
-        people[partnership_id].append((joined_on, left_on))
+        if joined_on is not None:  # the query asks for it; this narrows the type
+            people[partnership_id].append((joined_on, left_on))
 
     # Sessions are in the term by their own branch's calendar.
     in_term = reduce(
