@@ -7,7 +7,6 @@ from itertools import count
 from zoneinfo import ZoneInfo
 
 from attendance.models import Attendance
-from bookings.models import Booking
 from households.models import Child, Household
 from programmes.models import Branch, Programme, Room, Session
 from reports.selectors import Scope, report_scope
@@ -65,29 +64,6 @@ def household(name: str = "") -> Household:
 
 def child(of: Household, first_name: str, birth_month: date = date(2024, 3, 1)) -> Child:
     return Child.objects.create(household=of, first_name=first_name, birth_month=birth_month)
-
-
-def book(
-    on: Session,
-    who: Household,
-    *,
-    children: list[Child] = (),
-    places: int | None = None,
-    status: str = Booking.Status.CONFIRMED,
-    rating: int | None = None,
-    walk_in: bool = False,
-) -> Booking:
-    booking = Booking.objects.create(
-        session=on,
-        household=who,
-        places=places or max(len(children), 1),
-        status=status,
-        created_at=on.starts_at - timedelta(days=7),
-        rating=rating,
-        walk_in=walk_in,
-    )
-    booking.children.set(children)
-    return booking
 
 
 def came(on: Session, who: Household, attended: bool = True) -> Attendance:

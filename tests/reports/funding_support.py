@@ -7,7 +7,6 @@ from itertools import count
 from zoneinfo import ZoneInfo
 
 from attendance.models import Attendance
-from bookings.models import Booking
 from courses.models import Course, Enrolment
 from households.models import Child, Household
 from partners.models import PartnerOrganisation, Partnership
@@ -89,24 +88,6 @@ def household(name: str = "") -> Household:
 
 def child(of: Household, first_name: str) -> Child:
     return Child.objects.create(household=of, first_name=first_name, birth_month=date(2024, 5, 1))
-
-
-def book(
-    on: Session,
-    who: Household,
-    children: list[Child],
-    *,
-    status: str = Booking.Status.CONFIRMED,
-) -> Booking:
-    booking = Booking.objects.create(
-        session=on,
-        household=who,
-        places=1,
-        status=status,
-        created_at=on.starts_at - timedelta(days=3),
-    )
-    booking.children.set(children)
-    return booking
 
 
 def came(on: Session, who: Household, attended: bool = True) -> Attendance:
