@@ -35,6 +35,9 @@ pytestmark = pytest.mark.django_db
 
 # Wednesday 3 June 2026, 11:00–12:00 in Oslo.
 START = datetime(2026, 6, 3, 9, tzinfo=UTC)
+# Families book then, say yes to invitations, and get their confirmation then
+# (book(..., at=BOOKED, consent=True, send=True)): the mails a planner sends later are the
+# only ones a test sees.
 BOOKED = datetime(2026, 5, 1, 9, tzinfo=UTC)
 
 
