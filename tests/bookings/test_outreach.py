@@ -15,15 +15,14 @@ from attendance.outreach import followups_due, plan_attendance_messages
 from attendance.services import attendance_record
 from bookings.models import Booking
 from bookings.outreach import plan_messages
-from bookings.services import booking_create
 from courses.models import Course, Enrolment
 from courses.outreach import plan_course_messages
 from households.models import Household
 from households.services import ChildInput
 from notifications.models import Outbox
-from notifications.sending import outbox_send_due
 from operations.services import session_cancel
 from programmes.models import Programme
+from tests.bookings.support import book
 from tests.factories import (
     BranchFactory,
     ProgrammeFactory,
@@ -36,8 +35,10 @@ pytestmark = pytest.mark.django_db
 
 # Wednesday 3 June 2026, 11:00–12:00 in Oslo.
 START = datetime(2026, 6, 3, 9, tzinfo=UTC)
+# Families book then, say yes to invitations, and get their confirmation then
+# (book(..., at=BOOKED, consent=True, send=True)): the mails a planner sends later are the
+# only ones a test sees.
 BOOKED = datetime(2026, 5, 1, 9, tzinfo=UTC)
-BABY = ChildInput(first_name="Ella", birth_month=date(2026, 1, 1))  # 5 months on 3 June
 
 
 @pytest.fixture
@@ -67,22 +68,6 @@ def session_of(programme, start=START, **kwargs):
     )
 
 
-def book(session, email="anna@example.com", *, at=BOOKED, language="en", consent=True, **kw):
-    """Book at a moment, and send its confirmation then (the planners' mails come later)."""
-    with time_machine.travel(at, tick=False):
-        booking = booking_create(
-            session_id=session.pk,
-            name=email.split("@")[0].title(),
-            email=email,
-            language=language,
-            children=kw.pop("children", [BABY]),
-            consents_to_followups=consent,
-            **kw,
-        )
-        outbox_send_due()
-    return booking
-
-
 def keys(emails) -> list[str]:
     return sorted(e.extra_headers["X-Familieliv-Message"] for e in emails)
 
@@ -92,7 +77,7 @@ def keys(emails) -> list[str]:
 
 def test_reminder_goes_once_24_hours_before_in_the_households_language(plan, babydans):
     session = session_of(babydans)
-    booking = book(session, language="nb")
+    booking = book(session, language="nb", at=BOOKED, consent=True, send=True)
 
     assert plan(START - timedelta(hours=24, minutes=1)) == []
     sent = plan(START - timedelta(hours=24))
@@ -108,7 +93,7 @@ def test_reminder_goes_once_24_hours_before_in_the_households_language(plan, bab
 
 def test_reminder_lead_time_is_the_programmes(plan):
     programme = ProgrammeFactory(min_age_months=0, max_age_months=24, reminder_lead_hours=48)
-    book(session_of(programme))
+    book(session_of(programme), at=BOOKED, consent=True, send=True)
 
     assert plan(START - timedelta(hours=49)) == []
     (reminder,) = plan(START - timedelta(hours=48))
@@ -118,28 +103,33 @@ def test_reminder_lead_time_is_the_programmes(plan):
 
 def test_no_reminder_for_a_booking_made_after_the_reminder_time(plan, babydans):
     session = session_of(babydans)
-    book(session, at=START - timedelta(hours=10))
+    book(session, at=START - timedelta(hours=10), consent=True, send=True)
 
     assert plan(START - timedelta(hours=9)) == []
 
 
 def test_no_reminder_when_the_programme_sends_none(plan):
     programme = ProgrammeFactory(min_age_months=0, max_age_months=24, reminder_lead_hours=0)
-    book(session_of(programme))
+    book(session_of(programme), at=BOOKED, consent=True, send=True)
 
     assert plan(START - timedelta(hours=1)) == []
 
 
 def test_no_reminder_to_cancelled_waitlisted_or_cancelled_sessions(plan, babydans):
     full = session_of(babydans, capacity=1)
-    book(full, "first@example.com")
-    waiting = book(full, "second@example.com")
-    gone = book(session_of(babydans, room=full.room, start=START + timedelta(hours=2)))
+    book(full, "first@example.com", at=BOOKED, consent=True, send=True)
+    waiting = book(full, "second@example.com", at=BOOKED, consent=True, send=True)
+    gone = book(
+        session_of(babydans, room=full.room, start=START + timedelta(hours=2)),
+        at=BOOKED,
+        consent=True,
+        send=True,
+    )
     from bookings.services import booking_cancel
 
     booking_cancel(booking_id=gone.pk, now=BOOKED)
     called_off = session_of(babydans, room=full.room, start=START + timedelta(hours=4))
-    book(called_off, "third@example.com")
+    book(called_off, "third@example.com", at=BOOKED, consent=True, send=True)
     session_cancel(session_id=called_off.pk, reason="The room is flooded.")
 
     sent = plan(START - timedelta(hours=20))
@@ -150,8 +140,8 @@ def test_no_reminder_to_cancelled_waitlisted_or_cancelled_sessions(plan, babydan
 
 def test_cant_come_link_asks_then_gives_the_place_to_the_waitlist(client, plan, babydans):
     session = session_of(babydans, capacity=1)
-    booked = book(session, "anna@example.com")
-    waiting = book(session, "bo@example.com")
+    booked = book(session, "anna@example.com", at=BOOKED, consent=True, send=True)
+    waiting = book(session, "bo@example.com", at=BOOKED, consent=True, send=True)
     (reminder,) = plan(START - timedelta(hours=24))
     link = next(line for line in reminder.body.splitlines() if "/cant-come/" in line)
     path = link.split("testserver")[-1] if "testserver" in link else link[link.index("/cant") :]
@@ -175,7 +165,7 @@ def test_cant_come_link_asks_then_gives_the_place_to_the_waitlist(client, plan, 
 
 
 def test_cant_come_after_the_start_changes_nothing(client, plan, babydans):
-    booked = book(session_of(babydans))
+    booked = book(session_of(babydans), at=BOOKED, consent=True, send=True)
     (reminder,) = plan(START - timedelta(hours=24))
     path = reminder.body[reminder.body.index("/cant-come/") :].split()[0]
 
@@ -200,8 +190,8 @@ def test_follow_up_thanks_those_who_came_and_misses_those_who_did_not(plan, baby
     )
     session = session_of(babydans, series=series, room=series.room)
     next_week = session_of(babydans, series=series, room=series.room, start=START + timedelta(7))
-    came = book(session, "came@example.com")
-    missed = book(session, "missed@example.com")
+    came = book(session, "came@example.com", at=BOOKED, consent=True, send=True)
+    missed = book(session, "missed@example.com", at=BOOKED, consent=True, send=True)
     attendance_record(session=session, household=came.household, attended=True)
 
     assert plan(START + timedelta(minutes=90)) == []  # an hour after the end, not before
@@ -224,16 +214,16 @@ def test_follow_up_thanks_those_who_came_and_misses_those_who_did_not(plan, baby
 def test_no_follow_up_without_consent_or_without_attendance_taken(plan, babydans):
     taken = session_of(babydans)
     untaken = session_of(babydans, room=taken.room, start=START + timedelta(hours=2))
-    no_consent = book(taken, "private@example.com", consent=False)
+    no_consent = book(taken, "private@example.com", consent=False, at=BOOKED, send=True)
     attendance_record(session=taken, household=no_consent.household, attended=True)
-    book(untaken, "anna@example.com")
+    book(untaken, "anna@example.com", at=BOOKED, consent=True, send=True)
 
     assert plan(START + timedelta(hours=5)) == []
 
 
 def test_no_follow_up_for_a_cancelled_session(plan, babydans):
     session = session_of(babydans)
-    booking = book(session)
+    booking = book(session, at=BOOKED, consent=True, send=True)
     attendance_record(session=session, household=booking.household, attended=True)
     session_cancel(session_id=session.pk, reason="The room is flooded.")
 
@@ -242,7 +232,7 @@ def test_no_follow_up_for_a_cancelled_session(plan, babydans):
 
 def test_a_rating_link_opens_the_answer_and_a_second_answer_changes_it(client, plan, babydans):
     session = session_of(babydans)
-    booking = book(session)
+    booking = book(session, at=BOOKED, consent=True, send=True)
     attendance_record(session=session, household=booking.household, attended=True)
     (thanks,) = plan(START + timedelta(hours=2))
     links = [line.split(": ", 1)[1] for line in thanks.body.splitlines() if "/rate/" in line]
@@ -288,7 +278,13 @@ def family_path(babydans):
 
 def test_age_out_invitation_on_the_day_the_child_grows_past_the_programme(plan, family_path):
     born = ChildInput(first_name="Ella", birth_month=date(2025, 9, 1))  # 9 months on 3 June
-    book(session_of(family_path["babydans"], room=family_path["room"]), children=[born])
+    book(
+        session_of(family_path["babydans"], room=family_path["room"]),
+        children=[born],
+        at=BOOKED,
+        consent=True,
+        send=True,
+    )
     rhyme_day = datetime(2026, 10, 14, 9, tzinfo=UTC)
     nearby = session_of(family_path["rhymes"], room=family_path["bekkestua"], start=rhyme_day)
     far = session_of(family_path["rhymes"], room=family_path["elsewhere"], start=rhyme_day)
@@ -312,12 +308,17 @@ def test_no_age_out_invitation_without_consent_or_without_a_session_to_join(plan
         session_of(family_path["babydans"], room=family_path["room"]),
         children=[born],
         consent=False,
+        at=BOOKED,
+        send=True,
     )
     other = ChildInput(first_name="Noah", birth_month=date(2025, 9, 1))
     book(
         session_of(family_path["babydans"], room=family_path["room"], start=START + timedelta(1)),
         "bo@example.com",
         children=[other],
+        at=BOOKED,
+        consent=True,
+        send=True,
     )
 
     # Nothing on the path is scheduled yet, and Anna said no to invitations.
@@ -326,7 +327,13 @@ def test_no_age_out_invitation_without_consent_or_without_a_session_to_join(plan
 
 def test_unsubscribe_link_stops_invitations_but_a_visit_does_not(client, plan, family_path):
     born = ChildInput(first_name="Ella", birth_month=date(2025, 9, 1))
-    book(session_of(family_path["babydans"], room=family_path["room"]), children=[born])
+    book(
+        session_of(family_path["babydans"], room=family_path["room"]),
+        children=[born],
+        at=BOOKED,
+        consent=True,
+        send=True,
+    )
     session_of(
         family_path["rhymes"], room=family_path["room"], start=datetime(2026, 10, 14, 9, tzinfo=UTC)
     )
@@ -396,7 +403,7 @@ def _enrol(course, email, status, *, consent):
 
 def test_attendance_recorded_twice_is_corrected_not_doubled(babydans):
     session = session_of(babydans)
-    booking = book(session)
+    booking = book(session, at=BOOKED, consent=True, send=True)
 
     attendance_record(session=session, household=booking.household, attended=True)
     attendance_record(session=session, household=booking.household, attended=False)
@@ -406,7 +413,7 @@ def test_attendance_recorded_twice_is_corrected_not_doubled(babydans):
 
 def test_without_celery_beat_the_plan_messages_command_sends_what_is_due(babydans):
     """The embedded default's loop (make run): the same messages, on the e-mail backend."""
-    booking = book(session_of(babydans))
+    booking = book(session_of(babydans), at=BOOKED, consent=True, send=True)
     sent_before = len(mail.outbox)
 
     with time_machine.travel(START - timedelta(hours=2), tick=False):
@@ -425,7 +432,13 @@ def test_follow_ups_read_the_same_number_of_queries_for_3_or_9_families(babydans
         session = session_of(babydans, series=series, room=series.room, start=start)
         session_of(babydans, series=series, room=series.room, start=start + timedelta(7))
         for n in range(families):
-            booking = book(session, f"parent{n}@example.com", at=start - timedelta(days=3))
+            booking = book(
+                session,
+                f"parent{n}@example.com",
+                at=start - timedelta(days=3),
+                consent=True,
+                send=True,
+            )
             attendance_record(session=session, household=booking.household, attended=n % 2 == 0)
         with time_machine.travel(start + timedelta(hours=2), tick=False):
             with CaptureQueriesContext(connection) as queries:

@@ -9,8 +9,9 @@ from django.utils import formats, timezone
 from playwright.sync_api import Page, expect
 
 from attendance.models import Attendance
+from tests.bookings.support import book
 from tests.factories import BranchFactory, ProgrammeFactory, RoomFactory, SessionFactory
-from tests.operations.support import book, household
+from tests.operations.support import household
 
 from .support import describe_violations
 
@@ -41,8 +42,13 @@ def started_today(make_librarian):
         ends_at=start + timedelta(minutes=50),
         capacity=10,
     )
-    book(session, household("kari@example.com", "Kari Nordmann"), children=("Ella", "Oskar"))
-    book(session, household("per@example.com", "Per Hansen"), children=("Liv",))
+    book(
+        session,
+        household("kari@example.com", "Kari Nordmann"),
+        children=("Ella", "Oskar"),
+        direct=True,
+    )
+    book(session, household("per@example.com", "Per Hansen"), children=("Liv",), direct=True)
     return session
 
 

@@ -11,8 +11,9 @@ from attendance.models import Attendance
 from bookings.models import Booking
 from demo.programmes import DEMO_PASSWORD
 from programmes.models import Branch
+from tests.bookings.support import book
 from tests.factories import ProgrammeFactory, RoomFactory, SessionFactory
-from tests.operations.support import book, household
+from tests.operations.support import household
 
 from .support import describe_violations
 
@@ -36,7 +37,12 @@ def today_at_sandvika(demo):
         ends_at=start + timedelta(minutes=50),
         capacity=10,
     )
-    book(session, household("kari@example.com", "Kari Nordmann"), children=("Ella", "Oskar"))
+    book(
+        session,
+        household("kari@example.com", "Kari Nordmann"),
+        children=("Ella", "Oskar"),
+        direct=True,
+    )
     return session
 
 

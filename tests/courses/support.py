@@ -7,10 +7,17 @@ from django.utils import timezone
 from courses.models import Course
 from courses.services import Referral, enrolment_refer
 from households.services import ChildInput
-from partners.models import PartnerOrganisation, Partnership
-from programmes.models import Programme, Session
+from partners.models import Partnership
+from programmes.models import Session
 from programmes.services import series_generate_sessions
-from tests.factories import ProgrammeFactory, RoomFactory, SeriesFactory, SessionFactory
+from tests.factories import (
+    CourseFactory,
+    PartnershipFactory,
+    ProgrammeFactory,
+    RoomFactory,
+    SeriesFactory,
+    SessionFactory,
+)
 
 
 def months_ago(months: int) -> date:
@@ -24,13 +31,7 @@ TODDLER = ChildInput(first_name="Amina", birth_month=months_ago(24))
 
 def make_course(*, capacity: int = 2, weeks_before: int = 3, weeks_after: int = 10, room=None):
     """A weekly club meeting on today's weekday, from ``weeks_before`` to ``weeks_after``."""
-    programme = ProgrammeFactory(
-        name="Småbørnsklub",
-        booking_mode=Programme.BookingMode.COURSE,
-        capacity_unit=Programme.CapacityUnit.FAMILIES,
-        min_age_months=0,
-        max_age_months=83,
-    )
+    programme = ProgrammeFactory(name="Småbørnsklub", course=True)
     today = timezone.localdate()
     series = SeriesFactory(
         programme=programme,
@@ -42,13 +43,13 @@ def make_course(*, capacity: int = 2, weeks_before: int = 3, weeks_after: int = 
         end_time=time(1, 30),
     )
     series_generate_sessions(series=series)
-    return Course.objects.create(series=series, capacity=capacity)
+    return CourseFactory(series=series, capacity=capacity)
 
 
 def make_partnership(course: Course) -> Partnership:
-    organisation = PartnerOrganisation.objects.create(name="Red Barnet", slug="red-barnet")
-    return Partnership.objects.create(
-        organisation=organisation,
+    return PartnershipFactory(
+        organisation__name="Red Barnet",
+        organisation__slug="red-barnet",
         programme=course.series.programme,
         branch=course.series.room.branch,
         starts_on=timezone.localdate() - timedelta(days=365),
@@ -72,15 +73,7 @@ def refer(course: Course, email: str = "fatima@example.com", *, children=None, *
 
 
 def lektiecafe_session(*, starts_at: datetime | None = None, room=None) -> Session:
-    programme = ProgrammeFactory(
-        name="Lektiecafé",
-        booking_mode=Programme.BookingMode.DROP_IN,
-        audience_basis=Programme.AudienceBasis.SCHOOL_GRADE,
-        min_age_months=None,
-        max_age_months=None,
-        min_grade=8,
-        max_grade=10,
-    )
+    programme = ProgrammeFactory(name="Lektiecafé", drop_in=True)
     start = starts_at or timezone.now() - timedelta(minutes=30)
     kwargs = {"room": room} if room else {}
     return SessionFactory(

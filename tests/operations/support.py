@@ -6,8 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.core import mail
 
-from bookings.models import Booking
-from households.models import Child, Household
+from households.models import Household
 from notifications.sending import outbox_send_due
 from programmes.models import Programme, Session
 from tests.factories import ProgrammeFactory, SessionFactory
@@ -40,35 +39,6 @@ def household(
         consents_to_followups=consents,
         privacy_accepted_at=NOW - timedelta(days=30),
     )
-
-
-def book(
-    session: Session,
-    family: Household,
-    *,
-    children: tuple[str, ...] = ("Ella",),
-    adults: int = 1,
-    status: str = Booking.Status.CONFIRMED,
-    at: datetime | None = None,
-) -> Booking:
-    at = at or NOW - timedelta(days=3)
-    booking = Booking.objects.create(
-        session=session,
-        household=family,
-        adults=adults,
-        places=len(children),
-        status=status,
-        created_at=at,
-        confirmed_at=at if status == Booking.Status.CONFIRMED else None,
-        waitlisted_at=at if status == Booking.Status.WAITLISTED else None,
-    )
-    booking.children.set(
-        [
-            Child.objects.get_or_create(household=family, first_name=name, birth_month=BABY_BORN)[0]
-            for name in children
-        ]
-    )
-    return booking
 
 
 def sent_to(email: str) -> list:

@@ -10,9 +10,10 @@ import time_machine
 from bookings.models import Booking
 from operations.services import SessionChangeError, session_update
 from programmes.models import Session
+from tests.bookings.support import book
 from tests.factories import RoomFactory
 
-from .support import NOW, WEDNESDAY_11, book, household, sent_to, session_at
+from .support import NOW, WEDNESDAY_11, household, sent_to, session_at
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +34,8 @@ def edited(session: Session, **values) -> Session:
 
 def test_a_new_time_and_more_places_move_the_session_tell_the_families_and_promote():
     session = session_at(WEDNESDAY_11, capacity=1)
-    anna = book(session, household("anna@example.com"))
-    bo = book(session, household("bo@example.com"), status=Booking.Status.WAITLISTED)
+    anna = book(session, household("anna@example.com"), direct=True)
+    bo = book(session, household("bo@example.com"), status=Booking.Status.WAITLISTED, direct=True)
     later = WEDNESDAY_11 + timedelta(hours=2)
 
     result = session_update(
@@ -54,7 +55,7 @@ def test_a_new_time_and_more_places_move_the_session_tell_the_families_and_promo
 
 def test_seconds_dropped_by_the_form_are_no_move_and_tell_nobody():
     session = session_at(WEDNESDAY_11)
-    book(session, household("anna@example.com"))
+    book(session, household("anna@example.com"), direct=True)
 
     result = session_update(
         session=edited(session, starts_at=WEDNESDAY_11 + timedelta(seconds=30)),
@@ -69,7 +70,7 @@ def test_a_move_into_a_taken_room_saves_none_of_the_edit():
     room = RoomFactory()
     session_at(WEDNESDAY_11 + timedelta(hours=2), room=room)
     session = session_at(WEDNESDAY_11, capacity=10, room=room)
-    book(session, household("anna@example.com"))
+    book(session, household("anna@example.com"), direct=True)
     clash = WEDNESDAY_11 + timedelta(hours=2)
 
     with pytest.raises(SessionChangeError, match="already in use"):
@@ -87,7 +88,7 @@ def test_a_move_into_a_taken_room_saves_none_of_the_edit():
 
 def test_cancelling_needs_a_reason_and_tells_the_families_it():
     session = session_at(WEDNESDAY_11)
-    book(session, household("anna@example.com"))
+    book(session, household("anna@example.com"), direct=True)
 
     with pytest.raises(SessionChangeError, match="Give a reason"):
         session_update(session=edited(session, status=Session.Status.CANCELLED), changed=["status"])

@@ -18,8 +18,9 @@ from bookings.models import Booking
 from operations.week import week_calendar
 from programmes.models import Programme, Session
 from programmes.weeks import week_monday
+from tests.bookings.support import book
 from tests.factories import BranchFactory, ProgrammeFactory, RoomFactory
-from tests.operations.support import NOW, THIS_WEEK, WEDNESDAY_11, book, household, session_at
+from tests.operations.support import NOW, THIS_WEEK, WEDNESDAY_11, household, session_at
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +41,8 @@ def sandvika(clock):
     luftslottet = RoomFactory(branch=branch, name="Luftslottet")
     verkstedet = RoomFactory(branch=branch, name="Verkstedet")
     babydans = session_at(WEDNESDAY_11, room=luftslottet, capacity=15)
-    book(babydans, household("anna@example.com"), children=("Ella", "Oskar"))
-    book(babydans, household("ole@example.com"), status=Booking.Status.WAITLISTED)
+    book(babydans, household("anna@example.com"), children=("Ella", "Oskar"), direct=True)
+    book(babydans, household("ole@example.com"), status=Booking.Status.WAITLISTED, direct=True)
     lektiecafe = session_at(
         NOW + timedelta(hours=6),  # Monday 15:00
         hours=3,
@@ -190,7 +191,7 @@ def test_the_calendar_costs_the_same_queries_for_a_quiet_and_a_busy_week(
     quiet = queries()
     for day in range(1, 7):
         session = session_at(NOW + timedelta(days=day, hours=1), room=room)
-        book(session, household(f"family{day}@example.com"))
+        book(session, household(f"family{day}@example.com"), direct=True)
     busy = queries()
 
     assert busy == quiet

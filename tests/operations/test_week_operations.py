@@ -32,6 +32,7 @@ from operations.services import (
 )
 from programmes.models import Programme, Session
 from programmes.services import series_generate_sessions
+from tests.bookings.support import book
 from tests.courses.support import make_course, refer
 from tests.factories import BranchFactory, ProgrammeFactory, RoomFactory, SeriesFactory
 from tests.operations.support import (
@@ -39,7 +40,6 @@ from tests.operations.support import (
     NOW,
     WEDNESDAY_11,
     babydans,
-    book,
     household,
     ics_of,
     sent_to,
@@ -70,7 +70,7 @@ def clock():
 def today_session(clock):
     """Babydans today at 11:00 in Oslo, one place, already taken by Anna."""
     session = session_at(NOW + timedelta(hours=2), capacity=1)
-    book(session, household("anna@example.com", "Anna Hansen"))
+    book(session, household("anna@example.com", "Anna Hansen"), direct=True)
     return session
 
 
@@ -118,7 +118,9 @@ def test_a_family_already_booked_is_only_ticked_as_came(today_session):
 
 
 def test_a_waitlisted_family_who_came_gets_the_place(today_session):
-    waiting = book(today_session, household("ole@example.com"), status=Booking.Status.WAITLISTED)
+    waiting = book(
+        today_session, household("ole@example.com"), status=Booking.Status.WAITLISTED, direct=True
+    )
 
     walk_in(today_session, email="ole@example.com")
 
@@ -233,10 +235,10 @@ def wednesdays(clock):
 
 def test_cancelling_a_series_cancels_its_coming_sessions_and_tells_each_family(wednesdays):
     held, coming, *later = wednesdays.sessions.order_by("starts_at")
-    book(held, household("held@example.com"))
-    book(coming, household("anna@example.com"))
-    book(coming, household("ole@example.com"), status=Booking.Status.WAITLISTED)
-    book(later[0], household("anna2@example.com"))
+    book(held, household("held@example.com"), direct=True)
+    book(coming, household("anna@example.com"), direct=True)
+    book(coming, household("ole@example.com"), status=Booking.Status.WAITLISTED, direct=True)
+    book(later[0], household("anna2@example.com"), direct=True)
 
     result = series_cancel(
         series_id=wednesdays.pk, reason="  The room is being renovated.  ", now=NOW
@@ -278,7 +280,7 @@ def test_the_volunteers_of_a_cancelled_series_are_told_by_their_planner(clock):
 
 
 def test_the_series_action_asks_for_a_reason_before_cancelling(client, wednesdays, make_librarian):
-    book(wednesdays.sessions.order_by("starts_at")[1], household("anna@example.com"))
+    book(wednesdays.sessions.order_by("starts_at")[1], household("anna@example.com"), direct=True)
     client.force_login(make_librarian(wednesdays.room.branch))
     url = reverse("admin:programmes_series_changelist")
     chosen = {"action": "cancel_coming_sessions", "_selected_action": [wednesdays.pk]}
@@ -307,9 +309,13 @@ def wednesday(clock):
 
 
 def test_a_moved_session_keeps_its_bookings_and_tells_each_family_the_new_time(wednesday):
-    anna = book(wednesday, household("anna@example.com"))
-    ole = book(wednesday, household("ole@example.com"), status=Booking.Status.WAITLISTED)
-    gone = book(wednesday, household("gone@example.com"), status=Booking.Status.CANCELLED)
+    anna = book(wednesday, household("anna@example.com"), direct=True)
+    ole = book(
+        wednesday, household("ole@example.com"), status=Booking.Status.WAITLISTED, direct=True
+    )
+    gone = book(
+        wednesday, household("gone@example.com"), status=Booking.Status.CANCELLED, direct=True
+    )
     thursday_12 = WEDNESDAY_11 + timedelta(days=1, hours=1)
 
     told = session_move(
@@ -341,7 +347,7 @@ def test_a_moved_session_keeps_its_bookings_and_tells_each_family_the_new_time(w
 
 
 def test_a_session_moved_to_another_room_says_where_it_was(wednesday):
-    book(wednesday, household("anna@example.com"))
+    book(wednesday, household("anna@example.com"), direct=True)
     old_room = wednesday.room
     new_room = RoomFactory(branch=old_room.branch, name="Luftslottet")
 
@@ -359,7 +365,7 @@ def test_a_session_moved_to_another_room_says_where_it_was(wednesday):
 
 
 def test_a_move_into_a_busy_room_or_into_the_past_is_refused(wednesday):
-    book(wednesday, household("anna@example.com"))
+    book(wednesday, household("anna@example.com"), direct=True)
     busy = session_at(WEDNESDAY_11 + timedelta(days=1), room=wednesday.room)
     busy.programme.name = "Eventyrstund"
     busy.programme.save()
@@ -441,7 +447,7 @@ def test_the_families_of_a_course_are_told_when_a_meeting_is_cancelled():
 
 
 def test_a_session_is_not_cancelled_without_a_short_reason(wednesday):
-    book(wednesday, household("anna@example.com"))
+    book(wednesday, household("anna@example.com"), direct=True)
 
     with pytest.raises(SessionChangeError, match="Give a reason"):
         session_cancel(session_id=wednesday.pk, reason="  ")
@@ -455,7 +461,7 @@ def test_a_session_is_not_cancelled_without_a_short_reason(wednesday):
 
 def test_a_session_that_has_started_is_not_moved(clock):
     started = session_at(NOW - timedelta(minutes=10))
-    book(started, household("anna@example.com"))
+    book(started, household("anna@example.com"), direct=True)
 
     with pytest.raises(SessionChangeError, match="A session that has started cannot be moved."):
         session_move(
@@ -492,7 +498,7 @@ def change_form(session: Session, **changes) -> dict:
 def test_changing_the_time_in_the_admin_moves_the_session_and_tells_the_families(
     client, wednesday, make_librarian
 ):
-    book(wednesday, household("anna@example.com"))
+    book(wednesday, household("anna@example.com"), direct=True)
     client.force_login(make_librarian(wednesday.room.branch))
     url = reverse("admin:programmes_session_change", args=[wednesday.pk])
     later = WEDNESDAY_11 + timedelta(hours=2)
@@ -526,9 +532,9 @@ def test_the_admin_refuses_to_move_a_session_into_the_past(client, wednesday, ma
 
 
 def test_a_message_to_everyone_booked_reaches_each_family_in_its_language(wednesday, clock):
-    book(wednesday, household("anna@example.com", "Anna Hansen"))
-    book(wednesday, household("mette@example.com", "Mette Dal", language="da"))
-    book(wednesday, household("ole@example.com"), status=Booking.Status.WAITLISTED)
+    book(wednesday, household("anna@example.com", "Anna Hansen"), direct=True)
+    book(wednesday, household("mette@example.com", "Mette Dal", language="da"), direct=True)
+    book(wednesday, household("ole@example.com"), status=Booking.Status.WAITLISTED, direct=True)
     librarian = get_user_model().objects.create_user(
         username="jonas", first_name="Jonas", last_name="Berg"
     )
@@ -581,7 +587,7 @@ def test_a_message_needs_words_and_somebody_to_read_them(wednesday):
 
 
 def test_the_message_page_sends_and_says_how_many(client, wednesday, make_librarian):
-    book(wednesday, household("anna@example.com"))
+    book(wednesday, household("anna@example.com"), direct=True)
     client.force_login(make_librarian(wednesday.room.branch))
     url = reverse("admin:programmes_session_message", args=[wednesday.pk])
     assert "Goes to 1 family with a place." in client.get(url).text
@@ -618,13 +624,15 @@ def booked(wednesday):
         household("anna@example.com", "Anna Hansen", phone="+47 900 00 000"),
         children=("Ella", "Oskar"),
         adults=2,
+        direct=True,
     )
-    book(wednesday, household("evil@example.com", "=HYPERLINK(1)"), children=("Noa",))
+    book(wednesday, household("evil@example.com", "=HYPERLINK(1)"), children=("Noa",), direct=True)
     book(
         wednesday,
         household("ole@example.com", "Ole Berg"),
         children=("Liv",),
         status=Booking.Status.WAITLISTED,
+        direct=True,
     )
     Attendance.objects.create(
         session=wednesday, household=anna.household, attended=True, recorded_at=NOW
@@ -712,7 +720,7 @@ def test_the_participant_list_and_csv_cost_the_same_queries_for_few_or_many(
         reverse("admin:programmes_session_participants_csv", args=[wednesday.pk]),
         reverse("admin:programmes_session_change", args=[wednesday.pk]),
     ]
-    book(wednesday, household("first@example.com"))
+    book(wednesday, household("first@example.com"), direct=True)
 
     def queries() -> list[int]:
         counts = []
@@ -725,7 +733,7 @@ def test_the_participant_list_and_csv_cost_the_same_queries_for_few_or_many(
     queries()  # the first visit fills the admin's caches (content types)
     few = queries()
     for n in range(6):
-        book(wednesday, household(f"family{n}@example.com"), children=("Liv", "Noa"))
+        book(wednesday, household(f"family{n}@example.com"), children=("Liv", "Noa"), direct=True)
     many = queries()
 
     assert many == few
@@ -764,7 +772,7 @@ def test_the_admin_refuses_a_move_of_a_started_session_or_into_a_busy_room_on_th
 
 
 def test_cancelling_in_the_admin_asks_for_a_reason(client, wednesday, make_librarian):
-    book(wednesday, household("anna@example.com"))
+    book(wednesday, household("anna@example.com"), direct=True)
     client.force_login(make_librarian(wednesday.room.branch))
     url = reverse("admin:programmes_session_change", args=[wednesday.pk])
 

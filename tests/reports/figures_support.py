@@ -1,21 +1,27 @@
-"""Builders for the impact-report tests: sessions, bookings and visits written by hand."""
+"""Builders for the impact-report tests: sessions and visits written by hand; bookings are
+``tests.bookings.support.book(..., direct=True)``."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from itertools import count
 from zoneinfo import ZoneInfo
 
 from attendance.models import Attendance
-from bookings.models import Booking
 from households.models import Child, Household
 from programmes.models import Branch, Programme, Room, Session
 from reports.selectors import Scope, report_scope
-from tests.factories import BranchFactory, ProgrammeFactory, RoomFactory
+from tests.factories import (
+    AttendanceFactory,
+    BranchFactory,
+    ChildFactory,
+    HouseholdFactory,
+    ProgrammeFactory,
+    RoomFactory,
+    SessionFactory,
+)
 
 OSLO = ZoneInfo("Europe/Oslo")
 NOW = datetime(2025, 12, 15, 12, tzinfo=UTC)
-_households = count(1)
 
 
 def at(day: date, hour: int = 10, minute: int = 0) -> datetime:
@@ -44,7 +50,7 @@ def session(
     capacity: int = 10,
     status: str = Session.Status.SCHEDULED,
 ) -> Session:
-    return Session.objects.create(
+    return SessionFactory(
         programme=of,
         room=where,
         starts_at=start,
@@ -55,45 +61,17 @@ def session(
 
 
 def household(name: str = "") -> Household:
-    n = next(_households)
-    return Household.objects.create(
-        email=f"family{n}@example.org",
-        name=name or f"Family {n}",
-        privacy_accepted_at=NOW - timedelta(days=400),
-    )
+    named = {"name": name} if name else {}
+    return HouseholdFactory(privacy_accepted_at=NOW - timedelta(days=400), **named)
 
 
 def child(of: Household, first_name: str, birth_month: date = date(2024, 3, 1)) -> Child:
-    return Child.objects.create(household=of, first_name=first_name, birth_month=birth_month)
-
-
-def book(
-    on: Session,
-    who: Household,
-    *,
-    children: list[Child] = (),
-    places: int | None = None,
-    status: str = Booking.Status.CONFIRMED,
-    rating: int | None = None,
-    walk_in: bool = False,
-) -> Booking:
-    booking = Booking.objects.create(
-        session=on,
-        household=who,
-        places=places or max(len(children), 1),
-        status=status,
-        created_at=on.starts_at - timedelta(days=7),
-        rating=rating,
-        walk_in=walk_in,
-    )
-    booking.children.set(children)
-    return booking
+    return ChildFactory(household=of, first_name=first_name, birth_month=birth_month)
 
 
 def came(on: Session, who: Household, attended: bool = True) -> Attendance:
-    return Attendance.objects.create(
-        session=on, household=who, attended=attended, recorded_at=on.ends_at
-    )
+    """Attendance recorded at the end of the session."""
+    return AttendanceFactory(session=on, household=who, attended=attended)
 
 
 def scope(

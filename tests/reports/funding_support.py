@@ -1,4 +1,5 @@
-"""Builders for the funder-report and questionnaire tests: rows written by hand."""
+"""Builders for the funder-report and questionnaire tests: rows written by hand; bookings
+are ``tests.bookings.support.book(..., direct=True)``."""
 
 from __future__ import annotations
 
@@ -7,14 +8,30 @@ from itertools import count
 from zoneinfo import ZoneInfo
 
 from attendance.models import Attendance
-from bookings.models import Booking
 from courses.models import Course, Enrolment
 from households.models import Child, Household
 from partners.models import PartnerOrganisation, Partnership
 from programmes.models import Branch, Programme, Room, Series, Session
-from reports.models import FunderProject, ProjectTarget, Questionnaire, QuestionnaireItem
-from tests.factories import BranchFactory, ProgrammeFactory, RoomFactory
-from volunteers.models import Assignment, Shift, Volunteer
+from reports.models import FunderProject, Questionnaire
+from tests.factories import (
+    AssignmentFactory,
+    AttendanceFactory,
+    BranchFactory,
+    ChildFactory,
+    CourseFactory,
+    EnrolmentFactory,
+    FunderProjectFactory,
+    HouseholdFactory,
+    ProgrammeFactory,
+    ProjectTargetFactory,
+    QuestionnaireFactory,
+    QuestionnaireItemFactory,
+    RoomFactory,
+    SeriesFactory,
+    SessionFactory,
+    ShiftFactory,
+)
+from volunteers.models import Assignment
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 _numbers = count(1)
@@ -53,7 +70,7 @@ def session(
     series: Series | None = None,
 ) -> Session:
     starts_at = at(day)
-    return Session.objects.create(
+    return SessionFactory(
         programme=of,
         room=where,
         series=series,
@@ -65,7 +82,7 @@ def session(
 
 
 def course(of: Programme, where: Room, first: date, last: date) -> Course:
-    series = Series.objects.create(
+    series = SeriesFactory(
         programme=of,
         room=where,
         title=f"Hold {next(_numbers)}",
@@ -75,44 +92,21 @@ def course(of: Programme, where: Room, first: date, last: date) -> Course:
         start_date=first,
         end_date=last,
     )
-    return Course.objects.create(series=series)
+    return CourseFactory(series=series)
 
 
 def household(name: str = "") -> Household:
-    n = next(_numbers)
-    return Household.objects.create(
-        email=f"family{n}@example.org",
-        name=name or f"Family {n}",
-        privacy_accepted_at=datetime(2025, 1, 1, tzinfo=COPENHAGEN),
-    )
+    named = {"name": name} if name else {}
+    return HouseholdFactory(privacy_accepted_at=datetime(2025, 1, 1, tzinfo=COPENHAGEN), **named)
 
 
 def child(of: Household, first_name: str) -> Child:
-    return Child.objects.create(household=of, first_name=first_name, birth_month=date(2024, 5, 1))
-
-
-def book(
-    on: Session,
-    who: Household,
-    children: list[Child],
-    *,
-    status: str = Booking.Status.CONFIRMED,
-) -> Booking:
-    booking = Booking.objects.create(
-        session=on,
-        household=who,
-        places=1,
-        status=status,
-        created_at=on.starts_at - timedelta(days=3),
-    )
-    booking.children.set(children)
-    return booking
+    return ChildFactory(household=of, first_name=first_name, birth_month=date(2024, 5, 1))
 
 
 def came(on: Session, who: Household, attended: bool = True) -> Attendance:
-    return Attendance.objects.create(
-        session=on, household=who, attended=attended, recorded_at=on.ends_at
-    )
+    """Attendance recorded at the end of the session."""
+    return AttendanceFactory(session=on, household=who, attended=attended)
 
 
 def enrol(
@@ -121,12 +115,11 @@ def enrol(
     children: list[Child],
     status: str = Enrolment.Status.ENROLLED,
 ) -> Enrolment:
-    enrolment = Enrolment.objects.create(course=on, household=who, status=status)
-    enrolment.children.set(children)
-    return enrolment
+    return EnrolmentFactory(course=on, household=who, status=status, children=children)
 
 
 def volunteers_on(on: Session, *statuses: str) -> list[Assignment]:
+    """A shift at the session, one volunteer of Red Barnet on it per status."""
     organisation, _ = PartnerOrganisation.objects.get_or_create(
         slug="red-barnet", defaults={"name": "Red Barnet"}
     )
@@ -136,19 +129,8 @@ def volunteers_on(on: Session, *statuses: str) -> list[Assignment]:
         branch=on.room.branch,
         defaults={"starts_on": date(2025, 1, 1)},
     )
-    shift = Shift.objects.create(session=on, partnership=partnership, required_count=2)
-    return [
-        Assignment.objects.create(
-            shift=shift,
-            status=status,
-            volunteer=Volunteer.objects.create(
-                organisation=organisation,
-                name=f"Volunteer {next(_numbers)}",
-                email=f"volunteer{next(_numbers)}@example.org",
-            ),
-        )
-        for status in statuses
-    ]
+    shift = ShiftFactory(session=on, partnership=partnership, required_count=2)
+    return [AssignmentFactory(shift=shift, status=status) for status in statuses]
 
 
 def project(
@@ -160,20 +142,23 @@ def project(
     targets: dict[str, int] | None = None,
     name: str = "Sammen om Børn",
 ) -> FunderProject:
-    made = FunderProject.objects.create(
-        name=name, funder="Nordea-fonden", starts_on=starts_on, ends_on=ends_on
+    made = FunderProjectFactory(
+        name=name,
+        funder="Nordea-fonden",
+        starts_on=starts_on,
+        ends_on=ends_on,
+        programmes=programmes,
+        branches=branches,
     )
-    made.programmes.set(programmes)
-    made.branches.set(branches)
     for measure, target in (targets or {}).items():
-        ProjectTarget.objects.create(project=made, measure=measure, target=target)
+        ProjectTargetFactory(project=made, measure=measure, target=target)
     return made
 
 
 def questionnaire(of: Programme, *statements: str) -> tuple[Questionnaire, list]:
-    made = Questionnaire.objects.create(programme=of, title="Trivsel og samspil")
+    made = QuestionnaireFactory(programme=of, title="Trivsel og samspil")
     items = [
-        QuestionnaireItem.objects.create(questionnaire=made, text=text, position=n)
+        QuestionnaireItemFactory(questionnaire=made, text=text, position=n)
         for n, text in enumerate(statements, start=1)
     ]
     return made, items

@@ -26,11 +26,11 @@ from reports.selectors import (
     visits_by_month,
     volunteer_figures,
 )
+from tests.bookings.support import book
 from volunteers.models import Assignment, Shift, Volunteer
 
 from .figures_support import (
     at,
-    book,
     branch,
     came,
     child,
@@ -65,14 +65,14 @@ def test_sessions_held_places_offered_booked_and_fill_rate(place):
     before = session(babydans, place["room A"], at(date(2024, 12, 4)))
     elsewhere = session(babydans, place["room B"], at(date(2025, 3, 5)))
 
-    book(first, household(), places=2)
-    book(first, household(), places=3)
-    book(first, household(), places=1, status=Booking.Status.WAITLISTED)
-    book(first, household(), places=2, status=Booking.Status.CANCELLED)
-    book(first, household(), places=1, walk_in=True)
-    book(second, household(), places=4)
+    book(first, household(), places=2, children=(), direct=True)
+    book(first, household(), places=3, children=(), direct=True)
+    book(first, household(), places=1, status=Booking.Status.WAITLISTED, children=(), direct=True)
+    book(first, household(), places=2, status=Booking.Status.CANCELLED, children=(), direct=True)
+    book(first, household(), places=1, walk_in=True, children=(), direct=True)
+    book(second, household(), places=4, children=(), direct=True)
     for other in (cancelled, coming, before, elsewhere):
-        book(other, household(), places=5)
+        book(other, household(), places=5, children=(), direct=True)
 
     figures = session_figures(scope=scope(place["A"]))
 
@@ -112,11 +112,11 @@ def test_no_show_rate_families_and_children_reached(place):
     ida, noah, emma, vera = (household(n) for n in ("Ida", "Noah", "Emma", "Vera"))
     ida_1, ida_2 = child(ida, "Alma"), child(ida, "Oskar")
     child(ida, "Nora")
-    book(first, ida, children=[ida_1, ida_2])
-    book(second, ida, children=[ida_1])
-    book(first, noah, children=[child(noah, "Liv")])
-    book(first, emma, children=[child(emma, "Jonas")])
-    book(second, vera, children=[])
+    book(first, ida, children=[ida_1, ida_2], direct=True)
+    book(second, ida, children=[ida_1], direct=True)
+    book(first, noah, children=[child(noah, "Liv")], direct=True)
+    book(first, emma, children=[child(emma, "Jonas")], direct=True)
+    book(second, vera, children=[], direct=True)
     came(first, ida)
     came(first, noah)
     came(first, emma, attended=False)
@@ -137,13 +137,13 @@ def test_no_show_rate_families_and_children_reached(place):
     came(meeting, theo, attended=False)
     # Booked but never ticked, on a session whose attendance was taken: a no-show too.
     # Waiting, or on a session where nobody took attendance: nothing is known.
-    book(first, household("Mia"))
-    book(first, household("Wait"), status=Booking.Status.WAITLISTED)
+    book(first, household("Mia"), children=(), direct=True)
+    book(first, household("Wait"), status=Booking.Status.WAITLISTED, children=(), direct=True)
     unticked = session(babydans, place["room A"], at(date(2025, 3, 19)))
-    book(unticked, household("Olav"))
+    book(unticked, household("Olav"), children=(), direct=True)
     # A walk-in came without booking: a visit, but no booking that could go missing.
     walker = household("Walker")
-    book(first, walker, walk_in=True)
+    book(first, walker, walk_in=True, children=(), direct=True)
     came(first, walker)
 
     figures = visit_figures(scope=scope(place["A"]))
@@ -341,8 +341,8 @@ def test_ratings_count_average_and_distribution(place):
     second = session(babydans, place["room A"], at(date(2025, 3, 12)))
     elsewhere = session(babydans, place["room B"], at(date(2025, 3, 5)))
     for on, rating in [(first, 5), (first, 4), (second, 4), (second, 2), (first, None)]:
-        book(on, household(), rating=rating)
-    book(elsewhere, household(), rating=1)
+        book(on, household(), rating=rating, children=(), direct=True)
+    book(elsewhere, household(), rating=1, children=(), direct=True)
 
     figures = rating_figures(scope=scope(place["A"]))
 

@@ -13,11 +13,11 @@ from courses.models import Enrolment
 from programmes.models import Programme, Session
 from reports.funding import Pace, elapsed_share, project_reach
 from reports.models import ProjectTarget
+from tests.bookings.support import book
 from volunteers.models import Assignment
 
 from .funding_support import (
     at,
-    book,
     branch,
     came,
     child,
@@ -59,19 +59,19 @@ def world():
     # Ann and Bo came in March and April; their family came last autumn, so it is not new.
     returning = household("Returning")
     ann, bo = child(returning, "Ann"), child(returning, "Bo")
-    book(march, returning, [ann, bo])
+    book(march, returning, children=[ann, bo], direct=True)
     came(march, returning)
-    book(april, returning, [ann])
+    book(april, returning, children=[ann], direct=True)
     came(april, returning)
-    book(last_autumn, returning, [ann])
+    book(last_autumn, returning, children=[ann], direct=True)
     came(last_autumn, returning)
 
     # Cy missed March but came in April: new this year.
     new = household("New")
     cy = child(new, "Cy")
-    book(march, new, [cy])
+    book(march, new, children=[cy], direct=True)
     came(march, new, attended=False)
-    book(april, new, [cy])
+    book(april, new, children=[cy], direct=True)
     came(april, new)
 
     # Di came only where the project does not count: another branch, another programme,
@@ -79,9 +79,9 @@ def world():
     outside = household("Outside")
     di = child(outside, "Di")
     for where in (at_herlev, other_programme):
-        book(where, outside, [di])
+        book(where, outside, children=[di], direct=True)
         came(where, outside)
-    book(august, outside, [di])
+    book(august, outside, children=[di], direct=True)
 
     # Ed and Fi's family is on the course and came to the first meeting.
     club_family = household("Club")
@@ -92,9 +92,15 @@ def world():
 
     # Booked, but nobody recorded whether Gu came; Hal's family cancelled.
     unrecorded = household("Unrecorded")
-    book(march, unrecorded, [child(unrecorded, "Gu")])
+    book(march, unrecorded, children=[child(unrecorded, "Gu")], direct=True)
     cancelling = household("Cancelling")
-    book(april, cancelling, [child(cancelling, "Hal")], status=Booking.Status.CANCELLED)
+    book(
+        april,
+        cancelling,
+        children=[child(cancelling, "Hal")],
+        status=Booking.Status.CANCELLED,
+        direct=True,
+    )
 
     # Volunteers: two came to March's two hours, one did not; one came at Herlev; one is
     # marked as came on the cancelled Saturday (by mistake: it was cancelled).
@@ -266,7 +272,7 @@ def test_the_figures_take_the_same_queries_whatever_the_data(world, django_asser
     for n in range(10):
         extra = session(play, hall, date(2026, 5, 2 + n))
         family = household()
-        book(extra, family, [child(family, "Kid")])
+        book(extra, family, children=[child(family, "Kid")], direct=True)
         came(extra, family)
     with django_assert_num_queries(10):
         report = project_reach(project=funded, today=MID_YEAR)

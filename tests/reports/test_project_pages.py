@@ -15,8 +15,9 @@ from django.urls import reverse
 
 from programmes.models import Programme
 from reports.models import FunderProject, ProjectTarget
+from tests.bookings.support import book
 
-from .funding_support import book, branch, came, child, household, programme, project, room, session
+from .funding_support import branch, came, child, household, programme, project, room, session
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,12 @@ def projects():
         saturday = session(play, hall, day)
         for n in range(3):
             family = household()
-            book(saturday, family, [child(family, f"Kid {n}"), child(family, f"Sib {n}")])
+            book(
+                saturday,
+                family,
+                children=[child(family, f"Kid {n}"), child(family, f"Sib {n}")],
+                direct=True,
+            )
             came(saturday, family)
     return {
         "ballerup": ballerup,

@@ -21,8 +21,9 @@ from reports.models import (
     QuestionnaireItem,
     QuestionnaireResponse,
 )
+from tests.bookings.support import book
 
-from .figures_support import NOW, at, book, branch, came, household, programme, room, session
+from .figures_support import NOW, at, branch, came, household, programme, room, session
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,14 @@ def town():
         held = session(babydans, here, at(date(2025, 3, 5), hour), capacity=capacity)
         families = [household() for _ in range(3 if name == "A" else 5)]
         for n, family in enumerate(families):
-            book(held, family, places=2 if name == "B" else 1, rating=5 if n == 0 else None)
+            book(
+                held,
+                family,
+                places=2 if name == "B" else 1,
+                rating=5 if n == 0 else None,
+                children=(),
+                direct=True,
+            )
             came(held, family, attended=n != 0 or name == "A")
     return made
 
@@ -235,7 +243,7 @@ def _queries_for(client, bookings: int) -> int:
     families = [household() for _ in range(bookings)]
     for n, family in enumerate(families):
         held = session(babydans, here, at(date(2025, 2, 1 + n % 27), 8 + n // 27 % 12))
-        book(held, family, rating=n % 5 + 1)
+        book(held, family, rating=n % 5 + 1, children=(), direct=True)
         came(held, family, attended=n % 4 != 0)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(URL, {"starts_on": "2025-01-01", "branch": place.pk})

@@ -4,27 +4,28 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from partners.models import ContactPerson, PartnerOrganisation, Partnership
 from programmes.models import Programme, Series, Session
 from programmes.services import series_generate_sessions
-from tests.factories import ProgrammeFactory, RoomFactory, SeriesFactory
-from volunteers.models import Availability, Certificate, Shift, Subject, Volunteer
+from tests.factories import (
+    AvailabilityFactory,
+    CertificateFactory,
+    ContactPersonFactory,
+    PartnershipFactory,
+    ProgrammeFactory,
+    RoomFactory,
+    SeriesFactory,
+    SubjectFactory,
+    UserFactory,
+    VolunteerFactory,
+)
+from volunteers.models import Shift, Volunteer
 
 
 def lektiecafe_programme() -> Programme:
-    return ProgrammeFactory(
-        name="Lektiecafé",
-        kind=Programme.Kind.HOMEWORK,
-        booking_mode=Programme.BookingMode.DROP_IN,
-        audience_basis=Programme.AudienceBasis.SCHOOL_GRADE,
-        min_age_months=None,
-        max_age_months=None,
-        min_grade=8,
-        max_grade=10,
-    )
+    return ProgrammeFactory(name="Lektiecafé", kind=Programme.Kind.HOMEWORK, drop_in=True)
 
 
 def lektiecafe_series(
@@ -52,10 +53,9 @@ def organisation(name: str = "Red Barnet Ungdom") -> PartnerOrganisation:
 
 
 def coordinator(org: PartnerOrganisation, username: str = "coordinator") -> ContactPerson:
-    user = get_user_model().objects.create_user(username=username, password="pw-for-tests")
-    return ContactPerson.objects.create(
+    return ContactPersonFactory(
         organisation=org,
-        user=user,
+        user=UserFactory(username=username),
         name=f"{username.title()} Coordinator",
         email=f"{username}@example.org",
         phone="+45 11 22 33 44",
@@ -66,15 +66,14 @@ def coordinator(org: PartnerOrganisation, username: str = "coordinator") -> Cont
 def partnership_for(
     series: Series, org: PartnerOrganisation | None = None, *, coordinators=(), library_contact=None
 ) -> Partnership:
-    partnership = Partnership.objects.create(
+    return PartnershipFactory(
         organisation=org or organisation(),
         programme=series.programme,
         branch=series.room.branch,
         starts_on=timezone.localdate() - timedelta(days=365),
         library_contact=library_contact,
+        coordinators=coordinators,
     )
-    partnership.coordinators.set(coordinators)
-    return partnership
 
 
 def shifts_for(series: Series, partnership: Partnership, *, required: int = 2) -> list[Shift]:
@@ -99,29 +98,22 @@ def volunteer(
 ) -> Volunteer:
     """A volunteer with a certificate valid until ``certified_until`` (None: none at all),
     available 14–19 on the given weekdays."""
-    person = Volunteer.objects.create(
+    person = VolunteerFactory(
         organisation=org,
         name=name,
         email=f"{name.split()[0].lower()}@example.com",
         phone="+45 12 34 56 78",
-        language="en",  # assertions read English
-        status=status,
-        joined_on=timezone.localdate() - timedelta(days=200)
-        if status == Volunteer.Status.ACTIVE
-        else None,
+        status=status,  # active ones joined 200 days ago
+        subjects=[SubjectFactory(name=subject) for subject in subjects],
     )
     if certified_until is not None:
-        Certificate.objects.create(
+        CertificateFactory(
             volunteer=person,
-            kind=Certificate.Kind.BOERNEATTEST,
             checked_on=min(certified_until, timezone.localdate()) - timedelta(days=30),
             valid_until=certified_until,
         )
-    person.subjects.set([Subject.objects.get_or_create(name=s)[0] for s in subjects])
-    Availability.objects.bulk_create(
-        Availability(volunteer=person, weekday=day, starts_at=time(14), ends_at=time(19))
-        for day in available
-    )
+    for day in available:
+        AvailabilityFactory(volunteer=person, weekday=day, starts_at=time(14), ends_at=time(19))
     return person
 
 
