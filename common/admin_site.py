@@ -36,7 +36,7 @@ FILTER_SUFFIXES = frozenset(
 )
 
 
-class OfferedLookupsOnly:
+class OfferedLookupsOnly(admin.ModelAdmin):
     """Mixed into every ModelAdmin by FamilielivAdminSite.register."""
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
@@ -51,17 +51,17 @@ class OfferedLookupsOnly:
         return False
 
 
-def _offered(model_admin, request: HttpRequest | None) -> set[str]:
+def _offered(model_admin: admin.ModelAdmin, request: HttpRequest | None) -> set[str]:
     """The field paths and parameters the list's filters and date hierarchy use."""
-    offered = set()
+    offered: set[str] = set()
     filters = model_admin.get_list_filter(request) if request else model_admin.list_filter
     for item in filters:
         if isinstance(item, (list, tuple)):
             item = item[0]
-        if isinstance(item, str):
-            offered.add(item)
-        elif getattr(item, "parameter_name", None):  # a SimpleListFilter
-            offered.add(item.parameter_name)
+        # A field's path, or a SimpleListFilter's own parameter.
+        name = item if isinstance(item, str) else getattr(item, "parameter_name", None)
+        if isinstance(name, str):
+            offered.add(name)
     if model_admin.date_hierarchy:
         offered.add(model_admin.date_hierarchy)
     return offered
