@@ -68,15 +68,26 @@ def check_in_list(*, session: Session) -> list[CheckInRow]:
     ]
 
 
-def helper_sessions(*, branches, today: date, days_back: int = 6):
-    """Sessions at the branches from a few days ago up to today, the latest first."""
+# The helpers' window: sessions from this many days ago up to today. The helper pages list
+# them, open only them (any other is not found), and record who came only in them
+# (attendance.services.check_in_window); older corrections are the library's, in the admin.
+HELPER_DAYS_BACK = 6
+
+
+def helper_window(*, branches, today: date):
+    """Sessions at the branches from HELPER_DAYS_BACK days ago up to today, cancelled ones
+    too (their page says so)."""
+    return Session.objects.filter(
+        room__branch__in=branches,
+        starts_at__date__gte=today - timedelta(days=HELPER_DAYS_BACK),
+        starts_at__date__lte=today,
+    ).select_related("programme", "room__branch")
+
+
+def helper_sessions(*, branches, today: date):
+    """The helpers' list: the window's scheduled sessions, the latest first."""
     return (
-        Session.objects.filter(
-            room__branch__in=branches,
-            status=Session.Status.SCHEDULED,
-            starts_at__date__gte=today - timedelta(days=days_back),
-            starts_at__date__lte=today,
-        )
-        .select_related("programme", "room__branch")
+        helper_window(branches=branches, today=today)
+        .filter(status=Session.Status.SCHEDULED)
         .order_by("-starts_at")
     )

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendance.models import Attendance
-from attendance.selectors import expected_households, takes_walk_ins
+from attendance.selectors import HELPER_DAYS_BACK, expected_households, takes_walk_ins
 from bookings.models import Booking
 from bookings.services import places_needed
 from common.errors import DomainError
@@ -39,11 +39,19 @@ def attendance_record(
 
 
 def check_on_the_day(session: Session, now: datetime, *, not_yet: str) -> None:
-    """Who came is recorded on the session's day or later (corrections), never before."""
+    """Who came is recorded on the session's day or, as a correction, in the helpers'
+    window after it (HELPER_DAYS_BACK days); never before, and older ones only by the
+    library in the admin."""
     if session.status != Session.Status.SCHEDULED:
         raise AttendanceError(_("This session has been cancelled."))
-    if session.local_start.date() > timezone.localtime(now, session.room.branch.zone).date():
+    day = session.local_start.date()
+    today = timezone.localtime(now, session.room.branch.zone).date()
+    if day > today:
         raise AttendanceError(not_yet)
+    if day < today - timedelta(days=HELPER_DAYS_BACK):
+        raise AttendanceError(
+            _("This session is too long ago to change here. Please ask the library.")
+        )
 
 
 def attendance_check_in(

@@ -19,10 +19,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from attendance.forms import WalkInForm
 from attendance.head_counts import head_count_change, head_count_table
-from attendance.selectors import check_in_list, helper_sessions, takes_walk_ins
+from attendance.selectors import check_in_list, helper_sessions, helper_window, takes_walk_ins
 from attendance.services import AttendanceError, attendance_check_in, attendance_walk_in
 from bookings.models import Booking
-from common.admin_scoping import scope_to_user_branches
 from households.forms import ChildFormSet
 from partners.selectors import coordinator_of
 from programmes.models import Session
@@ -33,11 +32,10 @@ HEAD_COUNT = "attendance.change_headcount"
 
 
 def _session_of(request: HttpRequest, pk: int) -> Session:
-    """A session at one of the user's branches; any other is not found."""
+    """A session of the helpers' window at one of the user's branches; any other, older or
+    later, is not found."""
     return get_object_or_404(
-        scope_to_user_branches(
-            Session.objects.select_related("programme", "room__branch"), request.user
-        ),
+        helper_window(branches=branches_for_user(user=request.user), today=timezone.localdate()),
         pk=pk,
     )
 

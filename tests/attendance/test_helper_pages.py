@@ -180,3 +180,32 @@ def test_a_bad_tap_on_the_head_count_page_is_explained(client, make_helper):
     page = client.post(url, {"grade": "<script>", "first_visit": "no"}, follow=True)
     assert "Choose one of the grades shown." in page.text
     assert not HeadCount.objects.exists()
+
+
+@pytest.mark.parametrize(("days_ago", "opens"), [(0, True), (6, True), (7, False), (365, False)])
+def test_the_helpers_window_is_the_rule_for_reading_a_check_in_list(
+    client, make_helper, days_ago, opens
+):
+    """A helper opens only the sessions the helper page lists: the last few days."""
+    session = lektiecafe_session(starts_at=timezone.now() - timedelta(days=days_ago))
+    client.force_login(make_helper(session.room.branch))
+
+    check_in = client.get(reverse("attendance:check_in", args=[session.pk]))
+    head_count = client.get(reverse("attendance:head_count", args=[session.pk]))
+
+    assert (check_in.status_code, head_count.status_code) == ((200, 200) if opens else (404, 404))
+
+
+def test_last_months_head_count_cannot_be_corrected_by_a_helper(client, make_helper):
+    session = lektiecafe_session(starts_at=timezone.now() - timedelta(days=30))
+    client.force_login(make_helper(session.room.branch))
+
+    response = client.post(
+        reverse("attendance:head_count", args=[session.pk]),
+        {"grade": "9", "first_visit": "no"},
+    )
+
+    assert response.status_code == 404
+    assert not HeadCount.objects.exists()
+    with pytest.raises(AttendanceError, match="too long ago"):
+        head_count_change(session=session, grade="9", first_visit=False, delta=1)
