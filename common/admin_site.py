@@ -14,7 +14,9 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.widgets import url_params_from_lookup_dict
 from django.db.models import Model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+
+from common.web import LOGIN_RATE, rate_limited
 
 # What a list filter or the date hierarchy puts after a field's path in the address.
 FILTER_SUFFIXES = frozenset(
@@ -77,6 +79,12 @@ def _limit_choices_lookup(model: type[Model], lookup: str, value: str) -> bool:
 
 
 class FamilielivAdminSite(admin.AdminSite):
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        """The admin's login, limited per address as the site's is (common.web.LOGIN_RATE);
+        django-axes locks a user name after five wrong passwords on both."""
+        view = rate_limited(LOGIN_RATE, method="POST")(super().login)
+        return view(request, extra_context)
+
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, OfferedLookupsOnly):

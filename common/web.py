@@ -21,6 +21,9 @@ logger = logging.getLogger(__name__)
 
 BOOKING_RATE = "20/m"
 MANAGE_RATE = "60/m"
+# Sign-in attempts per address, on the admin's and the site's login (django-axes locks a
+# user name after five wrong passwords, whatever the address).
+LOGIN_RATE = "30/m"
 
 
 def rate_limited(rate: str, method: str | list[str] = ALL):

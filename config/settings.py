@@ -6,6 +6,7 @@ Celery tasks run in-process and e-mail goes to the console. Setting ``DATABASE_U
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     # Django's admin on a site that refuses filters a list does not offer (common.admin_site).
     "common.admin_site.FamilielivAdminConfig",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -106,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -290,6 +294,23 @@ RATELIMIT_ENABLE = env("RATELIMIT_ENABLE")
 # after a working day without a request (each request starts the clock again).
 SESSION_COOKIE_AGE = 60 * 60 * 9
 SESSION_SAVE_EVERY_REQUEST = True
+# Sign-in protection (django-axes), on the admin's and the site's login alike: five wrong
+# passwords for one user name lock that name for 15 minutes, from every address. Locking
+# by name, not by address, keeps the other PCs behind a library's one address working.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# By name on purpose (axes would have the address too): an address is limited by the
+# login views' own rate limit instead (common.web.LOGIN_RATE), generous enough for a
+# library's PCs behind one address, slow for someone trying many names.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
 # A failed CSRF check (an old page, cookies blocked) gets a page in the site's design.
 CSRF_FAILURE_VIEW = "common.web.csrf_failure"
 

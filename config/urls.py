@@ -4,14 +4,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from common.web import health, rate_limited
+from common.web import LOGIN_RATE, health, rate_limited
 
 admin.site.site_header = _("Familieliv administration")
 admin.site.site_title = _("Familieliv")
 admin.site.index_title = _("Programmes, schedules and rooms")
 
-# Guessing passwords costs time: ten tries a minute per address.
-LOGIN_VIEW = rate_limited("10/m", method="POST")(auth_views.LoginView.as_view())
+# Guessing passwords costs time: per address here, per user name by django-axes.
+LOGIN_VIEW = rate_limited(LOGIN_RATE, method="POST")(auth_views.LoginView.as_view())
 
 urlpatterns = [
     path("healthz", health, name="health"),

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from partners.models import Partnership
 from programmes.models import Branch, Programme, Room, Series, Session
@@ -59,7 +60,9 @@ def test_demo_carries_the_seed_programmes():
 def test_demo_librarian_can_sign_in_and_works_in_baerum():
     call_command("load_demo")
 
-    user = authenticate(username="baerum", password="familieliv")
+    user = authenticate(
+        RequestFactory().post("/accounts/login/"), username="baerum", password="familieliv"
+    )
 
     assert user is not None
     assert user.is_staff

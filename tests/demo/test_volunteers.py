@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.utils import timezone
 
 from notifications.models import Outbox
@@ -80,7 +81,9 @@ def test_red_barnet_ungdom_staffs_the_lektiecafe_with_student_volunteers():
 def test_the_coordinator_signs_in_and_finds_unfilled_shifts_this_coming_week():
     call_command("load_demo", stdout=None)
 
-    user = authenticate(username="koordinator", password="familieliv")
+    user = authenticate(
+        RequestFactory().post("/accounts/login/"), username="koordinator", password="familieliv"
+    )
 
     assert user is not None
     assert not user.is_staff
@@ -100,7 +103,9 @@ def test_the_coordinator_signs_in_and_finds_unfilled_shifts_this_coming_week():
 def test_red_barnet_staffs_the_smaabornsklub_and_has_its_own_coordinator():
     call_command("load_demo", stdout=None)
 
-    user = authenticate(username="redbarnet", password="familieliv")
+    user = authenticate(
+        RequestFactory().post("/accounts/login/"), username="redbarnet", password="familieliv"
+    )
     [club] = partnerships_for_user(user=user)
 
     assert club.programme.slug == "smaabornsklub"
