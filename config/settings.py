@@ -282,6 +282,8 @@ if env("HTTPS"):
     # A year, subdomains too: browsers never try the site over plain HTTP again.
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Ready for the browsers' preload list; submitting the domain is the owner's choice.
+    SECURE_HSTS_PRELOAD = True
     SECURE_SSL_REDIRECT = True
 
 # Behind a proxy, rate limits count the client's address from this header instead, e.g.

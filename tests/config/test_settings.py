@@ -149,3 +149,26 @@ def test_a_live_worker_never_loses_the_messages_it_is_sending():
     from django.conf import settings
 
     assert settings.OUTBOX_CLAIM_LEASE_SECONDS > settings.CELERY_TASK_TIME_LIMIT
+
+
+def test_the_production_settings_of_the_readme_pass_the_deploy_check(tmp_path):
+    """README's "Services mode" variables, as a production unit file sets them."""
+    result = subprocess.run(  # noqa: S603 — our own interpreter and code
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            "PATH": os.environ["PATH"],
+            "DATA_DIR": str(tmp_path),
+            "DATABASE_URL": "postgres://familieliv:secret@db.invalid:5432/familieliv",
+            "REDIS_URL": "redis://redis.invalid:6379/0",
+            "SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-0123456789",
+            "ALLOWED_HOSTS": "familieliv.example",
+            "HTTPS": "true",
+            "EMAIL_URL": "smtp+tls://user:password@smtp.example:587",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
