@@ -308,6 +308,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False  # lock-outs are logged; not every sign-in
 # By name on purpose (axes would have the address too): an address is limited by the
 # login views' own rate limit instead (common.web.LOGIN_RATE), generous enough for a
 # library's PCs behind one address, slow for someone trying many names.

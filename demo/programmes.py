@@ -295,6 +295,10 @@ def load_schedule(*, today: date) -> dict[str, list[GenerationResult]]:
     for slug, following in FAMILY_PATH.items():
         programmes[slug].next_programmes.set([programmes[s] for s in following])
 
+    # Each programme is run by the branches of its series.
+    for slug, programme in programmes.items():
+        programme.owners.set({branches[spec.branch] for spec in SERIES if spec.programme == slug})
+
     results: dict[str, list[GenerationResult]] = {}
     for series_spec in SERIES:
         start_date = today + timedelta(weeks=series_spec.starts_weeks)

@@ -1,7 +1,8 @@
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from common.admin_scoping import ScopedModelAdmin, ScopedTabularInline
@@ -13,6 +14,7 @@ from programmes.models import (
     StrategyTrack,
     SustainableDevelopmentGoal,
 )
+from programmes.selectors import branches_for_user, programme_editable_by
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -78,13 +80,32 @@ class StrategyTrackAdmin(admin.ModelAdmin):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "booking_mode", "audience", "default_capacity", "is_published")
-    list_filter = ("kind", "booking_mode", "audience_basis", "strategy_track", "is_published")
+    """Every librarian sees every programme (a branch may run another's, and the family path
+    may lead to one); they change only those all of whose owners are their branches."""
+
+    list_display = (
+        "name",
+        "kind",
+        "booking_mode",
+        "audience",
+        "default_capacity",
+        "run_by",
+        "is_published",
+    )
+    list_filter = (
+        "kind",
+        "booking_mode",
+        "audience_basis",
+        "strategy_track",
+        "is_published",
+        ("owners", admin.RelatedOnlyFieldListFilter),
+    )
     search_fields = ("name", "summary", "description")
     prepopulated_fields = {"slug": ("name",)}
-    filter_horizontal = ("goals", "next_programmes")
+    filter_horizontal = ("owners", "goals", "next_programmes")
     fieldsets = (
         (None, {"fields": ("name", "slug", "kind", "summary", "description", "is_published")}),
+        (_("Run by"), {"fields": ("owners",)}),
         (
             _("Who it is for"),
             {
@@ -102,6 +123,28 @@ class ProgrammeAdmin(admin.ModelAdmin):
         (_("Messages"), {"fields": ("reminder_lead_hours",)}),
         (_("Strategy and family path"), {"fields": ("strategy_track", "goals", "next_programmes")}),
     )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Programme]:
+        return super().get_queryset(request).prefetch_related("owners")
+
+    def has_change_permission(self, request: HttpRequest, obj: Programme | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or programme_editable_by(programme=obj, user=request.user))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Programme | None = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or programme_editable_by(programme=obj, user=request.user))
+
+    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "owners" and not request.user.is_superuser:
+            # A librarian names their own branches; at least one (the form says so).
+            kwargs["queryset"] = branches_for_user(user=request.user)
+            kwargs["required"] = True
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description=_("run by"))
+    def run_by(self, obj: Programme) -> str:
+        return ", ".join(branch.name for branch in obj.owners.all())
 
     @admin.display(description=_("for"))
     def audience(self, obj: Programme) -> str:

@@ -275,6 +275,18 @@ class Programme(models.Model):
         ),
     )
     is_published = models.BooleanField(_("shown to the public"), default=True)
+    # Programmes are shared: any branch may run one and point its family path to one. Who
+    # may change it is its owners' librarians (programmes.selectors.programme_editable_by).
+    owners = models.ManyToManyField(
+        Branch,
+        blank=True,
+        related_name="owned_programmes",
+        verbose_name=_("run by"),
+        help_text=_(
+            "The branches whose librarians may change this programme. Librarians of other "
+            "branches see it read-only, and may still run it and invite families to it."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

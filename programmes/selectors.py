@@ -86,3 +86,13 @@ def published_programme(*, slug: str) -> Programme | None:
         lambda: Programme.objects.filter(slug=slug, is_published=True).first(),
         settings.LISTING_CACHE_SECONDS,
     )
+
+
+def programme_editable_by(*, programme: Programme, user: User | AnonymousUser) -> bool:
+    """A librarian changes a programme only when every branch that owns it is theirs (and
+    it has owners); a superuser changes any. The rest they see read-only."""
+    if user.is_superuser:
+        return True
+    owners = set(programme.owners.values_list("pk", flat=True))
+    mine = set(branches_for_user(user=user).values_list("pk", flat=True))
+    return bool(owners) and owners <= mine
