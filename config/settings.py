@@ -37,6 +37,8 @@ env = environ.Env(
     OUTBOX_CLAIM_LEASE_SECONDS=(int, 300),
     OUTBOX_SWEEP_SECONDS=(float, 60.0),
     LISTING_CACHE_SECONDS=(int, 15),
+    # Empty: on in services mode, off in the embedded demo.
+    SECOND_FACTOR_FOR_SUPERUSERS=(str, ""),
 )
 
 DEBUG = env("DEBUG")
@@ -70,9 +72,11 @@ CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     # Django's admin on a site that refuses filters a list does not offer (common.admin_site).
-    "common.admin_site.FamilielivAdminConfig",
+    "common.admin_apps.FamilielivAdminConfig",
     "django.contrib.auth",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -106,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it answers a locked-out sign-in.
@@ -313,6 +318,15 @@ AXES_VERBOSE = False  # lock-outs are logged; not every sign-in
 # login views' own rate limit instead (common.web.LOGIN_RATE), generous enough for a
 # library's PCs behind one address, slow for someone trying many names.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# A code from an authenticator app at sign-in (common.second_factor): superusers in
+# services mode must have one; other staff may. Off in the embedded demo.
+SECOND_FACTOR_FOR_SUPERUSERS = (
+    env("SECOND_FACTOR_FOR_SUPERUSERS").lower() in ("1", "true", "yes", "on")
+    if env("SECOND_FACTOR_FOR_SUPERUSERS")
+    else not EMBEDDED
+)
+OTP_TOTP_ISSUER = "Familieliv"
 
 # A failed CSRF check (an old page, cookies blocked) gets a page in the site's design.
 CSRF_FAILURE_VIEW = "common.web.csrf_failure"

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from common.second_factor import SiteLoginForm
 from common.web import LOGIN_RATE, health, rate_limited
 
 admin.site.site_header = _("Familieliv administration")
@@ -11,7 +12,9 @@ admin.site.site_title = _("Familieliv")
 admin.site.index_title = _("Programmes, schedules and rooms")
 
 # Guessing passwords costs time: per address here, per user name by django-axes.
-LOGIN_VIEW = rate_limited(LOGIN_RATE, method="POST")(auth_views.LoginView.as_view())
+LOGIN_VIEW = rate_limited(LOGIN_RATE, method="POST")(
+    auth_views.LoginView.as_view(authentication_form=SiteLoginForm)
+)
 
 urlpatterns = [
     path("healthz", health, name="health"),

@@ -17,6 +17,9 @@ def pytest_configure(config):
     settings.LANGUAGE_CODE = "en"
     # Signing test users in need no slow, attack-resistant hash.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Superusers sign in without an authenticator's code (services mode asks for one);
+    # tests/common/test_second_factor.py switches it on.
+    settings.SECOND_FACTOR_FOR_SUPERUSERS = False
     # Messages are sent in-process after commit, so tests see them in mail.outbox.
     celery_app.conf.task_always_eager = True
     # Tests render templates without running collectstatic first.
