@@ -21,7 +21,7 @@ from django.contrib.admin.actions import delete_selected as django_delete_select
 from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -45,6 +45,9 @@ from volunteers.meetings import (
     response_refusal,
 )
 from volunteers.models import (
+    ASKED_OR_CONFIRMED,
+    MARKED,
+    ON_SHIFT_COUNT,
     Assignment,
     Availability,
     Certificate,
@@ -52,14 +55,14 @@ from volunteers.models import (
     MeetingInvitation,
     Onboarding,
     Shift,
+    ShiftQuerySet,
+    Staffing,
     Subject,
     Volunteer,
+    places_missing,
 )
 from volunteers.selectors import CertificateStatus, certificate_status, volunteers_for_user
 from volunteers.services import (
-    ASKED_OR_CONFIRMED,
-    MARKED,
-    ON_THE_SHIFT,
     AssignmentError,
     assignment_cancel,
     assignment_mark,
@@ -448,10 +451,11 @@ class StaffingFilter(admin.SimpleListFilter):
         return (("short", _("Needs volunteers")), ("full", _("Filled")))
 
     def queryset(self, request, queryset):
+        # Counted as the planning counts: everyone on the shift (volunteers.models).
         if self.value() == "short":
-            return queryset.filter(filled__lt=F("required_count"))
+            return queryset.short(counted=ON_SHIFT_COUNT)
         if self.value() == "full":
-            return queryset.filter(filled__gte=F("required_count"))
+            return queryset.full(counted=ON_SHIFT_COUNT)
         return queryset
 
 
@@ -569,10 +573,6 @@ def _staffed_refusal(shifts: QuerySet[Shift]) -> str:
     return ""
 
 
-class Filled(TypedDict):
-    filled: int
-
-
 @admin.register(Shift)
 class ShiftAdmin(ScopedModelAdmin):
     # Staffing early: it is what the list is read for.
@@ -610,11 +610,7 @@ class ShiftAdmin(ScopedModelAdmin):
     inlines = (AssignmentInline,)
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(filled=Count("assignments", filter=Q(assignments__status__in=ON_THE_SHIFT)))
-        )
+        return cast(ShiftQuerySet, super().get_queryset(request)).with_staffing()
 
     def get_ordering(self, request):
         # The past is read backwards from the latest.
@@ -680,10 +676,12 @@ class ShiftAdmin(ScopedModelAdmin):
     def branch(self, obj: Shift) -> str:
         return obj.session.room.branch.name
 
-    @admin.display(description=_("volunteers / needed"), ordering="filled")
-    def staffing(self, obj: WithAnnotations[Shift, Filled]) -> StrOrPromise:
-        figure = f"{obj.filled} / {obj.required_count}"
-        if obj.filled < obj.required_count and obj.session.starts_at > timezone.now():
+    @admin.display(description=_("volunteers / needed"), ordering=ON_SHIFT_COUNT)
+    def staffing(self, obj: WithAnnotations[Shift, Staffing]) -> StrOrPromise:
+        figure = f"{obj.on_shift_count} / {obj.required_count}"
+        # Flagged while it can still be filled; a past shift keeps its figure only.
+        short = places_missing(required=obj.required_count, staffed=obj.on_shift_count)
+        if short and obj.session.starts_at > timezone.now():
             return _("%(figure)s – needs volunteers") % {"figure": figure}
         return figure
 

@@ -29,7 +29,7 @@ from volunteers.forms import (
     WeeklyTimeFormSet,
     weekly_times,
 )
-from volunteers.models import Assignment, Volunteer
+from volunteers.models import ON_THE_SHIFT, Assignment, Volunteer, places_missing
 from volunteers.selectors import (
     Viewer,
     partnerships_for,
@@ -44,7 +44,6 @@ from volunteers.selectors import (
     week_grid,
 )
 from volunteers.services import (
-    ON_THE_SHIFT,
     AssignmentError,
     TermResult,
     assignment_actions,
@@ -153,7 +152,7 @@ def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "may_change": may_change,
             "staffed": staffed,
-            "full": staffed >= shift.required_count,
+            "full": not places_missing(required=shift.required_count, staffed=staffed),
             "started": shift.session.starts_at <= now,
             "week": iso_week(shift.session.local_start.date()),
             "term": term_of(shift.session.local_start.date()),

@@ -19,7 +19,14 @@ from notifications.services import Attachment, Message, notify
 from partners.models import ContactPerson, Partnership
 from programmes.calendar import calendar_event, calendar_text
 from volunteers.links import meeting_url, shift_url
-from volunteers.models import Assignment, Certificate, MeetingInvitation, Onboarding, Shift
+from volunteers.models import (
+    Assignment,
+    Certificate,
+    MeetingInvitation,
+    Onboarding,
+    Shift,
+    places_missing,
+)
 
 # Messages to the volunteer that carry the shift as a calendar event (a cancelled
 # session's event has STATUS:CANCELLED, so calendars drop it).
@@ -217,7 +224,7 @@ def understaffed_messages(*, shift: Shift, staffed: int, unanswered: int = 0) ->
             **_shift_context(shift),
             "staffed": staffed,
             "unanswered": unanswered,
-            "missing": shift.required_count - staffed,
+            "missing": places_missing(required=shift.required_count, staffed=staffed),
             "shift_page_url": coordinator_page_url(shift),
         },
     )

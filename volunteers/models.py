@@ -1,12 +1,15 @@
 """Volunteers of partner organisations, their certificates, and the shifts they staff."""
 
+from __future__ import annotations
+
 from datetime import date
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -234,6 +237,63 @@ def shift_mismatch(*, session: Session, partnership: Partnership) -> str:
     return ""
 
 
+# -- is a shift short? ---------------------------------------------------------------------
+#
+# One definition, read two ways: the planning (the coordinator's week and shift pages, the
+# admin's list, asking a volunteer) counts everyone ON_THE_SHIFT, because a volunteer asked
+# holds the place while they answer, so the coordinator does not ask one too many; the
+# 48-hour alert and the turnover's fill rate count only the places FILLS_A_PLACE, because an
+# unanswered invitation is not a volunteer the library can count on. Each count is an
+# annotation of ShiftQuerySet.with_staffing, named below, and places_missing says how short.
+
+ON_SHIFT_COUNT = "on_shift_count"
+FILLED_COUNT = "filled_count"
+# Invitations not yet answered: what the alert adds to its count of places filled.
+UNANSWERED_COUNT = "unanswered_count"
+
+
+class Staffing(TypedDict):
+    """What ShiftQuerySet.with_staffing adds to each shift."""
+
+    on_shift_count: int
+    filled_count: int
+    unanswered_count: int
+
+
+def places_missing(*, required: int, staffed: int) -> int:
+    """How many more volunteers a shift needs, ``staffed`` counted one of the two ways
+    above; the shift is short when this is above 0."""
+    return max(required - staffed, 0)
+
+
+class ShiftQuerySet(models.QuerySet["Shift"]):
+    def with_staffing(self) -> ShiftQuerySet:
+        """Each shift with its head counts (ON_SHIFT_COUNT, FILLED_COUNT,
+        UNANSWERED_COUNT), in the one query; also after ``values()``, grouped by them."""
+        if ON_SHIFT_COUNT in self.query.annotations:
+            return self
+        return self.annotate(
+            **{
+                ON_SHIFT_COUNT: Count(
+                    "assignments", filter=Q(assignments__status__in=ON_THE_SHIFT)
+                ),
+                FILLED_COUNT: Count("assignments", filter=Q(assignments__status__in=FILLS_A_PLACE)),
+                UNANSWERED_COUNT: Count(
+                    "assignments", filter=Q(assignments__status=Assignment.Status.PROPOSED)
+                ),
+            }
+        )
+
+    def short(self, *, counted: str) -> ShiftQuerySet:
+        """The shifts with places missing, ``counted`` ON_SHIFT_COUNT or FILLED_COUNT: the
+        database's side of ``places_missing(...) > 0``."""
+        return self.with_staffing().filter(**{f"{counted}__lt": F("required_count")})
+
+    def full(self, *, counted: str) -> ShiftQuerySet:
+        """The shifts with no place missing, counted as in ``short``."""
+        return self.with_staffing().filter(**{f"{counted}__gte": F("required_count")})
+
+
 class Shift(models.Model):
     """Volunteers wanted at a session: how many, in what role, for which subjects."""
 
@@ -259,6 +319,8 @@ class Shift(models.Model):
     wanted_subjects = models.ManyToManyField(
         Subject, blank=True, related_name="shifts", verbose_name=_("subjects wanted")
     )
+
+    objects = ShiftQuerySet.as_manager()
 
     class Meta:
         ordering = ["session__starts_at", "role"]
@@ -335,6 +397,18 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer} – {self.shift}"
+
+
+_S = Assignment.Status
+# Holding a place before the session: what counts against the places needed when a
+# volunteer is asked, and makes a volunteer busy at that time.
+ASKED_OR_CONFIRMED = (_S.PROPOSED, _S.CONFIRMED)
+# A place the coordinator has filled: a yes, or a volunteer marked afterwards (not coming
+# shows as a no-show, not as a gap). An unanswered invitation fills nothing yet.
+FILLS_A_PLACE = (_S.CONFIRMED, _S.DONE, _S.NO_SHOW)
+# The names on the shift: asked or confirmed before it, marked came or not after it.
+ON_THE_SHIFT = (_S.PROPOSED, _S.CONFIRMED, _S.DONE, _S.NO_SHOW)
+MARKED = (_S.DONE, _S.NO_SHOW)
 
 
 class ExperienceMeeting(models.Model):

@@ -25,7 +25,6 @@ from operator import or_
 
 from django.db import transaction
 from django.db.models import (
-    Count,
     DateTimeField,
     Exists,
     ExpressionWrapper,
@@ -45,8 +44,15 @@ from volunteers.messages import (
     certificate_renewal_messages,
     understaffed_messages,
 )
-from volunteers.models import Assignment, Certificate, Shift, Volunteer
-from volunteers.services import ASKED_OR_CONFIRMED, FILLS_A_PLACE
+from volunteers.models import (
+    ASKED_OR_CONFIRMED,
+    FILLED_COUNT,
+    UNANSWERED_COUNT,
+    Assignment,
+    Certificate,
+    Shift,
+    Volunteer,
+)
 
 REMINDER_LEAD = timedelta(hours=24)
 UNDERSTAFFED_LEAD = timedelta(hours=48)
@@ -102,22 +108,14 @@ def shift_reminders_due(*, now: datetime | None = None) -> int:
 
 
 def due_understaffed(*, now: datetime):
-    """Shifts within UNDERSTAFFED_LEAD with fewer yeses than places; an unanswered
-    invitation is not a volunteer the library can count on."""
-    return (
-        Shift.objects.filter(
-            session__status=Session.Status.SCHEDULED,
-            session__starts_at__gt=now,
-            session__starts_at__lte=now + UNDERSTAFFED_LEAD,
-        )
-        .annotate(
-            staffed=Count("assignments", filter=Q(assignments__status__in=FILLS_A_PLACE)),
-            unanswered=Count(
-                "assignments", filter=Q(assignments__status=Assignment.Status.PROPOSED)
-            ),
-        )
-        .filter(staffed__lt=F("required_count"))
-    )
+    """Shifts within UNDERSTAFFED_LEAD with fewer yeses than places: short counting the
+    places filled, as an unanswered invitation is not a volunteer the library can count on
+    (volunteers.models)."""
+    return Shift.objects.filter(
+        session__status=Session.Status.SCHEDULED,
+        session__starts_at__gt=now,
+        session__starts_at__lte=now + UNDERSTAFFED_LEAD,
+    ).short(counted=FILLED_COUNT)
 
 
 def understaffed_due(*, now: datetime | None = None) -> int:
@@ -138,7 +136,9 @@ def understaffed_due(*, now: datetime | None = None) -> int:
         message
         for shift in shifts
         for message in understaffed_messages(
-            shift=shift, staffed=shift.staffed, unanswered=shift.unanswered
+            shift=shift,
+            staffed=getattr(shift, FILLED_COUNT),
+            unanswered=getattr(shift, UNANSWERED_COUNT),
         )
     )
 

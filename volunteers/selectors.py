@@ -27,11 +27,19 @@ from partners.selectors import coordinator_of, partnerships_for_user
 from programmes.models import Session
 from programmes.selectors import branches_for_user
 from programmes.weeks import WeekPage
-from volunteers.models import Assignment, Availability, Certificate, Onboarding, Shift, Volunteer
-from volunteers.services import (
+from volunteers.models import (
     ASKED_OR_CONFIRMED,
     MARKED,
     ON_THE_SHIFT,
+    Assignment,
+    Availability,
+    Certificate,
+    Onboarding,
+    Shift,
+    Volunteer,
+    places_missing,
+)
+from volunteers.services import (
     hours_given,
     live_assignments_between,
     needs_certificate,
@@ -152,7 +160,11 @@ class ShiftRow:
 
     @property
     def missing(self) -> int:
-        return 0 if self.cancelled else max(self.shift.required_count - self.filled, 0)
+        """Places still to fill, counting everyone on the shift (volunteers.models); a
+        cancelled session wants nobody."""
+        if self.cancelled:
+            return 0
+        return places_missing(required=self.shift.required_count, staffed=self.filled)
 
     @property
     def unfilled(self) -> bool:

@@ -37,6 +37,9 @@ from volunteers.messages import (
     notify_welcome,
 )
 from volunteers.models import (
+    ASKED_OR_CONFIRMED,
+    ON_SHIFT_COUNT,
+    ON_THE_SHIFT,
     Assignment,
     Availability,
     Certificate,
@@ -45,6 +48,7 @@ from volunteers.models import (
     Subject,
     Volunteer,
     partnership_runs_on,
+    places_missing,
     shift_mismatch,
 )
 from volunteers.terms import term_of
@@ -55,15 +59,6 @@ CERTIFICATE_AGE_YEARS = 15
 CERTIFICATE_MAX_GRADE = 9
 
 _S = Assignment.Status
-# Holding a place before the session: what counts against the places needed and makes a
-# volunteer busy at that time.
-ASKED_OR_CONFIRMED = (_S.PROPOSED, _S.CONFIRMED)
-# A place the coordinator has filled: a yes, or a volunteer marked afterwards (not coming
-# shows as a no-show, not as a gap). An unanswered invitation fills nothing yet.
-FILLS_A_PLACE = (_S.CONFIRMED, _S.DONE, _S.NO_SHOW)
-# The names on the shift: asked or confirmed before it, marked came or not after it.
-ON_THE_SHIFT = (_S.PROPOSED, _S.CONFIRMED, _S.DONE, _S.NO_SHOW)
-MARKED = (_S.DONE, _S.NO_SHOW)
 
 # Which status a volunteer may move to from each; staying put changes nothing.
 STATUS_TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -199,7 +194,7 @@ def refusal(
         return _certificate_refusal(volunteer, certificates, day)
     if busy:
         return _("%(name)s is on another shift at the same time.") % {"name": volunteer.name}
-    if staffed >= shift.required_count and not above_required:
+    if not places_missing(required=shift.required_count, staffed=staffed) and not above_required:
         return ngettext(
             "This shift already has the volunteer it needs. Tick “more than needed” to add "
             "one more.",
@@ -353,7 +348,14 @@ def _propose(
     existing = Assignment.objects.filter(shift=shift, volunteer=volunteer).first()
     if existing is not None and existing.status in ASKED_OR_CONFIRMED:
         return existing, False
-    staffed = shift.assignments.filter(status__in=ASKED_OR_CONFIRMED).count()
+    # Counted as the planning counts (volunteers.models): before the session, which is
+    # all a volunteer is asked for, everyone on the shift is asked or confirmed.
+    staffed = (
+        Shift.objects.filter(pk=shift.pk)
+        .with_staffing()
+        .values_list(ON_SHIFT_COUNT, flat=True)
+        .get()
+    )
     reason = refusal(
         shift=shift,
         volunteer=volunteer,
@@ -369,7 +371,9 @@ def _propose(
     assignment = existing or Assignment(shift=shift, volunteer=volunteer)
     _stamp(assignment, _S.PROPOSED, by, now)
     # Ticked on a shift that still had room, it was not the coordinator's choice at all.
-    assignment.above_required = above_required and staffed >= shift.required_count
+    assignment.above_required = above_required and not places_missing(
+        required=shift.required_count, staffed=staffed
+    )
     assignment.told_starts_at = session.starts_at
     assignment.told_session_cancelled = False
     assignment.save()

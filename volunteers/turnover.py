@@ -40,8 +40,8 @@ from django.db.models import Count, Q
 
 from partners.models import Partnership
 from programmes.models import Session
-from volunteers.models import Assignment, Onboarding, Shift
-from volunteers.services import FILLS_A_PLACE, hours_given
+from volunteers.models import FILLED_COUNT, Assignment, Onboarding, Shift, places_missing
+from volunteers.services import hours_given
 from volunteers.terms import Term, term_of
 
 __all__ = ["Term", "TurnoverRow", "term_of", "turnover"]
@@ -107,7 +107,13 @@ def turnover(*, partnerships: Iterable[Partnership], term: Term, today: date) ->
     shifts = (
         Shift.objects.filter(in_term, partnership_id__in=ids)
         .filter(session__status=Session.Status.SCHEDULED)
-        # Grouped by the shift's own key, so two alike shifts stay two.
+        # Places filled as the alert counts them: only a yes or a mark (volunteers.models).
+        # Counted per shift, so two alike shifts stay two.
+        .with_staffing()
+        .annotate(
+            came=Count("assignments", filter=Q(assignments__status=Assignment.Status.DONE)),
+            missed=Count("assignments", filter=Q(assignments__status=Assignment.Status.NO_SHOW)),
+        )
         .values(
             "pk",
             "partnership_id",
@@ -115,11 +121,9 @@ def turnover(*, partnerships: Iterable[Partnership], term: Term, today: date) ->
             "session__starts_at",
             "session__ends_at",
             "session__status",
-        )
-        .annotate(
-            filled=Count("assignments", filter=Q(assignments__status__in=FILLS_A_PLACE)),
-            came=Count("assignments", filter=Q(assignments__status=Assignment.Status.DONE)),
-            missed=Count("assignments", filter=Q(assignments__status=Assignment.Status.NO_SHOW)),
+            FILLED_COUNT,
+            "came",
+            "missed",
         )
         .order_by()
     )
@@ -131,7 +135,10 @@ def turnover(*, partnerships: Iterable[Partnership], term: Term, today: date) ->
     for shift in shifts if counted else ():
         key = shift["partnership_id"]
         needed[key] += shift["required_count"]
-        filled[key] += min(shift["filled"], shift["required_count"])
+        # None above the count needed: the places filled are those needed, less those missing.
+        filled[key] += shift["required_count"] - places_missing(
+            required=shift["required_count"], staffed=shift[FILLED_COUNT]
+        )
         came[key] += shift["came"]
         missed[key] += shift["missed"]
         attendance[key].append(
