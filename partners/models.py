@@ -1,6 +1,9 @@
 """Organisations the library runs programmes with, and the partnerships themselves."""
 
+from __future__ import annotations
+
 import secrets
+from datetime import date
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -82,6 +85,13 @@ def new_referral_key() -> str:
     return secrets.token_urlsafe(12)
 
 
+class PartnershipQuerySet(models.QuerySet["Partnership"]):
+    def running(self, *, on: date) -> PartnershipQuerySet:
+        """The partnerships that run on ``on``: the database's side of
+        ``Partnership.runs_on``."""
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
+
+
 class Partnership(models.Model):
     """An organisation runs (part of) a programme at a branch for a period."""
 
@@ -134,6 +144,8 @@ class Partnership(models.Model):
         _("referral link key"), max_length=32, blank=True, default=new_referral_key
     )
 
+    objects = PartnershipQuerySet.as_manager()
+
     class Meta:
         ordering = ["branch__name", "programme__name"]
         verbose_name = _("partnership")
@@ -151,3 +163,7 @@ class Partnership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} – {self.programme} ({self.branch})"
+
+    def runs_on(self, day: date) -> bool:
+        """From its first day to its last, both included; with no last day it runs on."""
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)

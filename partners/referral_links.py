@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,8 +35,9 @@ def partnership_from_referral_token(token: str) -> Partnership | None:
         return None
     today = timezone.localdate()
     return (
-        Partnership.objects.select_related("organisation", "programme", "branch")
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today), pk=pk, starts_on__lte=today)
+        Partnership.objects.running(on=today)
+        .select_related("organisation", "programme", "branch")
+        .filter(pk=pk)
         .exclude(referral_key="")
         .filter(referral_key=key)
         .first()

@@ -216,12 +216,6 @@ class Onboarding(models.Model):
         return self.steps_done == len(self.STEPS)
 
 
-def partnership_runs_on(partnership: Partnership, day: date) -> bool:
-    return partnership.starts_on <= day and (
-        partnership.ends_on is None or day <= partnership.ends_on
-    )
-
-
 def shift_mismatch(*, session: Session, partnership: Partnership) -> str:
     """Why the partnership cannot have a shift on the session, or "" when it can: the
     session must be of the partnership's programme, at its branch, within its period."""
@@ -230,7 +224,7 @@ def shift_mismatch(*, session: Session, partnership: Partnership) -> str:
     if session.room.branch_id != partnership.branch_id:
         return gettext("The partnership is at another branch than this session.")
     day = session.local_start.date()
-    if not partnership_runs_on(partnership, day):
+    if not partnership.runs_on(day):
         return gettext("The partnership does not run on %(day)s.") % {
             "day": formats.date_format(day, "DATE_FORMAT")
         }

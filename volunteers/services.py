@@ -47,7 +47,6 @@ from volunteers.models import (
     Shift,
     Subject,
     Volunteer,
-    partnership_runs_on,
     places_missing,
     shift_mismatch,
 )
@@ -188,7 +187,7 @@ def refusal(
         }
     if not volunteer.can_take_shifts:
         return _status_refusal(volunteer)
-    if not partnership_runs_on(partnership, day):
+    if not partnership.runs_on(day):
         return _period_refusal(partnership, day)
     if needs_certificate(session.programme) and not certificate_valid_on(certificates, day):
         return _certificate_refusal(volunteer, certificates, day)

@@ -1,0 +1,55 @@
+"""When a partnership runs: one rule, in Python (Partnership.runs_on) and in the database
+(Partnership.objects.running), and the two agree."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from partners.models import PartnerOrganisation, Partnership
+from tests.factories import BranchFactory, ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+FIRST = date(2027, 1, 1)
+LAST = date(2027, 6, 30)
+
+
+@pytest.fixture
+def partnerships():
+    """Open-ended, one day long, and a half-year, at one branch."""
+    organisation = PartnerOrganisation.objects.create(name="Red Barnet", slug="red-barnet")
+    branch = BranchFactory()
+    periods = [(FIRST, None), (FIRST, FIRST), (FIRST + timedelta(days=1), LAST)]
+    return [
+        Partnership.objects.create(
+            organisation=organisation,
+            programme=ProgrammeFactory(),
+            branch=branch,
+            starts_on=starts_on,
+            ends_on=ends_on,
+        )
+        for starts_on, ends_on in periods
+    ]
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        FIRST - timedelta(days=1),
+        FIRST,
+        FIRST + timedelta(days=1),
+        LAST,
+        LAST + timedelta(days=1),
+        date(2040, 1, 1),
+    ],
+)
+def test_the_database_and_python_agree_on_the_partnerships_running_on_a_day(partnerships, day):
+    in_python = {p.pk for p in partnerships if p.runs_on(day)}
+    assert set(Partnership.objects.running(on=day).values_list("pk", flat=True)) == in_python
+
+
+def test_a_partnership_runs_from_its_first_day_to_its_last_both_included(partnerships):
+    open_ended, one_day, half_year = partnerships
+    assert [open_ended.runs_on(FIRST), open_ended.runs_on(date(2040, 1, 1))] == [True, True]
+    assert [one_day.runs_on(FIRST), one_day.runs_on(FIRST + timedelta(days=1))] == [True, False]
+    assert [half_year.runs_on(FIRST), half_year.runs_on(LAST)] == [False, True]
