@@ -61,7 +61,13 @@ from volunteers.models import (
     Volunteer,
     places_missing,
 )
-from volunteers.selectors import CertificateStatus, certificate_status, volunteers_for_user
+from volunteers.selectors import (
+    CONTACT_DETAILS,
+    CertificateStatus,
+    certificate_status,
+    sees_contact_details,
+    volunteers_for_user,
+)
 from volunteers.services import (
     AssignmentError,
     assignment_cancel,
@@ -75,13 +81,6 @@ from volunteers.turnover import term_of, turnover
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
-
-# What the library does not see of a partner's volunteers.
-PERSONAL_FIELDS = ("email", "phone")
-
-
-def sees_personal_data(request: HttpRequest) -> bool:
-    return request.user.is_superuser
 
 
 def scoped_volunteers(queryset: QuerySet[Volunteer], request: HttpRequest) -> QuerySet[Volunteer]:
@@ -276,15 +275,19 @@ class VolunteerAdmin(admin.ModelAdmin):
 
     def get_search_fields(self, request):
         # Searching by e-mail would tell a librarian the address is there.
-        return ("name", "email") if sees_personal_data(request) else ("name",)
+        return (
+            ("name", "email")
+            if sees_contact_details(user=request.user, in_admin=True)
+            else ("name",)
+        )
 
     def get_fieldsets(self, request, obj=None):
-        if sees_personal_data(request):
+        if sees_contact_details(user=request.user, in_admin=True):
             return self.fieldsets
         return [
             (
                 name,
-                {**options, "fields": [f for f in options["fields"] if f not in PERSONAL_FIELDS]},
+                {**options, "fields": [f for f in options["fields"] if f not in CONTACT_DETAILS]},
             )
             for name, options in self.fieldsets
         ]
@@ -297,7 +300,7 @@ class VolunteerAdmin(admin.ModelAdmin):
 
     def get_inlines(self, request, obj):
         inlines: list[type[InlineModelAdmin]] = [AvailabilityInline]
-        if sees_personal_data(request):
+        if sees_contact_details(user=request.user, in_admin=True):
             inlines.append(CertificateInline)
         # The library sees the certificate's standing (a field above), not the record.
         if obj is not None:

@@ -49,6 +49,25 @@ from volunteers.terms import term_of
 
 # -- who is looking ------------------------------------------------------------------------
 
+# A volunteer's fields that are the partner's alone, with the notes on their certificates.
+CONTACT_DETAILS = ("email", "phone")
+
+
+def sees_contact_details(
+    *, user: User | AnonymousUser, coordinator: ContactPerson | None = None, in_admin: bool = False
+) -> bool:
+    """Whether ``user`` sees volunteers' CONTACT_DETAILS and certificate notes.
+
+    They are the partner's (data minimisation): its coordinator (``coordinator``) sees
+    those of their own volunteers on the planning pages, and the library's staff never see
+    them. The admin is where a superuser keeps the system: there, and only there, a
+    superuser sees them too; on the planning pages a superuser is library staff like any
+    other, and a partner's coordinator does not work in the admin.
+    """
+    if in_admin:
+        return user.is_superuser
+    return coordinator is not None
+
 
 @dataclass(frozen=True)
 class Viewer:
@@ -63,9 +82,7 @@ class Viewer:
 
     @property
     def sees_contact_details(self) -> bool:
-        """Phone, e-mail and certificate notes are the partner's: the library never sees
-        them (data minimisation)."""
-        return self.is_coordinator
+        return sees_contact_details(user=self.user, coordinator=self.contact)
 
 
 def viewer_for(*, user: User | AnonymousUser) -> Viewer | None:

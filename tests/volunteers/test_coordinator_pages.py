@@ -225,6 +225,22 @@ def test_a_coordinator_sees_their_volunteers_contact_details_and_certificate(cli
     assert "Checked by phone with the police" in page
 
 
+def test_a_superuser_on_the_planning_pages_sees_no_contact_details_as_library_staff(client, term):
+    # The admin shows a superuser everything (volunteers.selectors.sees_contact_details);
+    # the planning pages show them what the library sees.
+    sofie = term["sofie"]
+    client.force_login(get_user_model().objects.create_superuser("root", "root@x.dk", "pw"))
+
+    listed = client.get(reverse("volunteers:volunteer_list")).content.decode()
+    page = client.get(reverse("volunteers:volunteer_detail", args=[sofie.pk])).content.decode()
+    for content in (listed, page):
+        assert "Sofie Lund" in content
+        assert sofie.email not in content
+        assert sofie.phone not in content
+    admin_page = client.get(reverse("admin:volunteers_volunteer_change", args=[sofie.pk]))
+    assert sofie.phone in admin_page.content.decode()
+
+
 def test_a_coordinator_signing_in_lands_on_the_week_of_shifts(client, term):
     response = client.post(
         reverse("login"), {"username": "coordinator", "password": "pw-for-tests"}, follow=True
