@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from common.admin_scoping import ScopedModelAdmin, ScopedTabularInline
 from partners.models import ContactPerson, PartnerOrganisation, Partnership
 from partners.referral_links import referral_url
-from partners.services import referral_link_close, referral_link_renew
+from partners.services import (
+    PartnerError,
+    partnership_fixed_fields,
+    partnership_update,
+    referral_link_close,
+    referral_link_renew,
+)
 from programmes.selectors import branches_for_user
 
 if TYPE_CHECKING:
@@ -202,15 +208,27 @@ class PartnershipAdmin(ScopedModelAdmin):
     )
     # The link professionals refer families with, and the means to revoke it.
     readonly_fields: ClassVar[tuple[str, ...]] = ("referral_link", "agreement_download")
-    # Once shifts are planned, their volunteers, sessions and places belong to this
-    # organisation, programme and branch: changing one would strand them.
-    FIXED_ONCE_STAFFED = ("organisation", "programme", "branch")
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
-        if obj is not None and obj.shifts.exists():
-            return (*fields, *self.FIXED_ONCE_STAFFED)
-        return fields
+        if obj is None:
+            return fields
+        return (*fields, *partnership_fixed_fields(partnership=obj))
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            partnership_update(partnership=obj)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The service's refusal (shifts planned since the form was opened) undoes the
+        # whole save, coordinators and history included, and is shown on the page again.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except PartnerError as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(request.get_full_path())
 
     actions = ("renew_referral_link", "close_referral_link")
 

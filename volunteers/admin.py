@@ -21,6 +21,7 @@ from django.contrib.admin.actions import delete_selected as django_delete_select
 from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -38,15 +39,13 @@ from programmes.models import Series
 from programmes.selectors import branches_for_user
 from volunteers.meetings import (
     attendance_refusal,
-    meeting_changed,
     meeting_invite,
     meeting_mark_attendance,
     meeting_respond,
+    meeting_update,
     response_refusal,
 )
 from volunteers.models import (
-    ASKED_OR_CONFIRMED,
-    MARKED,
     ON_SHIFT_COUNT,
     Assignment,
     Availability,
@@ -72,8 +71,10 @@ from volunteers.services import (
     AssignmentError,
     assignment_cancel,
     assignment_mark,
-    onboarding_tick,
+    onboarding_update,
     shifts_create_for_series,
+    shifts_delete,
+    shifts_delete_refusal,
     volunteer_join,
     volunteer_set_status,
 )
@@ -436,11 +437,17 @@ class OnboardingAdmin(ScopedAdmin):
         return f"{obj.steps_done} / {len(Onboarding.STEPS)}"
 
     def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
         # Ticking the last step makes the volunteer active: that is the service's rule.
-        for step in Onboarding.STEPS:
-            if step in form.changed_data and getattr(obj, step) is not None:
-                onboarding_tick(onboarding=obj, step=step, on=getattr(obj, step), by=request.user)
+        onboarding_update(
+            onboarding=obj,
+            steps={
+                step: form.cleaned_data[step]
+                for step in Onboarding.STEPS
+                if step in form.changed_data
+            },
+            mentor=form.cleaned_data.get("mentor", obj.mentor),
+            by=request.user,
+        )
 
 
 # -- shifts and assignments ----------------------------------------------------------------
@@ -551,31 +558,6 @@ class ShiftWhenFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _staffed_refusal(shifts: QuerySet[Shift]) -> str:
-    """Why these shifts cannot be deleted, or "" when they can: the volunteers on a shift
-    are taken off first (and told), and a held shift is the record of who came."""
-    shifts = Shift.objects.filter(pk__in=shifts.values("pk")).select_related(
-        "session__programme", "session__room__branch"
-    )
-    marked = shifts.filter(assignments__status__in=MARKED).distinct()
-    on = shifts.filter(assignments__status__in=ASKED_OR_CONFIRMED).distinct()
-    if marked.exists():
-        return str(
-            _(
-                "A shift that has been held stays: who came is on its record. Shifts held: "
-                "%(shifts)s."
-            )
-        ) % {"shifts": ", ".join(str(shift) for shift in marked)}
-    if on.exists():
-        return str(
-            _(
-                "This shift has volunteers on it: take them off first, on the planning page "
-                "(they are told). Shifts with volunteers: %(shifts)s."
-            )
-        ) % {"shifts": ", ".join(str(shift) for shift in on)}
-    return ""
-
-
 @admin.register(Shift)
 class ShiftAdmin(ScopedModelAdmin):
     # Staffing early: it is what the list is read for.
@@ -633,18 +615,24 @@ class ShiftAdmin(ScopedModelAdmin):
             _("Ask, take off and mark volunteers on the shift's planning page"),
         )
 
-    # -- deleting: not over the volunteers on a shift ----------------------------------------
+    # -- deleting: not over the volunteers on a shift (services.shifts_delete) ---------------
 
     def delete_view(self, request, object_id, extra_context=None):
         shift = self.get_object(request, unquote(object_id))
-        if shift is not None:
-            reason = _staffed_refusal(Shift.objects.filter(pk=shift.pk))
-            if reason:
-                messages.error(request, reason)
-                return HttpResponseRedirect(
-                    reverse("admin:volunteers_shift_change", args=[shift.pk])
-                )
-        return super().delete_view(request, object_id, extra_context)
+        if shift is None:
+            return super().delete_view(request, object_id, extra_context)
+        back = HttpResponseRedirect(reverse("admin:volunteers_shift_change", args=[shift.pk]))
+        # Refused before the confirmation page already, and again by the service when a
+        # volunteer was asked onto the shift in between.
+        reason = shifts_delete_refusal(shifts=Shift.objects.filter(pk=shift.pk))
+        if reason:
+            messages.error(request, reason)
+            return back
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except AssignmentError as exc:
+            messages.error(request, str(exc))
+            return back
 
     @admin.action(
         permissions=["delete"],
@@ -652,15 +640,27 @@ class ShiftAdmin(ScopedModelAdmin):
         description=django_delete_selected.short_description,  # type: ignore[attr-defined]
     )
     def delete_selected(self, request, queryset):
-        reason = _staffed_refusal(queryset)
+        reason = shifts_delete_refusal(shifts=queryset)
         if reason:
             messages.error(request, reason)
             return None
-        return django_delete_selected(self, request, queryset)
+        try:
+            # One transaction with the log entries Django writes before deleting.
+            with transaction.atomic():
+                return django_delete_selected(self, request, queryset)
+        except AssignmentError as exc:
+            messages.error(request, str(exc))
+            return None
+
+    def delete_model(self, request, obj) -> None:
+        shifts_delete(shifts=Shift.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset) -> None:
+        shifts_delete(shifts=queryset)
 
     def get_deleted_objects(self, objs, request):
         # Only declines and cancellations are left on a shift that may go (see
-        # _staffed_refusal); they go with it, though nobody deletes them on their own.
+        # shifts_delete_refusal); they go with it, though nobody deletes them on their own.
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         perms_needed = {
             name for name in perms_needed if str(name) != str(Assignment._meta.verbose_name)
@@ -948,17 +948,10 @@ class ExperienceMeetingAdmin(ScopedAdmin):
         )
 
     def save_model(self, request, obj, form, change) -> None:
-        fields = ("starts_at", "ends_at", "place")
-        was = ExperienceMeeting.objects.values(*fields).get(pk=obj.pk) if change else None
-        super().save_model(request, obj, form, change)
-        if was is None:
+        if not change:
+            super().save_model(request, obj, form, change)
             return
-        told = meeting_changed(
-            meeting=obj,
-            was_starts_at=was["starts_at"],
-            was_ends_at=was["ends_at"],
-            was_place=was["place"],
-        )
+        told = meeting_update(meeting=obj)
         if told:
             messages.info(
                 request,

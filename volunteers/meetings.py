@@ -89,6 +89,25 @@ def meeting_changed(
     )
 
 
+def meeting_update(*, meeting: ExperienceMeeting, now: datetime | None = None) -> int:
+    """Save a meeting whose fields a form has changed; everyone invited is told of a new
+    time or place (meeting_changed). Returns how many were told."""
+    with transaction.atomic():
+        was = (
+            ExperienceMeeting.objects.select_for_update()
+            .values("starts_at", "ends_at", "place")
+            .get(pk=meeting.pk)
+        )
+        meeting.save()
+        return meeting_changed(
+            meeting=meeting,
+            was_starts_at=was["starts_at"],
+            was_ends_at=was["ends_at"],
+            was_place=was["place"],
+            now=now,
+        )
+
+
 def response_refusal(*, meeting: ExperienceMeeting, response: str, now: datetime) -> str:
     """Why an answer cannot be given now, or "" when it can (the admin asks before saving)."""
     if response not in (MeetingInvitation.Response.YES, MeetingInvitation.Response.NO):

@@ -18,7 +18,7 @@ lock the volunteer row. Every change records who made it (None: the volunteer's 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -28,6 +28,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from common.errors import DomainError
 from partners.models import PartnerOrganisation, Partnership
 from programmes.models import Programme, Series, Session
 from volunteers.messages import (
@@ -38,6 +39,7 @@ from volunteers.messages import (
 )
 from volunteers.models import (
     ASKED_OR_CONFIRMED,
+    MARKED,
     ON_SHIFT_COUNT,
     ON_THE_SHIFT,
     Assignment,
@@ -75,7 +77,7 @@ STATUS_TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-class AssignmentError(Exception):
+class AssignmentError(DomainError):
     """A change that breaks a rule; the message is translated and safe to show."""
 
 
@@ -312,6 +314,45 @@ def shifts_create_for_series(
                 ]
             )
     return len(made)
+
+
+def shifts_delete_refusal(*, shifts: QuerySet[Shift]) -> str:
+    """Why these shifts cannot be deleted, or "" when they can: the volunteers on a shift
+    are taken off first (and told), and a held shift is the record of who came."""
+    shifts = Shift.objects.filter(pk__in=shifts.values("pk")).select_related(
+        "session__programme", "session__room__branch"
+    )
+    marked = shifts.filter(assignments__status__in=MARKED).distinct()
+    on = shifts.filter(assignments__status__in=ASKED_OR_CONFIRMED).distinct()
+    if marked.exists():
+        return _(
+            "A shift that has been held stays: who came is on its record. Shifts held: %(shifts)s."
+        ) % {"shifts": ", ".join(str(shift) for shift in marked)}
+    if on.exists():
+        return _(
+            "This shift has volunteers on it: take them off first, on the planning page "
+            "(they are told). Shifts with volunteers: %(shifts)s."
+        ) % {"shifts": ", ".join(str(shift) for shift in on)}
+    return ""
+
+
+def shifts_delete(*, shifts: QuerySet[Shift]) -> int:
+    """Delete shifts nobody is on, with the declines and cancellations left on them;
+    refused with shifts_delete_refusal's reason otherwise. The shifts are locked first, so
+    nobody is asked onto one while it goes. Returns how many went."""
+    with transaction.atomic():
+        locked = list(
+            Shift.objects.select_for_update()
+            .filter(pk__in=shifts.values("pk"))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        going = Shift.objects.filter(pk__in=locked)
+        reason = shifts_delete_refusal(shifts=going)
+        if reason:
+            raise AssignmentError(reason)
+        going.delete()
+    return len(locked)
 
 
 def _lock_shift(shift_id: int) -> Shift:
@@ -763,6 +804,18 @@ def volunteer_join(
     return onboarding
 
 
+def _refuse_unknown_steps(steps: Iterable[str]) -> None:
+    if any(step not in Onboarding.STEPS for step in steps):
+        raise AssignmentError(_("There is no such step on the checklist."))
+
+
+def _activate_when_welcomed(onboarding: Onboarding, *, on: date | None, by) -> None:
+    """The last step ticked makes a volunteer being welcomed active, from ``on``."""
+    volunteer = onboarding.volunteer
+    if onboarding.is_complete and volunteer.status == Volunteer.Status.ONBOARDING:
+        volunteer_set_status(volunteer=volunteer, status=Volunteer.Status.ACTIVE, by=by, on=on)
+
+
 def onboarding_tick(
     *,
     onboarding: Onboarding,
@@ -772,14 +825,33 @@ def onboarding_tick(
     by=None,
 ) -> Onboarding:
     """Tick a step of the checklist; the last one makes the volunteer active."""
-    if step not in Onboarding.STEPS:
-        raise AssignmentError(_("There is no such step on the checklist."))
+    _refuse_unknown_steps([step])
     with transaction.atomic():
         setattr(onboarding, step, on or timezone.localdate())
         if mentor is not None:
             onboarding.mentor = mentor
         onboarding.save()
-        volunteer = onboarding.volunteer
-        if onboarding.is_complete and volunteer.status == Volunteer.Status.ONBOARDING:
-            volunteer_set_status(volunteer=volunteer, status=Volunteer.Status.ACTIVE, by=by, on=on)
+        _activate_when_welcomed(onboarding, on=on, by=by)
+    return onboarding
+
+
+def onboarding_update(
+    *,
+    onboarding: Onboarding,
+    steps: Mapping[str, date | None],
+    mentor: Volunteer | None,
+    by,
+) -> Onboarding:
+    """The checklist as edited on the library's page: each of ``steps`` ticked on its day
+    or cleared (None), and the experienced volunteer. When the steps ticked complete the
+    checklist, the volunteer becomes active from the day of the first of them."""
+    _refuse_unknown_steps(steps)
+    with transaction.atomic():
+        for step, on in steps.items():
+            setattr(onboarding, step, on)
+        onboarding.mentor = mentor
+        onboarding.save()
+        ticked = [steps[step] for step in Onboarding.STEPS if steps.get(step) is not None]
+        if ticked:
+            _activate_when_welcomed(onboarding, on=ticked[0], by=by)
     return onboarding

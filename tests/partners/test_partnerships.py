@@ -6,7 +6,9 @@ from datetime import date, timedelta
 import pytest
 
 from partners.models import PartnerOrganisation, Partnership
+from partners.services import PartnerError, partnership_fixed_fields, partnership_update
 from tests.factories import BranchFactory, ProgrammeFactory
+from tests.volunteers.support import lektiecafe_series, partnership_for, shifts_for
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +55,27 @@ def test_a_partnership_runs_from_its_first_day_to_its_last_both_included(partner
     assert [open_ended.runs_on(FIRST), open_ended.runs_on(date(2040, 1, 1))] == [True, True]
     assert [one_day.runs_on(FIRST), one_day.runs_on(FIRST + timedelta(days=1))] == [True, False]
     assert [half_year.runs_on(FIRST), half_year.runs_on(LAST)] == [False, True]
+
+
+def test_a_partnership_with_shifts_keeps_its_organisation_programme_and_branch():
+    series = lektiecafe_series()
+    partnership = partnership_for(series)
+    other = PartnerOrganisation.objects.create(name="Ungdommens Røde Kors", slug="urk")
+    assert partnership_fixed_fields(partnership=partnership) == ()
+    partnership.notes = "Signed in March"
+    partnership_update(partnership=partnership)
+    shifts_for(series, partnership)
+
+    assert partnership_fixed_fields(partnership=partnership) == (
+        "organisation",
+        "programme",
+        "branch",
+    )
+    partnership.organisation, partnership.notes = other, "Moved"
+    with pytest.raises(PartnerError, match="has shifts"):
+        partnership_update(partnership=partnership)
+    partnership.refresh_from_db()
+    assert (partnership.organisation.name, partnership.notes) == (
+        "Red Barnet Ungdom",
+        "Signed in March",
+    )

@@ -640,6 +640,28 @@ def test_a_partnership_with_shifts_keeps_its_organisation_programme_and_branch(
     assert (partnership.organisation.name, partnership.notes) == ("Red Barnet Ungdom", "x")
 
 
+def test_shifts_planned_while_a_partnership_is_edited_keep_its_organisation(
+    client, aarhus, librarian, monkeypatch
+):
+    # The form was opened before the shifts were planned, so it still offers the field;
+    # the service refuses on saving, and nothing of the form is kept.
+    partnership = aarhus[1]
+    other = organisation("Ungdommens Røde Kors")
+    monkeypatch.setattr("partners.admin.partnership_fixed_fields", lambda partnership: ())
+    url = reverse("admin:partners_partnership_change", args=[partnership.pk])
+
+    response = client.post(
+        url,
+        partnership_form(partnership, organisation=other.pk, notes="x", coordinators=[]),
+        follow=True,
+    )
+
+    assert "This partnership has shifts" in response.content.decode()
+    partnership.refresh_from_db()
+    assert (partnership.organisation.name, partnership.notes) == ("Red Barnet Ungdom", "")
+    assert partnership.coordinators.exists()
+
+
 def test_a_new_partnership_chooses_its_organisation(client, aarhus, librarian):
     html = page(client, "partners_partnership_add")
 
@@ -795,6 +817,24 @@ def test_a_shift_with_volunteers_on_it_is_not_deleted_but_explained(client, aarh
         html = response.content.decode()
         assert "This shift has volunteers on it: take them off first" in html
         assert "permission" not in html
+    assert Shift.objects.filter(pk=staffed.pk).exists()
+
+
+def test_a_volunteer_asked_while_the_deletion_is_confirmed_keeps_the_shift(
+    client, aarhus, librarian, monkeypatch
+):
+    # The page asked before a volunteer came on; the service asks again as it deletes.
+    staffed = Assignment.objects.get(volunteer=aarhus[3]).shift
+    monkeypatch.setattr("volunteers.admin.shifts_delete_refusal", lambda shifts: "")
+    url = reverse("admin:volunteers_shift_delete", args=[staffed.pk])
+
+    for response in (
+        client.post(url, {"post": "yes"}, follow=True),
+        action(client, "delete_selected", "shift", [staffed.pk], post="yes"),
+    ):
+        html = response.content.decode()
+        assert "This shift has volunteers on it: take them off first" in html
+        assert "deleted" not in html
     assert Shift.objects.filter(pk=staffed.pk).exists()
 
 

@@ -14,6 +14,7 @@ from volunteers.meetings import (
     meeting_invite,
     meeting_mark_attendance,
     meeting_respond,
+    meeting_update,
 )
 from volunteers.models import ExperienceMeeting, MeetingInvitation, Onboarding, Volunteer
 from volunteers.services import AssignmentError
@@ -176,15 +177,12 @@ def test_who_came_is_marked_once_the_meeting_has_started(meeting):
 
 
 def moved(meeting, *, by=timedelta(0), place=None) -> int:
-    """Save the meeting moved ``by`` and/or to ``place``, then tell, as the admin does."""
-    was = (meeting.starts_at, meeting.ends_at, meeting.place)
+    """Move the meeting ``by`` and/or to ``place`` and save it, as the admin does: the
+    service tells whoever was invited."""
     meeting.starts_at += by
     meeting.ends_at += by
     meeting.place = meeting.place if place is None else place
-    meeting.save()
-    return meeting_changed(
-        meeting=meeting, was_starts_at=was[0], was_ends_at=was[1], was_place=was[2], now=BEFORE
-    )
+    return meeting_update(meeting=meeting, now=BEFORE)
 
 
 def test_a_meeting_moved_to_another_time_tells_everyone_invited_once(meeting):
@@ -249,6 +247,12 @@ def test_nothing_is_told_when_neither_time_nor_place_changed_or_the_meeting_has_
         == 0
     )
     assert not Outbox.objects.filter(kind="meeting_changed").exists()
+
+
+def test_a_meeting_is_saved_with_its_change_whoever_is_told(meeting):
+    assert moved(meeting, by=timedelta(days=1), place="Salen") == 0  # nobody invited yet
+    meeting.refresh_from_db()
+    assert (meeting.starts_at, meeting.place) == (STARTS + timedelta(days=1), "Salen")
 
 
 def test_the_meeting_page_names_the_branch_once_when_the_place_does(client, meeting):

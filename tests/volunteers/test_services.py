@@ -24,7 +24,9 @@ from volunteers.services import (
     assignment_propose_for_term,
     needs_certificate,
     onboarding_tick,
+    onboarding_update,
     shifts_create_for_series,
+    shifts_delete,
     volunteer_join,
     volunteer_set_status,
 )
@@ -238,6 +240,37 @@ def test_joining_opens_the_checklist_and_the_last_step_makes_the_volunteer_activ
         onboarding_tick(onboarding=onboarding, step=step, on=date(2026, 9, 1))
     newcomer.refresh_from_db()
     assert (newcomer.status, newcomer.joined_on) == (Volunteer.Status.ACTIVE, date(2026, 9, 1))
+
+
+def test_the_librarys_checklist_page_ticks_and_clears_steps_and_the_last_makes_active(
+    term, make_librarian
+):
+    _, partnership, _ = term
+    librarian = make_librarian(partnership.branch)
+    newcomer = volunteer(partnership.organisation, "Nora Vik", status=Volunteer.Status.APPLICANT)
+    mentor = volunteer(partnership.organisation, "Ida Berg")
+    onboarding = volunteer_join(volunteer=newcomer, partnership=partnership)
+    first = Onboarding.STEPS[0]
+
+    onboarding_update(
+        onboarding=onboarding, steps={first: date(2026, 9, 1)}, mentor=mentor, by=librarian
+    )
+    onboarding_update(onboarding=onboarding, steps={first: None}, mentor=mentor, by=librarian)
+    onboarding.refresh_from_db()
+    newcomer.refresh_from_db()
+    assert (getattr(onboarding, first), onboarding.mentor) == (None, mentor)
+    assert newcomer.status == Volunteer.Status.ONBOARDING
+
+    onboarding_update(
+        onboarding=onboarding,
+        steps={step: date(2026, 9, 2 + n) for n, step in enumerate(Onboarding.STEPS)},
+        mentor=None,
+        by=librarian,
+    )
+    newcomer.refresh_from_db()
+    assert (newcomer.status, newcomer.joined_on) == (Volunteer.Status.ACTIVE, date(2026, 9, 2))
+    with pytest.raises(AssignmentError, match="no such step"):
+        onboarding_update(onboarding=onboarding, steps={"mentor": None}, mentor=None, by=None)
 
 
 def test_leaving_frees_the_volunteers_coming_shifts_each_recorded_and_told(term, make_librarian):
@@ -615,3 +648,24 @@ def test_a_volunteer_who_cannot_take_shifts_is_refused_in_words_for_their_status
         assignment_propose(shift=shifts[0], volunteer=person)
 
     assert str(refused.value).startswith(reason)
+
+
+def test_a_shift_is_deleted_only_when_nobody_is_on_it_and_it_was_not_held(term):
+    _, partnership, shifts = term
+    org = partnership.organisation
+    asked, held, declined = shifts[:3]
+    assignment_propose(shift=asked, volunteer=volunteer(org, "Anna Dahl"))
+    Assignment.objects.create(shift=held, volunteer=volunteer(org, "Bo Krog"), status="done")
+    Assignment.objects.create(
+        shift=declined, volunteer=volunteer(org, "Cai Holm"), status="declined"
+    )
+
+    with pytest.raises(AssignmentError, match="take them off first"):
+        shifts_delete(shifts=Shift.objects.filter(pk=asked.pk))
+    with pytest.raises(AssignmentError, match="who came is on its record"):
+        shifts_delete(shifts=Shift.objects.filter(pk__in=[held.pk, declined.pk]))
+    assert Shift.objects.filter(pk__in=[asked.pk, held.pk, declined.pk]).count() == 3
+
+    assert shifts_delete(shifts=Shift.objects.filter(pk=declined.pk)) == 1
+    assert not Shift.objects.filter(pk=declined.pk).exists()
+    assert not Assignment.objects.filter(volunteer__name="Cai Holm").exists()
