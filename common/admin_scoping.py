@@ -1,9 +1,18 @@
 """Librarians see and edit only their branches' rows; superusers see everything.
 
-A model takes part by naming the path to its branch in ``BRANCH_PATH``; every admin and
-inline built on ``BranchScopedAdminMixin`` filters its rows and its foreign-key choices
-along that path, so a librarian can neither see another branch's rows nor point one of
-theirs at another branch's room.
+A model takes part by naming the path from its rows to their branch in ``BRANCH_PATH``
+("pk" on the branch itself); every admin and inline built on ``BranchScopedAdminMixin``
+filters its rows and its foreign-key choices along that path, so a librarian can neither
+see another branch's rows nor point one of theirs at another branch's room.
+
+Two more kinds of row take part the same way:
+
+- A row may reach branches through a one-to-many or many-to-many relation, as a volunteer
+  reaches them through their organisation's partnerships: it is at every branch so
+  reached, and it is found through a subquery, so that it is listed once.
+- A row that belongs to a partner organisation names the path to that organisation in
+  ``PARTNER_PATH``: the organisation's coordinators (its contact persons who sign in) see
+  it too, wherever they work, besides whatever their branches show them.
 """
 
 from __future__ import annotations
@@ -11,22 +20,48 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin.options import BaseModelAdmin
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
 # From a branch to the librarians who work there (programmes.BranchMembership).
 BRANCH_MEMBERS = "memberships__user"
+# From a partner organisation to its coordinators' logins (partners.ContactPerson).
+PARTNER_MEMBERS = "contacts__user"
+
+
+def _crosses_to_many(model: type[Model], path: str) -> bool:
+    related: type[Model] | None = model
+    for name in path.split("__"):
+        if name == "pk" or related is None:
+            return False
+        field = related._meta.get_field(name)
+        if field.one_to_many or field.many_to_many:
+            return True
+        related = field.related_model
+    return False
 
 
 def scope_to_user_branches(queryset: QuerySet, user: User | AnonymousUser) -> QuerySet:
-    """The rows of ``queryset`` at the branches ``user`` works at; a superuser: all."""
-    path = getattr(queryset.model, "BRANCH_PATH", None)
-    if path is None or user.is_superuser:
+    """The rows of ``queryset`` at the branches ``user`` works at, and those of the
+    partner organisation they coordinate for (PARTNER_PATH); a superuser: all."""
+    model = queryset.model
+    branch_path = getattr(model, "BRANCH_PATH", None)
+    partner_path = getattr(model, "PARTNER_PATH", None)
+    if (branch_path is None and partner_path is None) or user.is_superuser:
         return queryset
     if not user.is_active:
         return queryset.none()
-    to_members = BRANCH_MEMBERS if path == "pk" else f"{path}__{BRANCH_MEMBERS}"
-    return queryset.filter(**{to_members: user})
+    routes = []
+    if branch_path is not None:
+        routes.append(BRANCH_MEMBERS if branch_path == "pk" else f"{branch_path}__{BRANCH_MEMBERS}")
+        if partner_path is None and not _crosses_to_many(model, branch_path):
+            return queryset.filter(**{routes[0]: user})
+    if partner_path is not None:
+        routes.append(f"{partner_path}__{PARTNER_MEMBERS}")
+    reached = Q()
+    for route in routes:
+        reached |= Q(**{route: user})
+    return queryset.filter(pk__in=model._base_manager.filter(reached).values("pk"))
 
 
 class BranchScopedAdminMixin(BaseModelAdmin):

@@ -1,7 +1,9 @@
 """Admin for volunteers, their certificates, shifts, assignments and experience meetings.
 
-Librarians see the rows of their branches: shifts, assignments and meetings by the session's
-or partnership's branch, volunteers of the partners that work at those branches. They see
+Librarians see the rows of their branches, through the one scoping of every admin
+(common.admin_scoping, along each model's BRANCH_PATH): shifts, assignments and meetings by
+the session's or partnership's branch, volunteers of the partners that work at those
+branches. They see
 a volunteer's name, status and certificate standing, never their phone, e-mail or a
 certificate's notes: those are the partner's (data minimisation). A superuser, who keeps
 the system, sees everything.
@@ -18,11 +20,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
-from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
+from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -32,11 +34,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from common.admin_scoping import ScopedModelAdmin, scope_to_user_branches
-from partners.admin import PartnershipAdmin, contacts_for_user
-from partners.models import ContactPerson, Partnership
+from common.admin_scoping import ScopedModelAdmin, ScopedTabularInline, scope_to_user_branches
+from partners.admin import PartnershipAdmin
+from partners.models import Partnership
 from programmes.models import Series
-from programmes.selectors import branches_for_user
 from volunteers.meetings import (
     attendance_refusal,
     meeting_invite,
@@ -65,7 +66,6 @@ from volunteers.selectors import (
     CertificateStatus,
     certificate_status,
     sees_contact_details,
-    volunteers_for_user,
 )
 from volunteers.services import (
     AssignmentError,
@@ -84,52 +84,6 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
 
 
-def scoped_volunteers(queryset: QuerySet[Volunteer], request: HttpRequest) -> QuerySet[Volunteer]:
-    if request.user.is_superuser:
-        return queryset
-    return queryset.filter(pk__in=volunteers_for_user(user=request.user).values("pk"))
-
-
-def scoped_contacts(queryset: QuerySet[ContactPerson], request: HttpRequest):
-    return contacts_for_user(queryset, request.user)
-
-
-class BranchPathMixin(BaseModelAdmin):
-    """Rows and choices limited to the user's branches along ``branch_path``.
-
-    Most of these models reach their branch through a partnership or a session, and
-    volunteers through their organisation's partnerships, so the path is the admin's.
-    """
-
-    branch_path = ""
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser or not self.branch_path:
-            return queryset
-        branches = branches_for_user(user=request.user)
-        return queryset.filter(**{f"{self.branch_path}__in": branches})
-
-    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and field.queryset is not None:
-            field.queryset = self._scope_choices(field.queryset, request)
-        return field
-
-    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and field.queryset is not None:
-            field.queryset = self._scope_choices(field.queryset, request)
-        return field
-
-    def _scope_choices(self, queryset: QuerySet, request: HttpRequest) -> QuerySet:
-        if queryset.model is Volunteer:
-            return scoped_volunteers(queryset, request)
-        if queryset.model is ContactPerson:
-            return scoped_contacts(queryset, request)
-        return scope_to_user_branches(queryset, request.user)
-
-
 class PartnershipFilter(admin.RelatedOnlyFieldListFilter):
     """The partnerships on the listed rows, named in one query (a partnership's name is
     its organisation's, programme's and branch's)."""
@@ -144,14 +98,6 @@ class PartnershipFilter(admin.RelatedOnlyFieldListFilter):
             "organisation", "programme", "branch"
         )
         return [(partnership.pk, str(partnership)) for partnership in partnerships]
-
-
-class ScopedAdmin(BranchPathMixin, admin.ModelAdmin):
-    pass
-
-
-class ScopedInline(BranchPathMixin, admin.TabularInline):
-    pass
 
 
 @admin.register(Subject)
@@ -177,10 +123,9 @@ class CertificateInline(admin.TabularInline):
     autocomplete_fields = ("checked_by",)
 
 
-class OnboardingInline(ScopedInline):
+class OnboardingInline(ScopedTabularInline):
     model = Onboarding
     fk_name = "volunteer"
-    branch_path = "partnership__branch"
     extra = 0
     fields = ("partnership", "steps", "mentor", "started_at")
     readonly_fields = fields
@@ -239,7 +184,7 @@ class JoinForm(forms.Form):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(admin.ModelAdmin):
+class VolunteerAdmin(ScopedModelAdmin):
     list_display = ("name", "organisation", "status", "certificate", "joined_on")
     list_filter = (
         "status",
@@ -270,9 +215,7 @@ class VolunteerAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        return scoped_volunteers(
-            super().get_queryset(request).prefetch_related("certificates"), request
-        )
+        return super().get_queryset(request).prefetch_related("certificates")
 
     def get_search_fields(self, request):
         # Searching by e-mail would tell a librarian the address is there.
@@ -402,12 +345,11 @@ class VolunteerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Onboarding)
-class OnboardingAdmin(ScopedAdmin):
+class OnboardingAdmin(ScopedModelAdmin):
     """A welcome checklist; the library ticks its steps (meeting, tour) here. The
     certificate is the partner's to check: its step is ticked when the coordinator records
     the certificate on their own pages."""
 
-    branch_path = "partnership__branch"
     list_display = ("volunteer", "partnership", "steps", "mentor", "started_at")
     list_filter = (
         ("partnership__branch", admin.RelatedOnlyFieldListFilter),
@@ -469,9 +411,8 @@ class StaffingFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AssignmentInline(ScopedInline):
+class AssignmentInline(ScopedTabularInline):
     model = Assignment
-    branch_path = "shift__session__room__branch"
     extra = 0
     fields = ("volunteer", "status", "above_required", "changed_by", "changed_at")
     readonly_fields = fields
@@ -757,10 +698,9 @@ class ShiftAdmin(ScopedModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ScopedAdmin):
+class AssignmentAdmin(ScopedModelAdmin):
     """Read-mostly: who is on which shift. The status changes through the actions."""
 
-    branch_path = "shift__session__room__branch"
     list_display = ("volunteer", "starts", "programme", "status", "changed_by", "changed_at")
     list_filter = (
         "status",
@@ -912,8 +852,7 @@ class Guests(TypedDict):
 
 
 @admin.register(ExperienceMeeting)
-class ExperienceMeetingAdmin(ScopedAdmin):
-    branch_path = "partnership__branch"
+class ExperienceMeetingAdmin(ScopedModelAdmin):
     list_display = ("title", "starts", "partnership", "place", "invited", "coming", "came")
     list_filter = (
         ("partnership__branch", admin.RelatedOnlyFieldListFilter),

@@ -45,6 +45,11 @@ class Volunteer(models.Model):
     # certificates. Applicants, the paused and those who left are not.
     WORKING = (Status.ONBOARDING, Status.ACTIVE)
 
+    # Who sees them (common.admin_scoping): the library at every branch where their
+    # organisation has a partnership, and the organisation's own coordinators.
+    BRANCH_PATH = "organisation__partnerships__branch"
+    PARTNER_PATH = "organisation"
+
     organisation = models.ForeignKey(
         PartnerOrganisation,
         on_delete=models.PROTECT,
@@ -173,6 +178,7 @@ class Onboarding(models.Model):
     """A volunteer's welcome into one partnership: the checklist the seed describes."""
 
     STEPS = ("met_contact_on", "toured_on", "certificate_checked_on", "first_shift_on")
+    BRANCH_PATH = "partnership__branch"
 
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="onboardings")
     partnership = models.ForeignKey(
@@ -339,6 +345,8 @@ class Shift(models.Model):
 class Assignment(models.Model):
     """A volunteer on a shift; the row keeps its latest status and who set it."""
 
+    BRANCH_PATH = "shift__session__room__branch"
+
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Asked")
         CONFIRMED = "confirmed", _("Confirmed")
@@ -407,6 +415,8 @@ MARKED = (_S.DONE, _S.NO_SHOW)
 
 class ExperienceMeeting(models.Model):
     """A gathering of a partnership's volunteers and contact persons (erfa-møde)."""
+
+    BRANCH_PATH = "partnership__branch"
 
     partnership = models.ForeignKey(
         Partnership,

@@ -125,10 +125,6 @@ def shifts_for_user(*, user: User | AnonymousUser) -> QuerySet[Shift]:
     return shifts_for(viewer=viewer_for(user=user))
 
 
-def volunteers_for_user(*, user: User | AnonymousUser) -> QuerySet[Volunteer]:
-    return volunteers_for(viewer=viewer_for(user=user))
-
-
 # -- the week grid -------------------------------------------------------------------------
 
 

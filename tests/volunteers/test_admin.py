@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from common.admin_scoping import scope_to_user_branches
 from notifications.models import Outbox
 from partners.models import ContactPerson, Partnership
-from tests.factories import RoomFactory
+from tests.factories import ProgrammeFactory, RoomFactory
 from volunteers.models import (
     Assignment,
     Certificate,
@@ -112,6 +113,32 @@ def test_a_librarian_sees_their_branchs_rows_only(client, aarhus, librarian, nam
     assert "Skanderborg Bibliotek" not in html
     assert PHONE not in html
     assert "anna@example.com" not in html
+
+
+def test_a_volunteer_whose_partner_works_twice_at_the_branch_is_listed_once(
+    client, aarhus, librarian
+):
+    branch, partnership = aarhus[0], aarhus[1]
+    Partnership.objects.create(
+        organisation=partnership.organisation,
+        programme=ProgrammeFactory(name="Småbørnsklub"),
+        branch=branch,
+        starts_on=partnership.starts_on,
+    )
+
+    listed = client.get(reverse("admin:volunteers_volunteer_changelist")).context["cl"]
+
+    assert [volunteer.name for volunteer in listed.result_list] == ["Anna Holm"]
+    assert listed.result_count == 1
+
+
+def test_a_partners_coordinator_is_scoped_to_their_own_organisations_volunteers(aarhus):
+    # The second route of common.admin_scoping (PARTNER_PATH): by organisation, not branch.
+    coordinator_user = aarhus[1].coordinators.get().user
+
+    scoped = scope_to_user_branches(Volunteer.objects.all(), coordinator_user)
+
+    assert list(scoped.values_list("name", flat=True)) == ["Anna Holm"]
 
 
 def test_the_volunteer_list_shows_name_organisation_status_and_certificate(
