@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
-from partners.models import ContactPerson, PartnerOrganisation, Partnership
+from partners.models import ContactPerson, Partnership
 from programmes.selectors import branches_for_user
 
 
@@ -15,11 +15,6 @@ def coordinator_of(*, user: User | AnonymousUser) -> ContactPerson | None:
         return None
     contact = ContactPerson.objects.filter(user=user, organisation__isnull=False).first()
     return contact
-
-
-def organisation_for_user(*, user: User | AnonymousUser) -> PartnerOrganisation | None:
-    contact = coordinator_of(user=user)
-    return contact.organisation if contact else None
 
 
 def partnerships_for_user(*, user: User | AnonymousUser) -> QuerySet[Partnership]:

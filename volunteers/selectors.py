@@ -121,10 +121,6 @@ def volunteers_for(*, viewer: Viewer | None) -> QuerySet[Volunteer]:
     return Volunteer.objects.filter(organisation__in=partners)
 
 
-def shifts_for_user(*, user: User | AnonymousUser) -> QuerySet[Shift]:
-    return shifts_for(viewer=viewer_for(user=user))
-
-
 # -- the week grid -------------------------------------------------------------------------
 
 
