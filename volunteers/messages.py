@@ -3,7 +3,9 @@
 Each function builds or writes messages; the services and the planners (outreach.py)
 call them. A key names the reason, so nothing is written twice; ``occasion`` (when the
 change happened) is in the key of messages that may rightly happen again, such as a
-second invitation to the same shift after a decline.
+second invitation to the same shift after a decline. Each kind's key is spelled by one
+function below (the "outbox keys" section), which the message's builder calls; the
+planners need no check of their own, as the outbox writes a key once (notify_many).
 """
 
 from __future__ import annotations
@@ -38,6 +40,81 @@ def _stamp(occasion: datetime | tuple[datetime, ...] | None) -> str:
         return ""
     moments = occasion if isinstance(occasion, tuple) else (occasion,)
     return ":" + "-".join(f"{moment.timestamp():.0f}" for moment in moments)
+
+
+# -- outbox keys: one function per kind, the only place its key is spelled ------------------
+
+
+def assignment_key(
+    *, kind: str, assignment: Assignment, occasion: datetime | tuple[datetime, ...] | None
+) -> str:
+    """A message about one volunteer's place on a shift (to them, or to the coordinators
+    with contact_key), once per ``occasion``."""
+    return f"{kind}:assignment:{assignment.pk}{_stamp(occasion)}"
+
+
+def shift_reminder_key(*, assignment: Assignment) -> str:
+    """Keyed on the session's start: a session moved into the next day is reminded again."""
+    return assignment_key(
+        kind="shift_reminder", assignment=assignment, occasion=assignment.shift.session.starts_at
+    )
+
+
+def session_moved_key(*, assignment: Assignment, now: datetime) -> str:
+    """Names the move (the time the volunteer knew and the new one) and when it was found,
+    so a session moved back to a time it had before is told again."""
+    told = assignment.told_starts_at
+    if told is None:
+        raise ValueError("Only a volunteer told a time is told it moved (due_session_moves).")
+    return assignment_key(
+        kind="shift_session_moved",
+        assignment=assignment,
+        occasion=(told, assignment.shift.session.starts_at, now),
+    )
+
+
+def term_invitation_key(*, first: Assignment, occasion: datetime) -> str:
+    return (
+        f"shift_invitation_term:volunteer:{first.volunteer_id}:assignment:{first.pk}"
+        f"{_stamp(occasion)}"
+    )
+
+
+def understaffed_key(*, shift: Shift) -> str:
+    """Once per shift (and contact): a later gap is a decline or cancellation, told at once."""
+    return f"shift_understaffed:shift:{shift.pk}"
+
+
+def certificate_renewal_key(*, certificate: Certificate) -> str:
+    return f"certificate_renewal:certificate:{certificate.pk}"
+
+
+def welcome_key(*, onboarding: Onboarding) -> str:
+    return f"volunteer_welcome:onboarding:{onboarding.pk}"
+
+
+def meeting_invitation_key(*, invitation: MeetingInvitation) -> str:
+    return f"meeting_invitation:invitation:{invitation.pk}"
+
+
+def meeting_changed_key(
+    *,
+    invitation: MeetingInvitation,
+    was_starts_at: datetime,
+    was_ends_at: datetime,
+    was_place: str,
+) -> str:
+    """Names the old and the new time and place: moving it again is told again, and saving
+    the same change is not."""
+    meeting = invitation.meeting
+    place = hashlib.sha256(f"{was_place}\n{meeting.place}".encode()).hexdigest()[:12]
+    stamp = _stamp((was_starts_at, was_ends_at, meeting.starts_at, meeting.ends_at))
+    return f"meeting_changed:invitation:{invitation.pk}{stamp}:{place}"
+
+
+def contact_key(key: str, contact: ContactPerson) -> str:
+    """The key of one contact person's copy of a message told to several."""
+    return f"{key}:contact:{contact.pk}"
 
 
 def _shift_context(shift: Shift) -> dict:
@@ -84,12 +161,7 @@ def shift_ics(*, assignment: Assignment, link: str, now: datetime | None = None)
     return calendar_text([event], assignment.shift.session.room.branch.time_zone)
 
 
-def assignment_message(
-    *,
-    assignment: Assignment,
-    kind: str,
-    occasion: datetime | tuple[datetime, ...] | None = None,
-) -> Message:
+def assignment_message(*, assignment: Assignment, kind: str, key: str) -> Message:
     """A message to the volunteer about one of their shifts."""
     volunteer = assignment.volunteer
     link = shift_url(assignment=assignment)
@@ -103,7 +175,7 @@ def assignment_message(
             ),
         )
     return Message(
-        key=f"{kind}:assignment:{assignment.pk}{_stamp(occasion)}",
+        key=key,
         kind=kind,
         recipient=volunteer.email,
         language=volunteer.language,
@@ -120,7 +192,34 @@ def assignment_message(
 
 
 def notify_assignment(*, assignment: Assignment, kind: str, occasion: datetime | None) -> None:
-    notify(assignment_message(assignment=assignment, kind=kind, occasion=occasion))
+    key = assignment_key(kind=kind, assignment=assignment, occasion=occasion)
+    notify(assignment_message(assignment=assignment, kind=kind, key=key))
+
+
+def shift_reminder_message(*, assignment: Assignment) -> Message:
+    return assignment_message(
+        assignment=assignment,
+        kind="shift_reminder",
+        key=shift_reminder_key(assignment=assignment),
+    )
+
+
+def session_cancelled_message(*, assignment: Assignment, now: datetime) -> Message:
+    kind = "shift_session_cancelled"
+    return assignment_message(
+        assignment=assignment,
+        kind=kind,
+        key=assignment_key(kind=kind, assignment=assignment, occasion=now),
+    )
+
+
+def session_moved_message(*, assignment: Assignment, now: datetime) -> Message:
+    """Rendered while ``told_starts_at`` still holds the time the volunteer knew."""
+    return assignment_message(
+        assignment=assignment,
+        kind="shift_session_moved",
+        key=session_moved_key(assignment=assignment, now=now),
+    )
 
 
 def term_invitation_message(*, assignments: list[Assignment], occasion: datetime) -> Message:
@@ -135,8 +234,7 @@ def term_invitation_message(*, assignments: list[Assignment], occasion: datetime
         first.shift.session.room.branch.time_zone,
     )
     return Message(
-        key=f"shift_invitation_term:volunteer:{volunteer.pk}:assignment:{first.pk}"
-        f"{_stamp(occasion)}",
+        key=term_invitation_key(first=first, occasion=occasion),
         kind="shift_invitation_term",
         recipient=volunteer.email,
         language=volunteer.language,
@@ -172,7 +270,7 @@ def _to_contacts(
 ) -> list[Message]:
     return [
         Message(
-            key=f"{key}:contact:{contact.pk}",
+            key=contact_key(key, contact),
             kind=kind,
             recipient=contact.email,
             language=contact.language,
@@ -191,7 +289,7 @@ def coordinator_messages(
     return _to_contacts(
         contacts=list(shift.partnership.coordinators.all()),
         kind=kind,
-        key=f"{kind}:assignment:{assignment.pk}{_stamp(occasion)}",
+        key=assignment_key(kind=kind, assignment=assignment, occasion=occasion),
         reference=f"assignment:{assignment.pk}",
         context={
             **_shift_context(shift),
@@ -218,7 +316,7 @@ def understaffed_messages(*, shift: Shift, staffed: int, unanswered: int = 0) ->
     return _to_contacts(
         contacts=contacts,
         kind="shift_understaffed",
-        key=f"shift_understaffed:shift:{shift.pk}",
+        key=understaffed_key(shift=shift),
         reference=f"shift:{shift.pk}",
         context={
             **_shift_context(shift),
@@ -237,7 +335,7 @@ def certificate_renewal_messages(*, certificate: Certificate) -> list[Message]:
     return _to_contacts(
         contacts=coordinators,
         kind="certificate_renewal",
-        key=f"certificate_renewal:certificate:{certificate.pk}",
+        key=certificate_renewal_key(certificate=certificate),
         reference=f"volunteer:{volunteer.pk}",
         context={
             "certificate": certificate,
@@ -256,7 +354,7 @@ def notify_welcome(*, onboarding: Onboarding) -> None:
     partnership: Partnership = onboarding.partnership
     notify(
         Message(
-            key=f"volunteer_welcome:onboarding:{onboarding.pk}",
+            key=welcome_key(onboarding=onboarding),
             kind="volunteer_welcome",
             recipient=volunteer.email,
             language=volunteer.language,
@@ -299,7 +397,7 @@ def meeting_invitation_message(*, invitation: MeetingInvitation) -> Message:
     return _meeting_message(
         invitation=invitation,
         kind="meeting_invitation",
-        key=f"meeting_invitation:invitation:{invitation.pk}",
+        key=meeting_invitation_key(invitation=invitation),
     )
 
 
@@ -313,12 +411,15 @@ def meeting_changed_message(
     """An invited guest told of the meeting's new time or place. The key names the old
     and the new, so moving it again is told again and saving the same change is not."""
     meeting = invitation.meeting
-    place = hashlib.sha256(f"{was_place}\n{meeting.place}".encode()).hexdigest()[:12]
-    stamp = _stamp((was_starts_at, was_ends_at, meeting.starts_at, meeting.ends_at))
     return _meeting_message(
         invitation=invitation,
         kind="meeting_changed",
-        key=f"meeting_changed:invitation:{invitation.pk}{stamp}:{place}",
+        key=meeting_changed_key(
+            invitation=invitation,
+            was_starts_at=was_starts_at,
+            was_ends_at=was_ends_at,
+            was_place=was_place,
+        ),
         was_starts_at=was_starts_at,
         time_changed=(was_starts_at, was_ends_at) != (meeting.starts_at, meeting.ends_at),
         was_place=was_place,

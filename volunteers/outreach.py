@@ -3,8 +3,9 @@ Celery beat (like bookings.outreach).
 
 Each planner finds what is due at ``now``, writes it to the outbox under a key naming its
 reason, so running it again (or twice at once) writes nothing twice, and returns how many
-messages it wrote. The keys are looked up exactly (notify_many), never by prefix: a
-prefix search cannot use the outbox's key index under every collation.
+messages it wrote. Each key is spelled once, in volunteers.messages, by the message's own
+builder; the keys are looked up exactly (notify_many), never by prefix: a prefix search
+cannot use the outbox's key index under every collation.
 
 - shift reminder: to a confirmed volunteer, once per session time, in the last
   REMINDER_LEAD before the shift
@@ -40,8 +41,10 @@ from notifications.services import notify_many
 from partners.models import PartnerOrganisation
 from programmes.models import Session
 from volunteers.messages import (
-    assignment_message,
     certificate_renewal_messages,
+    session_cancelled_message,
+    session_moved_message,
+    shift_reminder_message,
     understaffed_messages,
 )
 from volunteers.models import (
@@ -97,11 +100,9 @@ def shift_reminders_due(*, now: datetime | None = None) -> int:
     assignments = _to_volunteers(due_shift_reminders(now=now)).order_by(
         "shift__session__starts_at", "pk"
     )
-    # Keyed on the session's start: a session moved into the next day is reminded again.
-    return write_all(
-        assignment_message(assignment=a, kind="shift_reminder", occasion=a.shift.session.starts_at)
-        for a in assignments
-    )
+    # Keyed on the session's start (shift_reminder_key): a session moved into the next
+    # day is reminded again.
+    return write_all(shift_reminder_message(assignment=a) for a in assignments)
 
 
 # -- understaffed shifts -------------------------------------------------------------------
@@ -215,10 +216,7 @@ def session_cancellations_due(*, now: datetime | None = None) -> int:
             .order_by("pk")
         )
         written = notify_many(
-            [
-                assignment_message(assignment=a, kind="shift_session_cancelled", occasion=now)
-                for a in assignments
-            ]
+            [session_cancelled_message(assignment=a, now=now) for a in assignments]
         )
         Assignment.objects.filter(pk__in=[a.pk for a in assignments]).update(
             told_session_cancelled=True
@@ -246,19 +244,9 @@ def session_moves_due(*, now: datetime | None = None) -> int:
             .select_for_update(of=("self",), skip_locked=True)
             .order_by("pk")
         )
-        # Rendered now, while told_starts_at still holds the time the volunteer knew. The
-        # key names the move (old and new time) and when it was found, so a session moved
-        # back to a time it had before is told again.
-        written = notify_many(
-            [
-                assignment_message(
-                    assignment=a,
-                    kind="shift_session_moved",
-                    occasion=(a.told_starts_at, a.shift.session.starts_at, now),
-                )
-                for a in assignments
-            ]
-        )
+        # Rendered now, while told_starts_at still holds the time the volunteer knew; the
+        # key names the move and when it was found (session_moved_key).
+        written = notify_many([session_moved_message(assignment=a, now=now) for a in assignments])
         for a in assignments:
             a.told_starts_at = a.shift.session.starts_at
         Assignment.objects.bulk_update(assignments, ["told_starts_at"])

@@ -21,6 +21,7 @@ from operations.services import session_cancel
 from partners.models import ContactPerson
 from programmes.models import Session
 from volunteers.links import meeting_url, shift_url
+from volunteers.messages import contact_key, shift_reminder_key, understaffed_key
 from volunteers.models import (
     Assignment,
     Certificate,
@@ -283,6 +284,20 @@ def test_a_confirmed_volunteer_is_reminded_once_the_day_before(clock, lektiecafe
         f"shift_reminder:assignment:{assignment.pk}:{starts:.0f}"
     )
     assert not [m for m in sent_to("emil@example.com") if "See you soon" in m.subject]
+
+
+def test_the_planners_write_each_message_under_the_key_its_kind_spells(clock, lektiecafe):
+    assignment = confirmed(lektiecafe)
+
+    plan(clock, at(lektiecafe.session, 23))
+
+    reminder = Outbox.objects.get(kind="shift_reminder")
+    assert reminder.key == shift_reminder_key(assignment=assignment)
+    alerts = Outbox.objects.filter(kind="shift_understaffed").values_list("key", flat=True)
+    assert set(alerts) == {
+        contact_key(understaffed_key(shift=lektiecafe.shift), contact)
+        for contact in (lektiecafe.coordinator, lektiecafe.library)
+    }
 
 
 def test_a_shift_still_short_48_hours_before_alerts_coordinator_and_library_contact_once(
