@@ -258,7 +258,9 @@ def test_the_page_costs_the_same_queries_for_10_and_for_200_bookings(client, tow
     many = _queries_for(client, 200)
 
     assert few == many
-    assert many <= 25
+    # 26: the page's queries, and the signed-in session's save (a staff session lasts a
+    # working day from the last request, so every request writes it).
+    assert many <= 26
 
 
 def test_a_chart_escapes_its_text_and_breaks_a_line_where_a_value_is_missing():
