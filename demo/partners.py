@@ -85,6 +85,7 @@ def load_contacts() -> dict[str, ContactPerson]:
             organisation=None,
             email=f"{mailbox}@familieliv.invalid",
             defaults={
+                "branch": branches[slug],
                 "name": name,
                 "title": f"Kontaktperson for frivillige, {branches[slug].name}",
                 "phone": phone,

@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
-from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from common.admin_scoping import ScopedModelAdmin, ScopedTabularInline
 from partners.models import ContactPerson, PartnerOrganisation, Partnership
 from partners.referral_links import referral_url
+from partners.selectors import contacts_for_user, organisations_for_user
 from partners.services import (
     PartnerError,
     partnership_fixed_fields,
@@ -42,40 +42,17 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
     inlines = (PartnershipInline,)
 
 
-def organisations_for_user(user) -> QuerySet[PartnerOrganisation]:
-    """A librarian: the partners with a partnership at one of their branches."""
-    if user.is_superuser:
-        return PartnerOrganisation.objects.all()
-    return PartnerOrganisation.objects.filter(
-        pk__in=Partnership.objects.filter(branch__in=branches_for_user(user=user)).values(
-            "organisation_id"
-        )
-    )
-
-
-def contacts_for_user(queryset: QuerySet[ContactPerson], user) -> QuerySet[ContactPerson]:
-    """A librarian: the contacts of partners at their branches, and the library's own
-    staff who are the library contact of a partnership at one of them, or of none yet
-    (just added, so that they can be chosen). ContactPerson has no branch of its own:
-    another branch's library contacts are that branch's to see."""
-    if user.is_superuser:
-        return queryset
-    named = Partnership.objects.filter(library_contact__isnull=False)
-    library_side = Q(organisation__isnull=True) & (
-        Q(pk__in=named.filter(branch__in=branches_for_user(user=user)).values("library_contact"))
-        | ~Q(pk__in=named.values("library_contact"))
-    )
-    return queryset.filter(library_side | Q(organisation__in=organisations_for_user(user)))
-
-
 @admin.register(ContactPerson)
 class ContactPersonAdmin(admin.ModelAdmin):
     list_display = ("name", "works_for", "title", "email", "phone", "has_login")
-    list_filter = (("organisation", admin.RelatedOnlyFieldListFilter),)
-    search_fields = ("name", "email", "title", "organisation__name")
-    list_select_related = ("organisation",)
+    list_filter = (
+        ("organisation", admin.RelatedOnlyFieldListFilter),
+        ("branch", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("name", "email", "title", "organisation__name", "branch__name")
+    list_select_related = ("organisation", "branch")
     autocomplete_fields = ("user",)
-    fields = ("organisation", "name", "title", "email", "phone", "language", "user")
+    fields = ("branch", "organisation", "name", "title", "email", "phone", "language", "user")
 
     def get_queryset(self, request):
         return contacts_for_user(super().get_queryset(request), request.user)
@@ -87,17 +64,22 @@ class ContactPersonAdmin(admin.ModelAdmin):
         # organisation's. So a librarian sets the organisation once, when adding.
         if request.user.is_superuser:
             return ()
-        return ("user",) if obj is None else ("organisation", "user")
+        return ("user",) if obj is None else ("branch", "organisation", "user")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organisation":
             # Empty for the library's own staff; otherwise a partner at their branches.
             kwargs["queryset"] = organisations_for_user(request.user)
+        if db_field.name == "branch":
+            # The library's own staff: at one of the librarian's branches.
+            kwargs["queryset"] = branches_for_user(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("works for"), ordering="organisation__name")
     def works_for(self, obj: ContactPerson) -> StrOrPromise:
-        return obj.organisation.name if obj.organisation is not None else _("the library")
+        if obj.organisation is not None:
+            return obj.organisation.name
+        return obj.branch.name if obj.branch is not None else _("the library")
 
     @admin.display(description=_("signs in"), boolean=True, ordering="user")
     def has_login(self, obj: ContactPerson) -> bool:

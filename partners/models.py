@@ -6,6 +6,7 @@ import secrets
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -51,6 +52,15 @@ class ContactPerson(models.Model):
         verbose_name=_("organisation"),
         help_text=_("Empty for the library's own staff."),
     )
+    branch = models.ForeignKey(
+        Branch,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("branch"),
+        help_text=_("For the library's own staff: the branch they work at."),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -75,10 +85,29 @@ class ContactPerson(models.Model):
         ordering = ["name"]
         verbose_name = _("contact person")
         verbose_name_plural = _("contact persons")
+        constraints = [
+            # The library's own (at a branch) or a partner's: whose to see and change.
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=True, branch__isnull=False)
+                | Q(organisation__isnull=False, branch__isnull=True),
+                name="contact_is_a_branchs_or_a_partners",
+            )
+        ]
 
     def __str__(self) -> str:
         side = self.organisation.name if self.organisation is not None else _("library")
         return f"{self.name} ({side})"
+
+    def clean(self) -> None:
+        if (self.organisation_id is None) == (self.branch_id is None):
+            raise ValidationError(
+                {
+                    "branch": _(
+                        "Choose the branch of one of the library's own staff, or the "
+                        "organisation of a partner's contact: one of the two."
+                    )
+                }
+            )
 
 
 def new_referral_key() -> str:

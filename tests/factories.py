@@ -244,12 +244,16 @@ class PartnerOrganisationFactory(ModelFactory):
 
 
 class ContactPersonFactory(ModelFactory):
-    """Someone at a partner; ``organisation=None`` for the library's own contact."""
+    """Someone at a partner; ``organisation=None`` for the library's own contact, who then
+    works at a branch."""
 
     class Meta:
         model = ContactPerson
 
     organisation = factory.SubFactory(PartnerOrganisationFactory)
+    branch = factory.Maybe(
+        "organisation", yes_declaration=None, no_declaration=factory.SubFactory(BranchFactory)
+    )
     name = factory.Sequence(lambda n: f"Contact {n}")
     email = factory.Sequence(lambda n: f"contact{n}@example.org")
     language = "en"  # assertions read English

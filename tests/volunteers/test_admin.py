@@ -46,7 +46,9 @@ def aarhus():
     """Red Barnet Ungdom at the librarian's branch; another organisation elsewhere."""
     series = lektiecafe_series()
     org = organisation()
-    library = ContactPerson.objects.create(name="Lene Bibliotekar", email="lene@library.dk")
+    library = ContactPerson.objects.create(
+        name="Lene Bibliotekar", email="lene@library.dk", branch=series.room.branch
+    )
     partnership = partnership_for(
         series, org, coordinators=[coordinator(org)], library_contact=library
     )
@@ -627,7 +629,8 @@ def test_a_librarian_cannot_move_a_coordinator_to_another_organisation(client, a
 def test_a_librarian_adds_contacts_for_the_library_or_their_branchs_partners_only(
     client, aarhus, librarian
 ):
-    elsewhere = Partnership.objects.exclude(pk=aarhus[1].pk).get().organisation
+    other = Partnership.objects.exclude(pk=aarhus[1].pk).get()
+    elsewhere = other.organisation
     url = reverse("admin:partners_contactperson_add")
     new = {
         "name": "Nina Ny",
@@ -643,7 +646,14 @@ def test_a_librarian_adds_contacts_for_the_library_or_their_branchs_partners_onl
     refused = client.post(url, {**new, "organisation": elsewhere.pk})
     assert "Select a valid choice" in refused.content.decode()
     client.post(url, {**new, "organisation": aarhus[1].organisation_id})
-    client.post(url, {**new, "email": "nils@library.dk", "organisation": ""})
+    # The library's own contact works at one of the librarian's branches.
+    library = {**new, "email": "nils@library.dk", "organisation": ""}
+    assert "one of the two" in client.post(url, library).content.decode()
+    assert (
+        "Select a valid choice"
+        in client.post(url, {**library, "branch": other.branch_id}).content.decode()
+    )
+    client.post(url, {**library, "branch": aarhus[1].branch_id})
 
     assert set(
         ContactPerson.objects.filter(name="Nina Ny").values_list("organisation", flat=True)
@@ -889,11 +899,15 @@ def test_shifts_for_a_series_is_an_admin_form_that_says_coming_sessions_only(
 
 @pytest.fixture
 def library_contacts(aarhus):
-    """Lene is Aarhus' library contact; Per is another branch's; Nina is on no partnership."""
+    """Lene is Aarhus' library contact; Per is another branch's; Nina works at Aarhus but is
+    on no partnership yet; Olga works at the other branch, on none either."""
     theirs = Partnership.objects.exclude(pk=aarhus[1].pk).get()
-    theirs.library_contact = ContactPerson.objects.create(name="Per Andersen", email="per@x.dk")
+    theirs.library_contact = ContactPerson.objects.create(
+        name="Per Andersen", email="per@x.dk", branch=theirs.branch
+    )
     theirs.save()
-    ContactPerson.objects.create(name="Nina Ny", email="nina@library.dk")
+    ContactPerson.objects.create(name="Nina Ny", email="nina@library.dk", branch=aarhus[1].branch)
+    ContactPerson.objects.create(name="Olga Ny", email="olga@x.dk", branch=theirs.branch)
     return theirs
 
 
@@ -905,8 +919,9 @@ def test_a_librarian_sees_only_their_branches_library_contacts(
 
     for html in (listed, picker):
         assert "Lene Bibliotekar" in html
-        assert "Nina Ny" in html  # new: not anyone's contact yet
+        assert "Nina Ny" in html  # at their branch, on no partnership yet
         assert "Per Andersen" not in html
+        assert "Olga Ny" not in html  # another branch's, though on no partnership
     per = library_contacts.library_contact
     response = client.get(reverse("admin:partners_contactperson_change", args=[per.pk]))
     assert response.status_code == 302  # not found, back to the list

@@ -31,9 +31,12 @@ BEFORE = STARTS - timedelta(days=7)
 def meeting():
     """A Lektiecafé partnership with two contact persons on each side of it."""
     org = organisation()
-    library = ContactPerson.objects.create(name="Lene Bibliotekar", email="lene@library.dk")
+    series = lektiecafe_series()
+    library = ContactPerson.objects.create(
+        name="Lene Bibliotekar", email="lene@library.dk", branch=series.room.branch
+    )
     partnership = partnership_for(
-        lektiecafe_series(),
+        series,
         org,
         coordinators=[coordinator(org, "karen"), coordinator(org, "jonas")],
         library_contact=library,

@@ -70,13 +70,14 @@ def lektiecafe(clock):
     """Red Barnet Ungdom staffs two Monday Lektiecafés, two volunteers each."""
     org = organisation()
     mette = coordinator(org, "mette")
+    series = lektiecafe_series(weekdays=(0,), weeks=2, first=FIRST_MONDAY)
     library = ContactPerson.objects.create(
         name="Jonas Berg",
         title="Children's librarian",
         email="jonas@library.example",
         language="en",
+        branch=series.room.branch,
     )
-    series = lektiecafe_series(weekdays=(0,), weeks=2, first=FIRST_MONDAY)
     partnership = partnership_for(series, org, coordinators=[mette], library_contact=library)
     shifts = shifts_for(series, partnership, required=2)
     return SimpleNamespace(
