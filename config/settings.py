@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
+    "csp",
     # Lowest layer first, as pyproject.toml's import-linter contract lists them.
     "common",
     "notifications",
@@ -102,6 +104,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that every answer carries the policy, the refusals of the ones below too.
+    "csp.middleware.CSPMiddleware",
     # Before the others read the query or the form: a NUL byte is refused first.
     "common.middleware.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -332,6 +336,28 @@ OTP_TOTP_ISSUER = "Familieliv"
 CSRF_FAILURE_VIEW = "common.web.csrf_failure"
 
 X_FRAME_OPTIONS = "DENY"
+# The server error page stands alone (no template tag, no static file, so that it shows
+# whatever broke): its one <style> element is allowed by its hash, which
+# tests/common/test_csp.py checks against templates/500.html.
+ERROR_PAGE_STYLE_HASH = "'sha256-WPnNdfL93v0hY/dfjWEYquToljPJ3awFnY08boHpBVU='"
+# What a page may load and run: only the site's own files, never an inline script, event
+# handler or style attribute, so that text someone slips into a page cannot act. A page
+# that places things by numbers known only when it renders (the admin's week calendar)
+# puts them in a <style> element carrying the request's nonce, which django-csp then adds.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE, ERROR_PAGE_STYLE_HASH],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
 SECURE_REFERRER_POLICY = "same-origin"
 
 LOGGING = {

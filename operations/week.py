@@ -58,7 +58,7 @@ class Block:
     def is_full(self) -> bool:
         return self.is_booking and not self.session.places_left
 
-    # Strings for a style attribute: a float in a template is localised ("33,33" in Danish).
+    # Strings for the page's CSS: a float in a template is localised ("33,33" in Danish).
     @property
     def left(self) -> str:
         return f"{100 * self.lane / self.lanes:.3f}%"
@@ -136,8 +136,12 @@ class WeekCalendar(WeekPage):
         ]
 
     @property
+    def blocks(self) -> list[Block]:
+        return [block for room in self.rooms for day in room.days for block in day]
+
+    @property
     def session_count(self) -> int:
-        return sum(len(day) for room in self.rooms for day in room.days)
+        return len(self.blocks)
 
 
 def week_sessions(*, branch: Branch, monday: date) -> QuerySet[WithAnnotations[Session, Places]]:

@@ -214,6 +214,9 @@ class PartnershipAdmin(ScopedModelAdmin):
 
     actions = ("renew_referral_link", "close_referral_link")
 
+    class Media:
+        css = {"all": ("partners/admin.css",)}
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "library_contact":
             kwargs["queryset"] = contacts_for_user(
@@ -311,7 +314,7 @@ class PartnershipAdmin(ScopedModelAdmin):
         if not url:
             return _("Closed: no referrals. Use “Make a new referral link” to open it.")
         return format_html(
-            '<code style="word-break: break-all">{}</code><br><span class="help">{}</span>',
+            '<code class="referral-link">{}</code><br><span class="help">{}</span>',
             url,
             _("Give this link to health visitors, social workers and daycare staff."),
         )

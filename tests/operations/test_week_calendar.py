@@ -70,6 +70,18 @@ def blocks_in(page: str) -> set[int]:
     return {int(pk) for pk in re.findall(r'data-session="(\d+)"', page)}
 
 
+def placement(response, session: Session) -> str:
+    """The CSS rule that places the session's block, from the page's <style> element that
+    carries the nonce its Content-Security-Policy allows (no style attribute may do it)."""
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+    assert nonce, "the policy allows no <style> element of this page"
+    style = re.search(rf'<style nonce="{re.escape(nonce[1])}">(.*?)</style>', response.text, re.S)
+    assert style, "no <style> element with the policy's nonce"
+    rule = re.search(rf"#week-block-{session.pk} {{([^}}]*)}}", style[1])
+    assert rule, f"no placement for session {session.pk}"
+    return rule[1].strip()
+
+
 def text_of(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
@@ -80,14 +92,18 @@ def test_the_calendar_shows_each_session_in_its_room_and_day_at_its_time(
     branch, sessions = sandvika
     client.force_login(make_librarian(branch))
 
-    page = client.get(URL, {"branch": branch.pk, "week": THIS_WEEK}).text
+    response = client.get(URL, {"branch": branch.pk, "week": THIS_WEEK})
+    page = response.text
 
     assert blocks_in(page) == {s.pk for s in sessions.values()}
     assert "Week 2026-W48: Nov. 23, 2026 – Nov. 29, 2026" in page
     babydans = block(page, sessions["babydans"])
     assert text_of(babydans) == "11:00–12:00 Babydans 2/15 booked, 1 waiting"
     # 11:00 is two hours below the 09:00 top of the day, 60 pixels an hour.
-    assert "top: 120px; height: 60px; left: 0.000%; width: 100.000%" in babydans
+    assert f'id="week-block-{sessions["babydans"].pk}"' in babydans
+    assert placement(response, sessions["babydans"]) == (
+        "top: 120px; height: 60px; left: 0.000%; width: 100.000%;"
+    )
     assert text_of(block(page, sessions["lektiecafe"])) == "15:00–18:00 Lektiecafé Drop-in"
     cancelled = block(page, sessions["cancelled"])
     assert "is-cancelled" in cancelled

@@ -670,7 +670,8 @@ def test_the_participant_list_has_first_names_and_party_sizes_and_no_contact_det
     assert "<td>4</td>" in page  # two adults and two children
     assert "On the waitlist" in page
     assert "2 families booked (3 of 15 places)." in page
-    assert "window.print()" in page
+    assert '<button type="button" class="button" data-print>Print</button>' in page
+    assert "js/print-button.js" in page  # what the button does, without an inline handler
     assert "css/admin-week.css" in page  # the sheet's print rules
     for private in ("anna@example.com", "Hansen", "+47 900 00 000", "05/2026"):
         assert private not in page
