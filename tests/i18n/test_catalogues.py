@@ -6,10 +6,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.utils import translation
 
 from programmes.eligibility import age_eligibility
 from programmes.models import Programme, Series
+
+ROOT = Path(__file__).resolve().parents[2]
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
 LANGUAGES = ["da", "nb"]
@@ -59,3 +62,15 @@ def test_admin_names_are_translated():
         assert str(Series._meta.verbose_name_plural) == "serier"
     with translation.override("da"):
         assert str(Programme._meta.verbose_name) == "tilbud"
+
+
+@pytest.mark.parametrize("language", ["da", "nb"])
+def test_every_apps_name_in_the_admin_is_translated(language):
+    """The admin's sections are the apps: each one's name in the librarian's language."""
+    ours = [app for app in apps.get_app_configs() if (ROOT / app.name).is_dir()]
+    assert len(ours) >= 12
+    with translation.override("en"):
+        english = {app.name: str(app.verbose_name) for app in ours}
+    with translation.override(language):
+        untranslated = [app.name for app in ours if str(app.verbose_name) == english[app.name]]
+    assert untranslated == []
