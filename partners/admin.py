@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
+from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -29,13 +30,27 @@ if TYPE_CHECKING:
 
 
 class PartnershipInline(ScopedTabularInline):
+    """The organisation's partnerships, to read and open: each is changed on its own page,
+    through partners.services.partnership_update (a staffed one keeps its organisation,
+    programme and branch)."""
+
     model = Partnership
     extra = 0
     fields = ("programme", "branch", "starts_on", "ends_on")
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(PartnerOrganisation)
 class PartnerOrganisationAdmin(admin.ModelAdmin):
+    # A website typed without a scheme is https (Django 6's default, chosen now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "website")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}

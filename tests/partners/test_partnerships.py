@@ -4,6 +4,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 
 from partners.models import PartnerOrganisation, Partnership
 from partners.services import PartnerError, partnership_fixed_fields, partnership_update
@@ -79,3 +80,31 @@ def test_a_partnership_with_shifts_keeps_its_organisation_programme_and_branch()
         "Red Barnet Ungdom",
         "Signed in March",
     )
+
+
+def test_the_organisation_page_cannot_move_a_staffed_partnership(admin_client):
+    """The organisation's page lists its partnerships to open, not to edit: changing one
+    there would get round partnership_update's freeze."""
+    series = lektiecafe_series()
+    partnership = partnership_for(series)
+    shifts_for(series, partnership)
+    url = reverse("admin:partners_partnerorganisation_change", args=[partnership.organisation_id])
+
+    page = admin_client.get(url).text
+    admin_client.post(
+        url,
+        {
+            "name": partnership.organisation.name,
+            "slug": partnership.organisation.slug,
+            "partnerships-TOTAL_FORMS": "1",
+            "partnerships-INITIAL_FORMS": "1",
+            "partnerships-0-id": partnership.pk,
+            "partnerships-0-organisation": partnership.organisation_id,
+            "partnerships-0-programme": ProgrammeFactory().pk,
+            "partnerships-0-branch": BranchFactory().pk,
+        },
+    )
+
+    assert 'name="partnerships-0-programme"' not in page
+    partnership.refresh_from_db()
+    assert (partnership.programme, partnership.branch) == (series.programme, series.room.branch)
