@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+
+from django.utils import timezone
 
 from bookings.models import Booking
 from courses.selectors import TAKING_PART, session_course
@@ -68,26 +70,38 @@ def check_in_list(*, session: Session) -> list[CheckInRow]:
     ]
 
 
-# The helpers' window: sessions from this many days ago up to today. The helper pages list
-# them, open only them (any other is not found), and record who came only in them
-# (attendance.services.check_in_window); older corrections are the library's, in the admin.
+# The helpers' window: sessions from this many days ago up to today, each by its own
+# branch's date. The helper pages list them, open only them (any other is not found), and
+# record who came only in them (attendance.services.check_on_the_day); older corrections
+# are the library's, in the admin.
 HELPER_DAYS_BACK = 6
 
 
-def helper_window(*, branches, today: date):
-    """Sessions at the branches from HELPER_DAYS_BACK days ago up to today, cancelled ones
-    too (their page says so)."""
+def in_helper_window(session: Session, *, now: datetime) -> bool:
+    """Whether the session's day, at its branch, is today there or up to HELPER_DAYS_BACK
+    days before: the one rule for reading and writing on the helper pages."""
+    today = timezone.localtime(now, session.room.branch.zone).date()
+    return today - timedelta(days=HELPER_DAYS_BACK) <= session.local_start.date() <= today
+
+
+def _around_the_window(*, branches, now: datetime):
+    # A day more on each side in absolute time covers every branch's time zone; the exact
+    # rule, by the branch's own date, is in_helper_window.
     return Session.objects.filter(
         room__branch__in=branches,
-        starts_at__date__gte=today - timedelta(days=HELPER_DAYS_BACK),
-        starts_at__date__lte=today,
+        starts_at__gte=now - timedelta(days=HELPER_DAYS_BACK + 2),
+        starts_at__lte=now + timedelta(days=2),
     ).select_related("programme", "room__branch")
 
 
-def helper_sessions(*, branches, today: date):
+def helper_session(*, branches, pk: int, now: datetime) -> Session | None:
+    """A session of the helpers' window at the branches (cancelled ones too: their page
+    says so); None for any other."""
+    session = _around_the_window(branches=branches, now=now).filter(pk=pk).first()
+    return session if session is not None and in_helper_window(session, now=now) else None
+
+
+def helper_sessions(*, branches, now: datetime) -> list[Session]:
     """The helpers' list: the window's scheduled sessions, the latest first."""
-    return (
-        helper_window(branches=branches, today=today)
-        .filter(status=Session.Status.SCHEDULED)
-        .order_by("-starts_at")
-    )
+    around = _around_the_window(branches=branches, now=now).filter(status=Session.Status.SCHEDULED)
+    return [s for s in around.order_by("-starts_at") if in_helper_window(s, now=now)]

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendance.models import Attendance
-from attendance.selectors import HELPER_DAYS_BACK, expected_households, takes_walk_ins
+from attendance.selectors import expected_households, in_helper_window, takes_walk_ins
 from bookings.models import Booking
 from bookings.services import places_needed
 from common.errors import DomainError
@@ -44,11 +44,9 @@ def check_on_the_day(session: Session, now: datetime, *, not_yet: str) -> None:
     library in the admin."""
     if session.status != Session.Status.SCHEDULED:
         raise AttendanceError(_("This session has been cancelled."))
-    day = session.local_start.date()
-    today = timezone.localtime(now, session.room.branch.zone).date()
-    if day > today:
+    if session.local_start.date() > timezone.localtime(now, session.room.branch.zone).date():
         raise AttendanceError(not_yet)
-    if day < today - timedelta(days=HELPER_DAYS_BACK):
+    if not in_helper_window(session, now=now):
         raise AttendanceError(
             _("This session is too long ago to change here. Please ask the library.")
         )

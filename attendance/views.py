@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from attendance.forms import WalkInForm
 from attendance.head_counts import head_count_change, head_count_table
-from attendance.selectors import check_in_list, helper_sessions, helper_window, takes_walk_ins
+from attendance.selectors import check_in_list, helper_session, helper_sessions, takes_walk_ins
 from attendance.services import AttendanceError, attendance_check_in, attendance_walk_in
 from bookings.models import Booking
 from households.forms import ChildFormSet
@@ -34,10 +34,12 @@ HEAD_COUNT = "attendance.change_headcount"
 def _session_of(request: HttpRequest, pk: int) -> Session:
     """A session of the helpers' window at one of the user's branches; any other, older or
     later, is not found."""
-    return get_object_or_404(
-        helper_window(branches=branches_for_user(user=request.user), today=timezone.localdate()),
-        pk=pk,
+    session = helper_session(
+        branches=branches_for_user(user=request.user), pk=pk, now=timezone.now()
     )
+    if session is None:
+        raise Http404
+    return session
 
 
 @require_safe
@@ -50,7 +52,7 @@ def today(request: HttpRequest) -> HttpResponse:
         if coordinator_of(user=user) is not None:
             return redirect("volunteers:week")
         raise PermissionDenied
-    sessions = helper_sessions(branches=branches_for_user(user=user), today=timezone.localdate())
+    sessions = helper_sessions(branches=branches_for_user(user=user), now=timezone.now())
     return render(
         request,
         "attendance/today.html",

@@ -35,7 +35,12 @@ def _unreadable_value(exception: Exception) -> bool:
     or a value the field cannot convert (Django says "Field 'id' expected a number...")."""
     if isinstance(exception, OverflowError):
         return True
-    return isinstance(exception, (ValueError, TypeError)) and str(exception).startswith("Field '")
+    message = str(exception)
+    if isinstance(exception, ValueError) and message.startswith(
+        ("year ", "month must be", "day is out of range")
+    ):
+        return True  # Python's dates: ?starts_at__year=9999 asks for the end of year 9999
+    return isinstance(exception, (ValueError, TypeError)) and message.startswith("Field '")
 
 
 class BadInputMiddleware:

@@ -6,11 +6,15 @@ has set one up), off in the embedded demo. A superuser's app is set up with
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import logout
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user, user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
@@ -25,9 +29,12 @@ def second_factor_required(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 
 def second_factor_missing(user: AbstractBaseUser | AnonymousUser) -> bool:
-    """Signed in, but without the code this user's sign-in takes (e.g. signed in on the
-    site's login before the admin asked): the admin then asks them to sign in again."""
-    return second_factor_required(user) and not getattr(user, "is_verified", lambda: False)()
+    """A superuser signed in without the code that services mode asks of them (signed in
+    before it did): the admin refuses them and every page signs them out. Asked on every
+    request, so it reads no table; other staff's apps are asked for at sign-in."""
+    if not getattr(user, "is_superuser", False) or not settings.SECOND_FACTOR_FOR_SUPERUSERS:
+        return False
+    return not getattr(user, "is_verified", lambda: False)()
 
 
 def _code_field() -> forms.CharField:
@@ -72,3 +79,17 @@ class SiteLoginForm(SecondFactorMixin, AuthenticationForm):
 
 class AdminLoginForm(SecondFactorMixin, AdminAuthenticationForm):
     otp_token = _code_field()
+
+
+class SecondFactorMiddleware:
+    """A signed-in session without the code its user's sign-in now takes (signed in before
+    services mode or before setting up an app) is signed out on its next request, on every
+    page: the admin, the reports and the helpers' and coordinators' pages alike."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and second_factor_missing(request.user):
+            logout(request)
+        return self.get_response(request)

@@ -233,6 +233,11 @@ class PartnershipAdmin(ScopedModelAdmin):
         css = {"all": ("partners/admin.css",)}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            # A librarian works with the partners already at their branches: a partnership
+            # with another would open that partner's contacts and volunteers to them. A
+            # library's first partnership with a new partner is a superuser's to make.
+            kwargs["queryset"] = organisations_for_user(request.user)
         if db_field.name == "library_contact":
             kwargs["queryset"] = contacts_for_user(
                 ContactPerson.objects.filter(organisation__isnull=True), request.user

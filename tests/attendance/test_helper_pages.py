@@ -3,9 +3,11 @@
 Who may open them (helpers and librarians of the session's branch, nobody else), and what a
 tap does."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +19,7 @@ from courses.services import enrolment_accept, enrolment_offer
 from programmes.models import BranchMembership
 from programmes.roles import ensure_helper_group
 from tests.courses.support import lektiecafe_session, make_course, refer
-from tests.factories import RoomFactory, SessionFactory
+from tests.factories import BranchFactory, RoomFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +211,20 @@ def test_last_months_head_count_cannot_be_corrected_by_a_helper(client, make_hel
     assert not HeadCount.objects.exists()
     with pytest.raises(AttendanceError, match="too long ago"):
         head_count_change(session=session, grade="9", first_visit=False, delta=1)
+
+
+def test_the_window_is_counted_in_the_branchs_own_dates(client, make_helper):
+    """A late-evening session at a Nuuk branch, seven days ago there (six in Copenhagen):
+    outside the window for reading, as for writing."""
+    nuuk = RoomFactory(branch=BranchFactory(time_zone="America/Nuuk"))
+    now = datetime(2026, 12, 3, 12, tzinfo=UTC)
+    zone = ZoneInfo("America/Nuuk")
+    week_old = lektiecafe_session(starts_at=datetime(2026, 11, 26, 23, 30, tzinfo=zone), room=nuuk)
+    client.force_login(make_helper(nuuk.branch))
+
+    with time_machine.travel(now, tick=False):
+        page = client.get(reverse("attendance:head_count", args=[week_old.pk]))
+        with pytest.raises(AttendanceError, match="too long ago"):
+            head_count_change(session=week_old, grade="9", first_visit=False, delta=1)
+
+    assert page.status_code == 404

@@ -25,13 +25,18 @@ def superuser_client(client, django_user_model):
     return client
 
 
+@pytest.mark.parametrize("year", [HUGE, "9999", "10000", "0", "-1"])
 @pytest.mark.parametrize("who", ["superuser_client", "librarian_client"])
-def test_a_year_too_large_for_python_is_a_bad_request(request, who):
+def test_a_year_python_cannot_hold_is_a_bad_request(request, who, year):
     response = request.getfixturevalue(who).get(
-        f"/admin/bookings/booking/?session__starts_at__year={HUGE}"
+        f"/admin/bookings/booking/?session__starts_at__year={year}"
     )
-    assert response.status_code == 400
-    assert "could not be read" in response.text
+    # Ours (400, the page says so) or the admin's own "bad filter" (back to the list, ?e=1).
+    if response.status_code == 302:
+        assert response["Location"].endswith("?e=1")
+    else:
+        assert response.status_code == 400
+        assert "could not be read" in response.text
 
 
 @pytest.mark.parametrize(

@@ -126,9 +126,7 @@ def form_pages() -> list[tuple[str | None, str]]:
     if enrolment is not None:
         pages.append((None, path_of(enrolment_url(enrolment=enrolment))))
     helper = get_user_model().objects.get(username="frivillig")
-    for session in helper_sessions(
-        branches=branches_for_user(user=helper), today=timezone.localdate()
-    ):
+    for session in helper_sessions(branches=branches_for_user(user=helper), now=timezone.now()):
         kind = "head_count" if session.programme.booking_mode == "drop_in" else "check_in"
         pages.append(("frivillig", reverse(f"attendance:{kind}", args=[session.pk])))
     return pages

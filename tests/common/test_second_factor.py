@@ -64,12 +64,17 @@ def test_a_superuser_signs_in_with_the_code_of_the_app_set_up_by_the_command(
         assert client.get("/admin/").status_code == 200
 
 
-def test_a_password_only_session_does_not_open_the_admin_to_a_superuser(
-    client, services_mode, superuser
+@pytest.mark.parametrize("url", ["/admin/", "/reports/", "/reports/projects/"])
+def test_a_session_without_the_code_is_signed_out_on_every_page(
+    client, services_mode, superuser, url
 ):
-    client.force_login(superuser)  # e.g. signed in elsewhere, without the code
+    client.force_login(superuser)  # e.g. signed in before services mode, without the code
 
-    assert client.get("/admin/").status_code == 302
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+    assert "_auth_user_id" not in client.session
 
 
 def test_other_staff_sign_in_without_a_code_until_they_set_one_up(

@@ -5,8 +5,8 @@ librarian reaches only those of their branches and their branches' partners."""
 import pytest
 from django.urls import reverse
 
-from partners.models import ContactPerson
-from tests.factories import BranchFactory, ContactPersonFactory
+from partners.models import ContactPerson, Partnership
+from tests.factories import BranchFactory, ContactPersonFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +52,32 @@ def test_the_branchs_own_librarian_changes_it(client, make_librarian, baerums_co
     )
 
     assert ContactPerson.objects.get(pk=baerums_contact.pk).email == "ingrid.solheim@baerum.no"
+
+
+def test_a_librarian_cannot_open_another_partners_people_by_partnering_with_it(
+    client, make_librarian
+):
+    """A partnership with a partner that works only elsewhere would open that partner's
+    coordinators and volunteers to the librarian: they choose among their branches'
+    partners; a new partner's first partnership is a superuser's to make."""
+    aarhus, ballerup = BranchFactory(name="Aarhus"), BranchFactory(name="Ballerup")
+    theirs = PartnershipFactory(branch=ballerup)
+    their_coordinator = ContactPersonFactory(organisation=theirs.organisation)
+    client.force_login(make_librarian(aarhus))
+
+    response = client.post(
+        reverse("admin:partners_partnership_add"),
+        {
+            "organisation": theirs.organisation_id,
+            "programme": theirs.programme_id,
+            "branch": aarhus.pk,
+            "starts_on": "2026-01-01",
+            "cancel_cutoff_hours": 24,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    assert not Partnership.objects.filter(branch=aarhus).exists()
+    opened = client.get(reverse("admin:partners_contactperson_change", args=[their_coordinator.pk]))
+    assert opened.status_code == 302  # still not theirs to see

@@ -14,7 +14,7 @@ from django.utils import formats, timezone
 from common.admin_scoping import scope_to_user_branches
 from notifications.models import Outbox
 from partners.models import ContactPerson, Partnership
-from tests.factories import ProgrammeFactory, RoomFactory
+from tests.factories import PartnershipFactory, ProgrammeFactory, RoomFactory
 from volunteers.models import (
     Assignment,
     Certificate,
@@ -681,9 +681,11 @@ def test_shifts_planned_while_a_partnership_is_edited_keep_its_organisation(
     client, aarhus, librarian, monkeypatch
 ):
     # The form was opened before the shifts were planned, so it still offers the field;
-    # the service refuses on saving, and nothing of the form is kept.
+    # the service refuses on saving, and nothing of the form is kept. (The other partner
+    # works at the branch too: a librarian chooses among the branch's partners.)
     partnership = aarhus[1]
     other = organisation("Ungdommens Røde Kors")
+    PartnershipFactory(organisation=other, branch=partnership.branch)
     monkeypatch.setattr("partners.admin.partnership_fixed_fields", lambda partnership: ())
     url = reverse("admin:partners_partnership_change", args=[partnership.pk])
 
