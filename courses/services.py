@@ -147,6 +147,12 @@ def enrolment_refer(
             consents_to_followups=referral.wants_followups,
             now=now,
         )
+        already = Enrolment.objects.filter(course=course, household=household).first()
+        if already is not None:
+            # Referred before: the library has the family in its queue already. Whoever
+            # typed the address is told what a new referral is told (nothing says whether
+            # the address was known), and the family is not written to again.
+            return already
         try:
             with transaction.atomic():
                 enrolment = Enrolment.objects.create(
@@ -159,10 +165,9 @@ def enrolment_refer(
                     languages=referral.languages,
                     wishes=referral.wishes,
                 )
-        except IntegrityError as exc:
-            raise EnrolmentError(
-                _("This family has already been referred to this course. Please ask the library.")
-            ) from exc
+        except IntegrityError:
+            # The same family referred at the same moment by someone else: that one stands.
+            return Enrolment.objects.get(course=course, household=household)
         enrolment.children.set(
             children_get_or_create(household=household, children=referral.children)
         )

@@ -160,3 +160,18 @@ def test_the_librarian_sees_the_referral_link_and_can_revoke_it(client, link, ma
     assert client.get(url).status_code == 404
     partnership.refresh_from_db()
     assert path_of(referral_url(partnership=partnership)) in client.get(change).text
+
+
+def test_referring_a_known_family_is_answered_as_a_new_one(client, link):
+    """The referral form tells whoever types an address nothing about whether it is known
+    (security test hole 4)."""
+    course, _partnership, url = link
+    new = client.post(url, referral_data(course))
+    thanks_new = client.get(new.url).text
+
+    again = client.post(url, referral_data(course))
+
+    assert (again.status_code, again.url) == (new.status_code, new.url)
+    assert "The family is referred" in client.get(again.url).text
+    assert "The family is referred" in thanks_new
+    assert Enrolment.objects.count() == 1
