@@ -19,10 +19,11 @@ from bookings.messages import notify_booking
 from bookings.models import Booking
 from bookings.selectors import CONFIRMED_PLACES, WAITING, confirmed_places
 from common.errors import DomainError
+from common.transactions import require_atomic
 from households.models import Household
 from households.services import ChildInput, children_get_or_create, household_get_or_create
 from programmes.eligibility import party_eligibility
-from programmes.locks import lock_session, require_atomic
+from programmes.locks import lock_session
 from programmes.models import Programme, Session
 
 

@@ -15,7 +15,7 @@ from django.contrib.admin.widgets import url_params_from_lookup_dict
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
-from common.second_factor import AdminLoginForm, second_factor_missing
+from common.second_factor import AdminLoginForm
 from common.web import LOGIN_RATE, rate_limited
 
 # What a list filter or the date hierarchy puts after a field's path in the address.
@@ -79,12 +79,10 @@ def _limit_choices_lookup(model: type[Model], lookup: str, value: str) -> bool:
 
 
 class FamilielivAdminSite(admin.AdminSite):
-    # The login asks for an authenticator's code of those who need one (common.second_factor).
+    # The login asks for an authenticator's code of those who need one; a session without
+    # the code a superuser needs is signed out on every page (common.second_factor).
     login_form = AdminLoginForm
     login_template = "admin/login_second_factor.html"
-
-    def has_permission(self, request: HttpRequest) -> bool:
-        return super().has_permission(request) and not second_factor_missing(request.user)
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         """The admin's login, limited per address as the site's is (common.web.LOGIN_RATE);

@@ -20,17 +20,16 @@ from django_otp import devices_for_user, user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
 
 
-def second_factor_required(user: AbstractBaseUser | AnonymousUser) -> bool:
-    """Whether signing in as ``user`` takes a code from an authenticator app."""
-    if not user.is_authenticated and not user.pk:
-        return False
+def second_factor_required(user: AbstractBaseUser) -> bool:
+    """Whether signing in as ``user`` (who gave the right password) takes a code from an
+    authenticator app."""
     superuser = getattr(user, "is_superuser", False)
     return user_has_device(user) or (superuser and settings.SECOND_FACTOR_FOR_SUPERUSERS)
 
 
 def second_factor_missing(user: AbstractBaseUser | AnonymousUser) -> bool:
     """A superuser signed in without the code that services mode asks of them (signed in
-    before it did): the admin refuses them and every page signs them out. Asked on every
+    before it did): every page signs them out (SecondFactorMiddleware). Asked on every
     request, so it reads no table; other staff's apps are asked for at sign-in."""
     if not getattr(user, "is_superuser", False) or not settings.SECOND_FACTOR_FOR_SUPERUSERS:
         return False

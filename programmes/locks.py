@@ -1,15 +1,9 @@
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from programmes.models import Session
 from programmes.services import SchedulingError
-
-
-def require_atomic() -> None:
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("Call this inside transaction.atomic(), with the session locked.")
 
 
 def lock_session(session_id: int) -> Session:

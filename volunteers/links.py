@@ -5,26 +5,18 @@ A link does one thing for one row, so a forwarded link can do no more than that.
 
 from __future__ import annotations
 
-from django.core import signing
 from django.urls import reverse
 
-from common.links import absolute
+from common.links import absolute, pk_from, signed_pk
 from volunteers.models import Assignment, MeetingInvitation
 
 SHIFT_SALT = "volunteers.assignment"
 MEETING_SALT = "volunteers.meeting"
 
 
-def pk_from(token: str, salt: str) -> int | None:
-    try:
-        return signing.loads(token, salt=salt)
-    except signing.BadSignature:
-        return None
-
-
 def shift_url(*, assignment: Assignment) -> str:
     """The volunteer's page for one shift: confirm, decline, cancel, calendar file."""
-    token = signing.dumps(assignment.pk, salt=SHIFT_SALT, compress=True)
+    token = signed_pk(assignment.pk, SHIFT_SALT)
     return absolute(reverse("volunteers:shift", args=[token]))
 
 
@@ -45,7 +37,7 @@ def assignment_from_token(token: str) -> Assignment | None:
 
 
 def meeting_url(*, invitation: MeetingInvitation) -> str:
-    token = signing.dumps(invitation.pk, salt=MEETING_SALT, compress=True)
+    token = signed_pk(invitation.pk, MEETING_SALT)
     return absolute(reverse("volunteers:meeting", args=[token]))
 
 

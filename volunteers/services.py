@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from common.errors import DomainError
+from common.transactions import require_atomic
 from partners.models import PartnerOrganisation, Partnership
 from programmes.models import Programme, Series, Session
 from volunteers.messages import (
@@ -79,11 +80,6 @@ STATUS_TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 class AssignmentError(DomainError):
     """A change that breaks a rule; the message is translated and safe to show."""
-
-
-def require_atomic() -> None:
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("This service must run inside transaction.atomic().")
 
 
 def _day(day: date) -> str:
