@@ -40,9 +40,19 @@ env = environ.Env(
     LISTING_CACHE_SECONDS=(int, 15),
     # Empty: on in services mode, off in the embedded demo.
     SECOND_FACTOR_FOR_SUPERUSERS=(str, ""),
+    # How long personal data is kept before the daily purge anonymises it (README,
+    # "Personal data"; the privacy notices read these).
+    HOUSEHOLD_RETENTION_MONTHS=(int, 24),
+    VOLUNTEER_RETENTION_MONTHS=(int, 24),
+    OUTBOX_BODY_RETENTION_DAYS=(int, 90),
 )
 
 DEBUG = env("DEBUG")
+# A household with no booking, enrolment or visit for this long, and a volunteer who left
+# this long ago, lose their personal data; a message's text goes this long after sending.
+HOUSEHOLD_RETENTION_MONTHS = env("HOUSEHOLD_RETENTION_MONTHS")
+VOLUNTEER_RETENTION_MONTHS = env("VOLUNTEER_RETENTION_MONTHS")
+OUTBOX_BODY_RETENTION_DAYS = env("OUTBOX_BODY_RETENTION_DAYS")
 DATA_DIR = Path(env("DATA_DIR"))
 DATABASE_URL = env("DATABASE_URL")
 REDIS_URL = env("REDIS_URL")

@@ -203,7 +203,7 @@ class HistoryWriter:
             for f, h in zip(new, households, strict=True)
             for name, born in f.children
         )
-        kids: dict[int, list[Child]] = {}
+        kids: dict[int | None, list[Child]] = {}
         for child in children:
             kids.setdefault(child.household_id, []).append(child)
         booked = [

@@ -17,6 +17,11 @@ class Household(models.Model):
     )
     privacy_accepted_at = models.DateTimeField(_("privacy notice accepted"))
     created_at = models.DateTimeField(_("first seen"), auto_now_add=True)
+    # Raised by "send me a new link": every link made before stops working.
+    link_version = models.PositiveIntegerField(_("link version"), default=1, editable=False)
+    # Set when the purge or an erasure took the personal data away; the row stays for the
+    # figures (an opaque id, dates and statuses).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -28,8 +33,15 @@ class Household(models.Model):
 
 
 class Child(models.Model):
+    # Empty for a child typed into the public form with a known household's e-mail: it
+    # belongs to that one booking's party, not to the household (anyone can type an address).
     household = models.ForeignKey(
-        Household, on_delete=models.CASCADE, related_name="children", verbose_name=_("household")
+        Household,
+        on_delete=models.CASCADE,
+        related_name="children",
+        verbose_name=_("household"),
+        null=True,
+        blank=True,
     )
     first_name = models.CharField(_("first name"), max_length=60)
     # The first day of the birth month: parents give month and year only.

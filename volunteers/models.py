@@ -82,6 +82,10 @@ class Volunteer(models.Model):
     paused_on = models.DateField(_("paused since"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    # Raised by "send me a new link": every link made before stops working.
+    link_version = models.PositiveIntegerField(_("link version"), default=1, editable=False)
+    # Set when the purge took the personal data away, some time after they left.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
