@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "attendance",
     "volunteers",
     "operations",
+    "privacy",
     "reports",
     "demo",
 ]
