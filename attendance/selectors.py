@@ -49,7 +49,7 @@ def check_in_list(*, session: Session) -> list[CheckInRow]:
             .prefetch_related("children")
             .order_by("household__name")
         )
-        rows = [(e.household, e.children.all(), 1) for e in enrolments]
+        rows = [(e.household, "", e.children.all(), 1) for e in enrolments]
     else:
         bookings = (
             session.bookings.filter(status=Booking.Status.CONFIRMED)
@@ -57,16 +57,17 @@ def check_in_list(*, session: Session) -> list[CheckInRow]:
             .prefetch_related("children")
             .order_by("household__name")
         )
-        rows = [(b.household, b.children.all(), b.places) for b in bookings]
+        rows = [(b.household, b.name_given, b.children.all(), b.places) for b in bookings]
     return [
         CheckInRow(
             household_id=household.pk,
-            name=household.name,
+            # The name typed with the booking, when its address was already known.
+            name=name_given or household.name,
             children=[child.first_name for child in children],
             party=party,
             attended=marks.get(household.pk),
         )
-        for household, children, party in rows
+        for household, name_given, children, party in rows
     ]
 
 

@@ -14,9 +14,9 @@ from common.errors import DomainError
 from households.models import Household
 from households.services import (
     ChildInput,
-    children_get_or_create,
     household_get_or_create,
     normalise_email,
+    party_children,
 )
 from programmes.locks import lock_session
 from programmes.models import Session
@@ -85,7 +85,10 @@ def attendance_walk_in(
     The family is in the room, so the session's capacity is not checked and no age rule
     turns them away; the booking (marked as a walk-in) takes its places all the same, so
     the figures show who was there. A family already booked (or waiting) is ticked as
-    came; an e-mail the library already knows, without a booking here, is refused.
+    came; an e-mail the library already knows, without a booking here, gets a walk-in
+    booking with the party typed, and the household is left as it was
+    (households.services.party_children). Whoever typed the address is told the same in
+    every case.
     """
     now = now or timezone.now()
     if not children:
@@ -116,16 +119,9 @@ def attendance_walk_in(
                 booking.walk_in = True
                 booking.save(update_fields=["status", "confirmed_at", "walk_in"])
         else:
-            if Household.objects.filter(email=normalise_email(email)).exists():
-                # Anyone at the door can say any e-mail: a known family is neither renamed
-                # nor given children by it, nor shown who it is.
-                raise AttendanceError(
-                    _(
-                        "This e-mail is already known to the library: ask the family to show "
-                        "their booking or use another e-mail."
-                    )
-                )
-            household = household_get_or_create(
+            # Anyone at the door can say any e-mail: a known family is neither renamed nor
+            # given children by it, nor shown who it is; the walk-in carries its own party.
+            household, is_new = household_get_or_create(
                 email=email,
                 name=name,
                 phone="",
@@ -133,7 +129,7 @@ def attendance_walk_in(
                 consents_to_followups=consents_to_followups,
                 now=now,
             )
-            kids = children_get_or_create(household=household, children=children)
+            kids = party_children(household=household, children=children, household_is_new=is_new)
             booking = Booking.objects.create(
                 session=session,
                 household=household,
@@ -143,6 +139,7 @@ def attendance_walk_in(
                 created_at=now,
                 confirmed_at=now,
                 walk_in=True,
+                name_given="" if is_new or name.strip() == household.name else name.strip(),
             )
             booking.children.set(kids)
         attendance_record(session=session, household=household, attended=True, by=by, now=now)

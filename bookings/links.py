@@ -1,8 +1,9 @@
-"""Signed, unguessable links that stand in for a password: the household's manage page,
-a booking's confirmation, and the one-purpose links in reminders and follow-ups."""
+"""Signed, unguessable links that stand in for a password: the page after the booking
+form, and the one-purpose links in reminders and follow-ups."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core import signing
@@ -10,20 +11,39 @@ from django.urls import reverse
 
 from bookings.models import Booking
 from common.links import absolute, pk_from, signed_pk
+from programmes.models import Session
 
-BOOKING_SALT = "bookings.booking"
-# The confirmation page and its calendar file are for the moment of booking: a link left in
-# a shared computer's history stops working.
-BOOKING_LINK_MAX_AGE = timedelta(days=1)
-
-
-def booking_token(*, booking: Booking) -> str:
-    """For the confirmation page and calendar file of one booking."""
-    return signing.dumps(booking.pk, salt=BOOKING_SALT, compress=True)
+DONE_SALT = "bookings.done"
+# The page after the booking form is for that moment: a link left in a shared computer's
+# history stops working.
+DONE_LINK_MAX_AGE = timedelta(days=1)
 
 
-def booking_from_token(token: str) -> Booking | None:
-    return _booking_with_session(pk_from(token, BOOKING_SALT, BOOKING_LINK_MAX_AGE))
+@dataclass(frozen=True)
+class Sent:
+    """What the page after the booking form shows: the session, and the address typed."""
+
+    session: Session
+    email: str
+
+
+def done_token(*, session: Session, email: str) -> str:
+    """For the page after the booking form. It names no booking and no household: whoever
+    sent the form may have typed somebody else's address, so the page says the same either
+    way (bookings.services.booking_create)."""
+    return signing.dumps({"s": session.pk, "e": email}, salt=DONE_SALT, compress=True)
+
+
+def sent_from_done_token(token: str) -> Sent | None:
+    try:
+        data = signing.loads(token, salt=DONE_SALT, max_age=DONE_LINK_MAX_AGE)
+        session_pk, email = int(data["s"]), str(data["e"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    session = (
+        Session.objects.select_related("programme", "room__branch").filter(pk=session_pk).first()
+    )
+    return None if session is None else Sent(session=session, email=email)
 
 
 # Links in reminders and follow-ups. They change one booking or one preference, so a

@@ -92,11 +92,24 @@ def booking_message(
     )
 
 
-def notify_booking(*, booking: Booking, kind: str) -> None:
-    """Confirmation, waitlist, promotion and cancellation: told at once, in the transaction."""
-    # A count under the session lock: only the message that shows it pays for it.
-    position = waitlist_position(booking=booking) if kind == "booking_waitlisted" else None
-    notify(booking_message(booking=booking, kind=kind, position=position))
+def notify_booking(*, booking: Booking, kind: str, now: datetime | None = None) -> None:
+    """Confirmation, waitlist, promotion and cancellation: told at once, in the transaction.
+
+    "booking_repeated": the booking form was sent again for a booking the household already
+    has (by the family, or by someone who typed its address); at most one a day.
+    """
+    # A count under the session lock: only the messages that show it pay for it.
+    waiting = booking.status == Booking.Status.WAITLISTED
+    position = (
+        waitlist_position(booking=booking)
+        if kind == "booking_waitlisted" or (kind == "booking_repeated" and waiting)
+        else None
+    )
+    key = ""
+    if kind == "booking_repeated":
+        day = timezone.localdate(now or timezone.now())
+        key = f"{kind}:booking:{booking.pk}:{day.isoformat()}"
+    notify(booking_message(booking=booking, kind=kind, key=key, position=position))
 
 
 def reminder_message(*, booking: Booking) -> Message:

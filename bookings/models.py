@@ -48,6 +48,10 @@ class Booking(models.Model):
     rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
     # Added at the door by staff: the family came without booking (and took no place online).
     walk_in = models.BooleanField(_("walk-in"), default=False)
+    # The name typed with a booking for an address the library already knew: whoever typed
+    # it may not be the household, so the helpers' check-in list shows this name, not the
+    # household's own (households.services.party_children keeps its children apart too).
+    name_given = models.CharField(_("name given with the booking"), max_length=120, blank=True)
 
     class Meta:
         ordering = ["session__starts_at", "created_at"]

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +20,7 @@ from bookings.selectors import CONFIRMED_PLACES, WAITING, confirmed_places
 from common.errors import DomainError
 from common.transactions import require_atomic
 from households.models import Household
-from households.services import ChildInput, children_get_or_create, household_get_or_create
+from households.services import ChildInput, household_get_or_create, party_children
 from programmes.eligibility import party_eligibility
 from programmes.locks import lock_session
 from programmes.models import Programme, Session
@@ -65,21 +64,20 @@ class Places:
 
     confirmed: int  # places taken by confirmed bookings
     waiting: int  # bookings on the waitlist
-    already_booked: bool  # the household has a live booking here
 
 
-def session_places(*, session: Session, household: Household) -> Places:
-    """Everything booking_create needs to know about the session's bookings, in one read."""
-    live = ~Q(status=Booking.Status.CANCELLED)
-    figures = session.bookings.aggregate(
-        confirmed=CONFIRMED_PLACES,
-        waiting=WAITING,
-        already=Count("pk", filter=live & Q(household=household)),
-    )
-    return Places(
-        confirmed=figures["confirmed"],
-        waiting=figures["waiting"],
-        already_booked=figures["already"] > 0,
+def session_places(*, session: Session) -> Places:
+    """Everything booking_create needs to know about the session's places, in one read."""
+    figures = session.bookings.aggregate(confirmed=CONFIRMED_PLACES, waiting=WAITING)
+    return Places(confirmed=figures["confirmed"], waiting=figures["waiting"])
+
+
+def live_booking(*, session: Session, household: Household) -> Booking | None:
+    """The household's booking or waitlist place at the session, if it has one."""
+    return (
+        session.bookings.exclude(status=Booking.Status.CANCELLED)
+        .filter(household=household)
+        .first()
     )
 
 
@@ -97,6 +95,12 @@ def booking_create(
 ) -> Booking:
     """Book the session for a household: a place if there is one, else the waitlist.
 
+    Whoever fills in the form may have typed somebody else's address, so the answer is the
+    same whether the address is known or not (the view shows no status; the e-mail does).
+    A known household gets a booking that carries the party typed (households.services.
+    party_children); one that already has this session keeps it unchanged, is told so by
+    e-mail ("booking_repeated"), and that booking is returned.
+
     The session is locked first, before the household and its children are written: every
     path that writes a household for a session (the walk-in at the door too) takes the
     locks in that order, so they can never wait for each other in a circle.
@@ -107,7 +111,7 @@ def booking_create(
         now = now or timezone.now()
         _check_bookable(session, now)
         _check_children(session, children)
-        household = household_get_or_create(
+        household, is_new = household_get_or_create(
             email=email,
             name=name,
             phone=phone,
@@ -115,10 +119,19 @@ def booking_create(
             consents_to_followups=consents_to_followups,
             now=now,
         )
-        kids = children_get_or_create(household=household, children=children)
+        already = None if is_new else live_booking(session=session, household=household)
+        if already is not None:
+            notify_booking(booking=already, kind="booking_repeated", now=now)
+            return already
+        kids = party_children(household=household, children=children, household_is_new=is_new)
         places = places_needed(programme=session.programme, children=len(children))
         booking = _booking_insert(
-            session=session, household=household, places=places, adults=adults, now=now
+            session=session,
+            household=household,
+            places=places,
+            adults=adults,
+            now=now,
+            name_given="" if is_new or name.strip() == household.name else name.strip(),
         )
         booking.children.add(*kids)
         confirmed = booking.status == Booking.Status.CONFIRMED
@@ -129,14 +142,16 @@ def booking_create(
 
 
 def _booking_insert(
-    *, session: Session, household: Household, places: int, adults: int, now: datetime
+    *,
+    session: Session,
+    household: Household,
+    places: int,
+    adults: int,
+    now: datetime,
+    name_given: str = "",
 ) -> Booking:
     """The booking itself, under the session lock: a place if the party fits, else the line."""
-    seen = session_places(session=session, household=household)
-    if seen.already_booked:
-        raise BookingError(
-            _("You have already booked this session. Your booking is in the link we e-mailed.")
-        )
+    seen = session_places(session=session)
     if places > session.capacity:
         raise BookingError(
             _(
@@ -160,10 +175,11 @@ def _booking_insert(
             created_at=now,
             confirmed_at=now if fits else None,
             waitlisted_at=None if fits else now,
+            name_given=name_given,
         )
     except IntegrityError as exc:  # the same household, racing itself past the check
         # The transaction is spoilt, and the error leaves it: booking_create rolls back.
-        raise BookingError(_("You have already booked this session.")) from exc
+        raise BookingError(_("This booking is being made just now. Please try again.")) from exc
 
 
 def waitlist_promote(*, session: Session, now: datetime | None = None) -> list[Booking]:

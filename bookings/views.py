@@ -19,20 +19,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from bookings.calendar import booking_ics
 from bookings.forms import BookingForm
 from bookings.links import (
     booking_from_cant_come_token,
     booking_from_rating_token,
-    booking_from_token,
-    booking_token,
+    done_token,
+    sent_from_done_token,
 )
 from bookings.messages import RATINGS
 from bookings.models import Booking
 from bookings.selectors import (
     household_bookings,
     upcoming_sessions_by_branch,
-    waitlist_position,
     with_places,
 )
 from bookings.services import BookingError, booking_cancel, booking_create, booking_rate
@@ -65,7 +63,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid() and children.is_valid():
             data = form.cleaned_data
             try:
-                booking = booking_create(
+                booking_create(
                     session_id=session.pk,
                     name=data["name"],
                     email=data["email"],
@@ -78,7 +76,11 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except BookingError as exc:
                 form.add_error(None, str(exc))
             else:
-                return redirect("bookings:done", token=booking_token(booking=booking))
+                # The same page whether the address was new, known, or had booked this
+                # session already: the e-mail to the address says which.
+                return redirect(
+                    "bookings:done", token=done_token(session=session, email=data["email"])
+                )
     return render(
         request,
         "bookings/session_detail.html",
@@ -104,32 +106,12 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @rate_limited(MANAGE_RATE)
 def booking_done(request: HttpRequest, token: str) -> HttpResponse:
-    booking = from_link(booking_from_token, token)
+    sent = from_link(sent_from_done_token, token)
     return render(
         request,
         "bookings/done.html",
-        {
-            "booking": booking,
-            "session": booking.session,
-            "branch": booking.session.room.branch,
-            "position": waitlist_position(booking=booking),
-            "token": token,
-        },
+        {"session": sent.session, "branch": sent.session.room.branch, "email": sent.email},
     )
-
-
-@require_safe
-@rate_limited(MANAGE_RATE)
-def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
-    booking = from_link(booking_from_token, token)
-    # Only the e-mail carries the manage link: whoever typed the address may not own it.
-    session_link = request.build_absolute_uri(
-        reverse("bookings:session", args=[booking.session_id])
-    )
-    ics = booking_ics(booking=booking, link=session_link)
-    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="familieliv.ics"'
-    return response
 
 
 @require_safe

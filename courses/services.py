@@ -21,7 +21,7 @@ from common.errors import DomainError
 from courses.messages import notify_enrolment
 from courses.models import Course, Enrolment, EnrolmentStatus
 from courses.selectors import course_places_taken
-from households.services import ChildInput, children_get_or_create, household_get_or_create
+from households.services import ChildInput, household_get_or_create, party_children
 from programmes.eligibility import party_eligibility
 from programmes.models import Session
 
@@ -139,7 +139,7 @@ def enrolment_refer(
             raise EnrolmentError(_("This course is not run through this referral link."))
         _check_running(course)
         _check_children(course, referral.children)
-        household = household_get_or_create(
+        household, is_new = household_get_or_create(
             email=referral.email,
             name=referral.name,
             phone=referral.phone,
@@ -169,7 +169,7 @@ def enrolment_refer(
             # The same family referred at the same moment by someone else: that one stands.
             return Enrolment.objects.get(course=course, household=household)
         enrolment.children.set(
-            children_get_or_create(household=household, children=referral.children)
+            party_children(household=household, children=referral.children, household_is_new=is_new)
         )
         notify_enrolment(enrolment=enrolment, kind="referral_received")
     return enrolment

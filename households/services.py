@@ -34,14 +34,14 @@ def household_get_or_create(
     language: str,
     consents_to_followups: bool,
     now: datetime,
-) -> Household:
-    """The household of the e-mail, made on its first booking.
+) -> tuple[Household, bool]:
+    """The household of the e-mail, made on its first booking; and whether it was just made.
 
-    Anyone can type an e-mail address into the form, so a booking never changes a household
-    that already exists: its name, language and consent change only through its own signed
-    link (household_update_preferences).
+    Anyone can type an e-mail address into a form, so a form never changes a household that
+    already exists: its name, language and consent change only through its own signed link
+    (household_update_preferences).
     """
-    household, _ = Household.objects.get_or_create(
+    return Household.objects.get_or_create(
         email=normalise_email(email),
         defaults={
             "name": name,
@@ -51,14 +51,33 @@ def household_get_or_create(
             "privacy_accepted_at": now,
         },
     )
-    return household
 
 
-def children_get_or_create(*, household: Household, children: list[ChildInput]) -> list[Child]:
+def party_children(
+    *, household: Household, children: list[ChildInput], household_is_new: bool
+) -> list[Child]:
+    """The children of one booking's, referral's or walk-in's party.
+
+    A household made by this very form gets them as its own. For a household that already
+    existed, the form adds nothing to it (anyone can type its address): a child it already
+    has (same first name and birth month) is that child, any other belongs to this party
+    alone (Child.household empty), and the household adds it only through its signed link.
+    """
+    if household_is_new:
+        return [
+            Child.objects.get_or_create(
+                household=household,
+                first_name=child.first_name.strip(),
+                birth_month=child.birth_month,
+            )[0]
+            for child in children
+        ]
+    own = {(c.first_name.casefold(), c.birth_month): c for c in household.children.all()}
     return [
-        Child.objects.get_or_create(
-            household=household, first_name=child.first_name.strip(), birth_month=child.birth_month
-        )[0]
+        own.get((child.first_name.strip().casefold(), child.birth_month))
+        or Child.objects.create(
+            household=None, first_name=child.first_name.strip(), birth_month=child.birth_month
+        )
         for child in children
     ]
 

@@ -68,7 +68,9 @@ def book(
     # Given as typed: the service normalises it.
     email = family.email if isinstance(family, Household) else family
     new_family = {
-        "name": name or email.strip().split("@")[0].title(),
+        # The family itself booking: its own name, unless the test types another.
+        "name": name
+        or (family.name if isinstance(family, Household) else email.strip().split("@")[0].title()),
         "language": language,
         "phone": phone,
         "consents_to_followups": consent,

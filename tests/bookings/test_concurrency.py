@@ -71,8 +71,8 @@ def slow_count(monkeypatch):
     """Widen the window between counting places and inserting the booking."""
     real = services.session_places
 
-    def counted_slowly(*, session, household):
-        seen = real(session=session, household=household)
+    def counted_slowly(*, session):
+        seen = real(session=session)
         time.sleep(0.02)
         return seen
 
@@ -128,7 +128,7 @@ def test_a_walk_in_and_an_online_booking_of_one_new_family_do_not_deadlock(monke
     born = (start.date() - timedelta(days=150)).replace(day=1)
     baby = [ChildInput(first_name="Baby", birth_month=born)]
     family_written = threading.Event()
-    write_children = services.children_get_or_create
+    write_children = services.party_children
 
     def write_children_slowly(**kwargs):
         kids = write_children(**kwargs)
@@ -136,7 +136,7 @@ def test_a_walk_in_and_an_online_booking_of_one_new_family_do_not_deadlock(monke
         time.sleep(0.5)  # the door comes in meanwhile
         return kids
 
-    monkeypatch.setattr(services, "children_get_or_create", write_children_slowly)
+    monkeypatch.setattr(services, "party_children", write_children_slowly)
     results: dict[str, object] = {}
 
     def run(name, call):

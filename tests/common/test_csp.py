@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.links import booking_token
+from bookings.links import done_token
 from courses.links import enrolment_url
 from households.links import manage_url, unsubscribe_url
 from partners.referral_links import referral_url
@@ -120,7 +120,9 @@ PUBLIC: dict[str, Callable[[dict], str]] = {
     "sessions": lambda w: reverse("bookings:sessions"),
     "programme": lambda w: reverse("bookings:programme", args=[w["session"].programme.slug]),
     "session (book form)": lambda w: reverse("bookings:session", args=[w["session"].pk]),
-    "booked": lambda w: reverse("bookings:done", args=[booking_token(booking=w["booking"])]),
+    "booked": lambda w: reverse(
+        "bookings:done", args=[done_token(session=w["session"], email="anna@example.com")]
+    ),
     "manage": lambda w: path_of(manage_url(household=w["booking"].household)),
     "unsubscribe": lambda w: path_of(unsubscribe_url(household=w["booking"].household)),
     "course enrolment": lambda w: path_of(enrolment_url(enrolment=w["enrolment"])),

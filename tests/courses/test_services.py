@@ -25,6 +25,7 @@ from notifications.sending import outbox_send_due
 from partners.referral_links import partnership_from_referral_token, referral_url
 from partners.services import referral_link_close, referral_link_renew
 from tests.courses.support import TODDLER, make_course, make_partnership, months_ago, refer
+from tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,18 @@ def test_a_family_referred_twice_is_in_the_queue_once_and_told_once(mailoutbox):
     assert again == first
     assert Enrolment.objects.count() == 1
     assert len(mailoutbox) == told
+
+
+def test_a_referral_of_a_known_family_adds_no_children_to_its_household():
+    known = HouseholdFactory(email="fatima@example.com", name="Fatima Ali")
+
+    enrolment = refer(make_course())
+
+    known.refresh_from_db()
+    assert known.name == "Fatima Ali"
+    assert not known.children.exists()  # Amina is the referral's party, not the household's
+    (amina,) = enrolment.children.all()
+    assert (amina.first_name, amina.household) == ("Amina", None)
 
 
 def test_a_course_that_has_ended_takes_no_referrals():

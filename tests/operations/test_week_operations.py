@@ -130,19 +130,21 @@ def test_a_waitlisted_family_who_came_gets_the_place(today_session):
     assert Booking.objects.filter(session=today_session).count() == 2
 
 
-def test_a_known_e_mail_without_a_booking_here_is_refused_and_the_family_left_as_it_was(
+def test_a_known_e_mail_without_a_booking_here_comes_with_its_own_party_and_the_family_is_left(
     today_session,
 ):
     known = household("mette@example.com", "Mette Dal")
 
-    with pytest.raises(AttendanceError, match="This e-mail is already known to the library"):
-        walk_in(today_session, email=" Mette@Example.com ", name="Somebody Else")
+    booking = walk_in(today_session, email=" Mette@Example.com ", name="Somebody Else")
 
     known.refresh_from_db()
     assert known.name == "Mette Dal"
-    assert not known.children.exists()
-    assert not Booking.objects.filter(household=known).exists()
-    assert not Attendance.objects.filter(household=known).exists()
+    assert not known.children.exists()  # Ella is this party's, not the household's
+    assert booking.household == known
+    assert booking.walk_in
+    assert [c.first_name for c in booking.children.all()] == ["Ella"]
+    assert booking.name_given == "Somebody Else"
+    assert Attendance.objects.get(household=known).attended
 
 
 def test_walk_ins_are_added_on_the_day_at_booked_sessions_only(clock):
@@ -210,11 +212,16 @@ def test_the_check_in_page_never_shows_the_name_stored_for_a_typed_e_mail(
     assert "Somebody Else is on the list and checked in." in ticked.text
     assert "Anna Hansen is on the list" not in ticked.text
 
+    # Mette is known but not booked here: the same answer as for an address never seen, and
+    # the list shows the name typed.
     household("mette@example.com", "Mette Dal")
-    refused = client.post(url, walk_in_form(email="mette@example.com", name="Somebody Else"))
-    assert refused.status_code == 400
-    assert "This e-mail is already known to the library" in refused.text
-    assert "Mette Dal" not in refused.text
+    known = client.post(
+        url, walk_in_form(email="mette@example.com", name="Somebody Else"), follow=True
+    )
+    assert "Somebody Else is on the list and checked in." in known.text
+    assert "Mette Dal" not in known.text
+    new = client.post(url, walk_in_form(email="nobody@example.com", name="Other One"), follow=True)
+    assert "Other One is on the list and checked in." in new.text
 
 
 # -- a whole series cancelled ----------------------------------------------------------------
