@@ -155,6 +155,7 @@ def _booking(booking: Booking) -> dict[str, Any]:
         "status": booking.status,
         "status_display": str(booking.get_status_display()),
         "place_in_line": waitlist_position(booking=booking),
+        "name_given": booking.name_given,
         "children": _names(booking.children.all()),
         "adults": booking.adults,
         "places": booking.places,

@@ -75,6 +75,8 @@ def world(db):
     # A friend's child that came along on Anna's booking: hers only on that party.
     guest = Child.objects.create(household=None, first_name="Guest", birth_month=ella.birth_month)
     anna_waiting.children.add(guest)
+    anna_waiting.name_given = "Anna's sister"
+    anna_waiting.save()
     AttendanceFactory(session=past, household=anna, attended=True)
     AttendanceFactory(session=past, household=ben, attended=False)
 

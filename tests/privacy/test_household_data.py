@@ -36,6 +36,7 @@ def test_the_export_holds_every_row_about_the_household(world):
     assert past["session"]["branch"] == "Sandvika"
     assert (waiting["status"], waiting["place_in_line"]) == ("waitlisted", 1)
     assert sorted(waiting["children"]) == ["Ella", "Guest"]
+    assert (past["name_given"], waiting["name_given"]) == ("", "Anna's sister")
     (enrolment,) = data["enrolments"]
     assert enrolment["programme"] == "Småbørnsklub"
     assert enrolment["branch"] == "Ballerup"
