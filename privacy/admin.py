@@ -145,6 +145,7 @@ class AuditTrailAdmin(admin.ModelAdmin):
     list_display = ("timestamp", "event", "household", "who")
     list_filter = (EventFilter,)
     search_fields = ("=object_pk",)
+    search_help_text = _("Search by the household's number.")
     date_hierarchy = "timestamp"
     list_select_related = ("actor",)
     fields = ("timestamp", "event", "household", "who", "detail")

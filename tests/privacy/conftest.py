@@ -10,9 +10,7 @@ from types import SimpleNamespace
 import pytest
 import time_machine
 
-from bookings.models import Booking
 from households.models import Child
-from privacy import retention
 from tests.bookings.support import book
 from tests.factories import (
     AttendanceFactory,
@@ -29,13 +27,6 @@ from tests.factories import (
 )
 
 NOW = datetime(2030, 1, 20, 9, tzinfo=UTC)
-
-# The erasure is privacy.retention.household_erase, written on branch purge; until that is
-# merged a placeholder stands in its place, and the tests of what an erasure does wait.
-needs_household_erase = pytest.mark.skipif(
-    getattr(retention, "PLACEHOLDER", False),
-    reason="needs privacy.retention.household_erase from branch purge (merge main)",
-)
 
 
 @pytest.fixture(autouse=True)
@@ -158,7 +149,3 @@ def world(db):
         },
         messages=messages,
     )
-
-
-def live_bookings(household) -> set[Booking]:
-    return set(household.bookings.exclude(status=Booking.Status.CANCELLED))
