@@ -6,9 +6,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-# Tests of the erasure itself wait for the real function (tests/privacy/conftest.py).
+from common.errors import DomainError
+
+# Tests of the erasure itself wait for the real function (tests/privacy/pending.py).
 PLACEHOLDER = True
 
 
 def household_erase(*, household_id: int, now: datetime | None = None) -> None:
     raise NotImplementedError("household_erase comes with branch purge")
+
+
+class PrivacyError(DomainError):
+    """An erasure that cannot be done; the message is safe to show a family or a librarian."""

@@ -12,17 +12,11 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from common.errors import DomainError
 from households.models import Household
 from households.services import household_correct
 from privacy.audit import AuditEvent, audit_record
-from privacy.retention import household_erase
+from privacy.retention import PrivacyError, household_erase
 from privacy.selectors import household_data
-
-
-class PrivacyError(DomainError):
-    pass
-
 
 # How an export was taken, as the trail records it.
 EXPORT_PAGE = "page"

@@ -17,7 +17,7 @@ from bookings.models import Booking
 from households.links import manage_token
 from tests.bookings.support import book
 from tests.factories import BranchFactory, ProgrammeFactory, RoomFactory, SessionFactory
-from tests.privacy.support import needs_household_erase
+from tests.privacy.pending import needs_household_erase
 
 from .support import describe_violations
 

@@ -29,8 +29,10 @@ from tests.factories import (
 NOW = datetime(2030, 1, 20, 9, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _clock():
+@pytest.fixture
+def clock():
+    """Frozen at NOW for the test that uses ``world`` (and only for it: the other privacy
+    tests keep their own clocks)."""
     with time_machine.travel(NOW, tick=False):
         yield
 
@@ -40,7 +42,7 @@ def at(days: int, hour: int = 10) -> datetime:
 
 
 @pytest.fixture
-def world(db):
+def world(db, clock):
     sandvika = BranchFactory(name="Sandvika", time_zone="Europe/Oslo")
     ballerup = BranchFactory(name="Ballerup", time_zone="Europe/Copenhagen")
     babydans = ProgrammeFactory(name="Babydans", default_capacity=2)

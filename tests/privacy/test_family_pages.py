@@ -13,7 +13,7 @@ from households.models import Household
 from privacy import services
 from privacy.audit import household_trail
 
-from .support import needs_household_erase
+from .pending import needs_household_erase
 
 pytestmark = pytest.mark.django_db
 
