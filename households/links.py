@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +29,11 @@ MANAGE_SALT = "bookings.manage"
 MANAGE_LINK_VALIDITY = timedelta(days=183)  # six months
 UNSUBSCRIBE_SALT = "bookings.unsubscribe"
 UNSUBSCRIBE_LINK_VALIDITY = timedelta(days=365)
+
+
+def _personal() -> QuerySet[Household]:
+    """A household whose personal data is gone (erased or purged) opens nothing any more."""
+    return Household.objects.filter(anonymised_at__isnull=True)
 
 
 def _version(household: Household) -> int:
@@ -48,7 +54,7 @@ def manage_token(*, household: Household, after: datetime | None = None) -> str:
 def household_from_token(token: str) -> Household | None:
     """The household a manage token was made for; None for a forged or broken token,
     LinkExpired for one past its time or made before the household's newest link."""
-    return link_row(Household.objects.all(), token, salt=MANAGE_SALT, version_of=_version)
+    return link_row(_personal(), token, salt=MANAGE_SALT, version_of=_version)
 
 
 def manage_url(*, household: Household, after: datetime | None = None) -> str:
@@ -72,7 +78,7 @@ def household_from_unsubscribe_token(token: str) -> Household | None:
     target = link_target(token, salt=UNSUBSCRIBE_SALT)
     if target is None:
         return None
-    return Household.objects.filter(pk=target.pk).first()
+    return _personal().filter(pk=target.pk).first()
 
 
 def manage_path_for_unsubscribe(*, token: str, household: Household) -> str:
