@@ -130,6 +130,8 @@ PUBLIC: dict[str, Callable[[dict], str]] = {
     "volunteer's shift": lambda w: path_of(shift_url(assignment=w["assignment"])),
     "meeting": lambda w: path_of(meeting_url(invitation=w["invitation"])),
     "privacy": lambda w: reverse("bookings:privacy"),
+    "send me a new link": lambda w: reverse("links:new_link"),
+    "new link sent": lambda w: reverse("links:new_link_sent"),
     "login": lambda w: reverse("login"),
     "admin login": lambda w: reverse("admin:login"),
 }
