@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from courses.calendar import course_ics
+from django.utils import timezone
+
+from courses.calendar import course_calendar_attachment
 from courses.links import enrolment_url
 from courses.models import Enrolment
 from courses.selectors import course_meetings, enrolment_waitlist_position
@@ -51,10 +53,8 @@ def enrolment_message(*, enrolment: Enrolment, kind: str) -> Message:
     attachments: tuple[Attachment, ...] = ()
     if kind == "course_enrolled" and meetings:
         attachments = (
-            Attachment(
-                filename="familieliv.ics",
-                content=course_ics(enrolment=enrolment, meetings=meetings, link=link),
-                mimetype="text/calendar",
+            course_calendar_attachment(
+                enrolment=enrolment, meetings=meetings, link=link, stamp=timezone.now()
             ),
         )
     return Message(
