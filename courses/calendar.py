@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from courses.models import Enrolment
+from courses.selectors import TAKING_PART
 from notifications.services import Attachment
 from programmes.calendar import Attendee, EventStatus, calendar_attachment, calendar_event
 from programmes.models import Session
@@ -15,7 +16,9 @@ def course_calendar_attachment(
     *, enrolment: Enrolment, meetings: list[Session], link: str, stamp: datetime
 ) -> Attachment:
     """Every coming meeting of the course the family is enrolled on (or the one changed).
-    A meeting's SEQUENCE is its session's: it grows with every move or cancellation."""
+    A meeting's SEQUENCE is its session's: it grows with every move or cancellation, and
+    once more when the family leaves the course (every coming meeting cancelled for it)."""
+    left = enrolment.status not in TAKING_PART
     household = enrolment.household
     attendee = Attendee(name=household.name, email=household.email)
     events = [
@@ -27,10 +30,10 @@ def course_calendar_attachment(
             # A cancelled meeting keeps its UID, so calendars drop the event.
             status=(
                 EventStatus.CANCELLED
-                if meeting.status == Session.Status.CANCELLED
+                if left or meeting.status == Session.Status.CANCELLED
                 else EventStatus.CONFIRMED
             ),
-            sequence=meeting.sequence,
+            sequence=meeting.sequence + int(left),
             attendee=attendee,
         )
         for meeting in meetings

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from bookings.models import Booking
 from bookings.services import booking_cancel
-from courses.services import enrolment_accept, enrolment_offer
+from courses.services import enrolment_accept, enrolment_offer, enrolment_withdraw
 from households.links import manage_token
 from notifications.sending import outbox_send_due
 from operations.services import session_cancel, session_move
@@ -190,6 +190,24 @@ def test_a_course_meeting_moved_and_cancelled_updates_the_event_of_the_welcome(c
     assert (moved.calendar.method, cancelled.calendar.method) == ("REQUEST", "CANCEL")
     assert moved.calendar.event.dtstart == later
     assert cancelled.calendar.event.status == "CANCELLED"
+
+
+def test_a_family_leaving_a_course_has_its_coming_meetings_cancelled_in_its_calendar(clock):
+    course = make_course(weeks_before=0, weeks_after=3)
+    enrolment = enrolment_offer(enrolment_id=refer(course).pk)
+    enrolment_accept(enrolment_id=enrolment.pk)
+
+    enrolment_withdraw(enrolment_id=enrolment.pk)
+
+    welcome, left = calendar_files(reference=f"enrolment:{enrolment.pk}")
+    assert (welcome.kind, left.kind) == ("course_enrolled", "course_withdrawn")
+    assert (welcome.calendar.method, left.calendar.method) == ("REQUEST", "CANCEL")
+    assert [e.uid for e in left.calendar.events] == [e.uid for e in welcome.calendar.events]
+    assert {e.status for e in left.calendar.events} == {"CANCELLED"}
+    assert all(
+        after.sequence > before.sequence
+        for before, after in zip(welcome.calendar.events, left.calendar.events, strict=True)
+    )
 
 
 def test_a_volunteers_shift_is_one_event_through_a_move_and_a_cancellation(clock):
