@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make run   installs, migrates, loads the demo and serves http://127.0.0.1:8000 (SQLite, no Redis);
 #              due reminders and follow-ups are printed to the console every minute
-#   make test  installs (also axe-core from npm) and runs every check and the whole test suite,
+#   make test  installs (also axe-core and ical.js from npm) and runs every check and the whole test suite,
 #              the browser tests in Debian's Chromium included
 # The suite runs twice: on PostgreSQL + Redis (services mode) and on SQLite (embedded mode).
 
