@@ -73,9 +73,10 @@ from volunteers.models import (
     Volunteer,
 )
 
-# Rows changed per statement (and per transaction for households and volunteers): small
-# enough to hold few locks for long, and to stay under SQLite's limit of query parameters.
-BATCH_SIZE = 500
+# Households or volunteers anonymised per transaction: few enough to hold their locks
+# briefly, and to stay well under SQLite's limit of query parameters (32,766; a batch's
+# ids are sent four times).
+BATCH_SIZE = 2000
 OUTBOX_WINDOW = 5000
 
 # An erased household's e-mail (unique and required): never delivered (.invalid is reserved,
@@ -124,7 +125,7 @@ def outbox_cutoff(*, now: datetime) -> datetime:
 # -- who is due ---------------------------------------------------------------------------
 
 
-def households_due(*, now: datetime) -> QuerySet[Household]:
+def households_due(*, now: datetime, among: Sequence[int] | None = None) -> QuerySet[Household]:
     """Households not yet anonymised that the library has not seen since the cutoff.
 
     A household is still in touch, and kept, when since the cutoff (``HOUSEHOLD_RETENTION_
@@ -132,20 +133,32 @@ def households_due(*, now: datetime) -> QuerySet[Household]:
     status that was made or whose session starts since then (a coming session included), an
     enrolment made or changed since then or on a course with a meeting since then, or an
     attendance record of a session since then or recorded since then.
+
+    ``among``: only these households (a batch), each looked up through its own rows.
     """
     cutoff = household_cutoff(now=now)
-    booking = Booking.objects.filter(household=OuterRef("pk")).filter(
+
+    def theirs(rows: QuerySet) -> QuerySet:
+        rows = rows.filter(household=OuterRef("pk"))
+        # Named inside the subquery too, so that it reads the batch's rows by index rather
+        # than every row of the table.
+        return rows if among is None else rows.filter(household_id__in=among)
+
+    booking = theirs(Booking.objects.all()).filter(
         Q(session__starts_at__gte=cutoff) | Q(created_at__gte=cutoff)
     )
     meeting = Session.objects.filter(series=OuterRef("course__series"), starts_at__gte=cutoff)
-    enrolment = Enrolment.objects.filter(household=OuterRef("pk")).filter(
+    enrolment = theirs(Enrolment.objects.all()).filter(
         Q(created_at__gte=cutoff) | Q(status_changed_at__gte=cutoff) | Q(Exists(meeting))
     )
-    visit = Attendance.objects.filter(household=OuterRef("pk")).filter(
+    visit = theirs(Attendance.objects.all()).filter(
         Q(session__starts_at__gte=cutoff) | Q(recorded_at__gte=cutoff)
     )
+    households = Household.objects.all()
+    if among is not None:
+        households = households.filter(pk__in=among)
     # Three NOT EXISTS side by side (not NOT of an OR): each becomes an anti-join.
-    return Household.objects.filter(
+    return households.filter(
         ~Exists(booking),
         ~Exists(enrolment),
         ~Exists(visit),
@@ -254,38 +267,34 @@ def _link_version_raised() -> Case:
 
 def _households_anonymise(*, ids: Sequence[int], now: datetime) -> None:
     """Anonymise the households ``ids`` (a batch): the one definition of what goes."""
+    households = Household.objects.filter(pk__in=ids)
     bookings = Booking.objects.filter(household_id__in=ids)
     enrolments = Enrolment.objects.filter(household_id__in=ids)
     # Every message about them: each names its booking, enrolment or household (and one
-    # that names nothing is theirs when it went to their address).
-    _outbox_clear(
-        Outbox.objects.filter(
-            Q(reference__in=_references("booking:", bookings))
-            | Q(reference__in=_references("enrolment:", enrolments))
-            | Q(reference__in=_references("household:", Household.objects.filter(pk__in=ids)))
-            | Q(
-                reference="",
-                recipient__in=Household.objects.filter(pk__in=ids).values("email"),
-            )
+    # that names nothing is theirs when it went to their address). One statement for each,
+    # so that each finds its rows through the index on the reference.
+    for about in (
+        Q(reference__in=_references("booking:", bookings)),
+        Q(reference__in=_references("enrolment:", enrolments)),
+        Q(reference__in=_references("household:", households)),
+        Q(reference="", recipient__in=households.values("email")),
+    ):
+        _outbox_clear(Outbox.objects.filter(about))
+    erased_name = Concat(
+        Value(ERASED_CHILD_PREFIX), Cast("pk", CharField()), output_field=CharField()
+    )
+    Child.objects.filter(household_id__in=ids).update(first_name=erased_name)
+    # Children typed for one of their bookings or referrals alone.
+    for party in (
+        Booking.children.through.objects.filter(booking__household_id__in=ids),
+        Enrolment.children.through.objects.filter(enrolment__household_id__in=ids),
+    ):
+        Child.objects.filter(household__isnull=True, pk__in=party.values("child_id")).update(
+            first_name=erased_name
         )
-    )
-    party_of_booking = Booking.children.through.objects.filter(
-        child_id=OuterRef("pk"), booking__household_id__in=ids
-    )
-    party_of_enrolment = Enrolment.children.through.objects.filter(
-        child_id=OuterRef("pk"), enrolment__household_id__in=ids
-    )
-    Child.objects.filter(
-        Q(household_id__in=ids)
-        | Q(household__isnull=True) & (Q(Exists(party_of_booking)) | Q(Exists(party_of_enrolment)))
-    ).update(
-        first_name=Concat(
-            Value(ERASED_CHILD_PREFIX), Cast("pk", CharField()), output_field=CharField()
-        )
-    )
     bookings.exclude(name_given="").update(name_given="")
     enrolments.update(referrer_name="", referrer_contact="", languages="", wishes="")
-    Household.objects.filter(pk__in=ids).update(
+    households.update(
         name="",
         email=Concat(
             Value(ERASED_EMAIL_PREFIX),
@@ -318,8 +327,7 @@ def households_purge(*, now: datetime) -> int:
         with transaction.atomic():
             # Asked again under the rows' locks: a family that booked meanwhile stays.
             batch = list(
-                households_due(now=now)
-                .filter(pk__in=ids[start : start + BATCH_SIZE])
+                households_due(now=now, among=ids[start : start + BATCH_SIZE])
                 .select_for_update(no_key=True)
                 .values_list("pk", flat=True)
             )
@@ -342,15 +350,14 @@ def _volunteers_anonymise(*, ids: Sequence[int], now: datetime) -> None:
     )
     addresses = volunteers.values("email")
     assignments = Assignment.objects.filter(volunteer_id__in=ids)
-    _outbox_clear(
-        Outbox.objects.filter(
-            Q(reference__in=_references("volunteer:", volunteers))
-            | Q(reference__in=_references("assignment:", assignments))
-            # A meeting's invitations name the meeting: theirs went to their address.
-            | Q(reference__in=_references("meeting:", invited_to), recipient__in=addresses)
-            | Q(reference="", recipient__in=addresses)
-        )
-    )
+    for about in (
+        Q(reference__in=_references("volunteer:", volunteers)),
+        Q(reference__in=_references("assignment:", assignments)),
+        # A meeting's invitations name the meeting: theirs went to their address.
+        Q(reference__in=_references("meeting:", invited_to), recipient__in=addresses),
+        Q(reference="", recipient__in=addresses),
+    ):
+        _outbox_clear(Outbox.objects.filter(about))
     Availability.objects.filter(volunteer_id__in=ids).delete()
     Certificate.objects.filter(volunteer_id__in=ids).exclude(notes="").update(notes="")
     volunteers.update(
