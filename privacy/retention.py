@@ -45,6 +45,7 @@ from django.db.models import (
     PositiveIntegerField,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -285,11 +286,14 @@ def _households_anonymise(*, ids: Sequence[int], now: datetime) -> None:
     )
     Child.objects.filter(household_id__in=ids).update(first_name=erased_name)
     # Children typed for one of their bookings or referrals alone.
-    for party in (
-        Booking.children.through.objects.filter(booking__household_id__in=ids),
-        Enrolment.children.through.objects.filter(enrolment__household_id__in=ids),
-    ):
-        Child.objects.filter(household__isnull=True, pk__in=party.values("child_id")).update(
+    parties = (
+        Booking.children.through.objects.filter(booking__household_id__in=ids).values("child_id"),
+        Enrolment.children.through.objects.filter(enrolment__household_id__in=ids).values(
+            "child_id"
+        ),
+    )
+    for party in parties:
+        Child.objects.filter(household__isnull=True, pk__in=Subquery(party)).update(
             first_name=erased_name
         )
     bookings.exclude(name_given="").update(name_given="")
@@ -470,7 +474,9 @@ def household_erase(*, household_id: int, now: datetime | None = None) -> Erasur
             .select_related("session__programme", "session__room__branch")
             .order_by("session__starts_at", "pk")
         )
-        cancelled, waitlists_left, promoted = [], [], 0
+        cancelled: list[ErasedItem] = []
+        waitlists_left: list[ErasedItem] = []
+        promoted = 0
         for booking in coming:
             promoted += len(booking_cancel(booking_id=booking.pk, now=now))
             item = ErasedItem.of_session(booking.session)
