@@ -7,11 +7,9 @@ reproduced as the librarian's steps."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from attendance.models import Attendance
@@ -27,120 +25,21 @@ from operations.services import (
 from programmes.models import Programme, Series, SeriesExclusion, Session
 from programmes.services import SeriesPlan, series_generate_sessions
 from tests.bookings.support import book
-from tests.factories import BranchFactory, RoomFactory, SeriesFactory, SessionFactory
-from tests.operations.support import NOW, babydans, household, sent_to
+from tests.factories import RoomFactory, SeriesFactory, SessionFactory
+from tests.operations.support import (
+    NOW,
+    WEDNESDAYS,
+    babydans,
+    change_url,
+    confirmation_of,
+    household,
+    live,
+    local_times,
+    sent_to,
+    series_form,
+)
 
 pytestmark = pytest.mark.django_db
-
-WEDNESDAYS = [date(2026, 11, 25), date(2026, 12, 2), date(2026, 12, 9), date(2026, 12, 16)]
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def sandvika(db):
-    return BranchFactory(name="Sandvika", time_zone="Europe/Oslo", country="NO")
-
-
-@pytest.fixture
-def librarian(make_librarian, sandvika):
-    return make_librarian(sandvika)
-
-
-@pytest.fixture
-def luftslottet(sandvika):
-    return RoomFactory(branch=sandvika, name="Luftslottet")
-
-
-@pytest.fixture
-def wednesdays(clock, luftslottet):
-    """Babydans in Luftslottet on the four Wednesdays from 25 November, 11–12."""
-    series = SeriesFactory(
-        programme=babydans(),
-        room=luftslottet,
-        title="Autumn",
-        weekdays=[2],
-        start_time=time(11),
-        end_time=time(12),
-        start_date=WEDNESDAYS[0],
-        end_date=WEDNESDAYS[-1],
-    )
-    series_generate_sessions(series=series)
-    return series
-
-
-def live(series: Series) -> list[Session]:
-    return list(
-        Session.objects.filter(series=series, status=Session.Status.SCHEDULED).order_by("starts_at")
-    )
-
-
-def local_times(sessions) -> list[str]:
-    return [f"{s.local_start:%Y-%m-%d %H:%M}" for s in sessions]
-
-
-def series_form(series: Series, **changes) -> dict:
-    """What the series' change form sends back as it stands, with ``changes`` typed in.
-    Excluded dates: ``exclusions=[(from, to, reason), ...]`` replaces the saved ones."""
-    values = {
-        "programme": series.programme_id,
-        "room": series.room_id,
-        "title": series.title,
-        "capacity": series.capacity or "",
-        "weekdays": [str(day) for day in series.weekdays],
-        "start_time": series.start_time.strftime("%H:%M"),
-        "end_time": series.end_time.strftime("%H:%M"),
-        "start_date": series.start_date.isoformat(),
-        "end_date": series.end_date.isoformat(),
-        "skip_public_holidays": series.skip_public_holidays,
-    }
-    exclusions = changes.pop("exclusions", None)
-    values.update(changes)
-    data = {key: value for key, value in values.items() if key != "skip_public_holidays"}
-    if values["skip_public_holidays"]:
-        data["skip_public_holidays"] = "on"
-    saved = list(series.exclusions.all()) if series.pk else []
-    data["exclusions-INITIAL_FORMS"] = str(len(saved))
-    rows: list[dict] = []
-    for exclusion in saved:
-        rows.append(
-            {
-                "id": exclusion.pk,
-                "series": series.pk,
-                "start_date": exclusion.start_date.isoformat(),
-                "end_date": exclusion.end_date.isoformat(),
-                "reason": exclusion.reason,
-                "DELETE": "on" if exclusions is not None else "",
-            }
-        )
-    for first, last, reason in exclusions or []:
-        rows.append(
-            {"start_date": first.isoformat(), "end_date": last.isoformat(), "reason": reason}
-        )
-    data["exclusions-TOTAL_FORMS"] = str(len(rows))
-    for n, row in enumerate(rows):
-        for key, value in row.items():
-            if value != "":
-                data[f"exclusions-{n}-{key}"] = value
-    # The series' sessions are shown, not edited: nothing of them is sent but the count.
-    data["sessions-TOTAL_FORMS"] = data["sessions-INITIAL_FORMS"] = "0"
-    return data
-
-
-def change_url(series: Series) -> str:
-    return reverse("admin:programmes_series_change", args=[series.pk])
-
-
-def confirmation_of(response) -> str:
-    """The token of the preview's confirm button."""
-    found = re.search(r'name="_confirm_change" value="([0-9a-f]+)"', response.text)
-    assert found, "the page shows no change to confirm"
-    return found.group(1)
-
 
 # -- the defects, as a librarian meets them in the admin --------------------------------------
 
