@@ -23,8 +23,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.text import slugify
+from django.utils.html import format_html_join
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -148,6 +148,13 @@ class SeriesExclusionFormSet(BaseInlineFormSet):
         self.confirmation = confirmation
         self.cancel_reason = cancel_reason
         self.series_change: SeriesChange | None = None
+        self.reason_error = ""
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            # The tick box's column heading is no label to a screen reader.
+            form.fields["DELETE"].widget.attrs["aria-label"] = form.fields["DELETE"].label
 
     def clean(self) -> None:
         super().clean()
@@ -180,7 +187,8 @@ class SeriesExclusionFormSet(BaseInlineFormSet):
             try:
                 cancellation_reason_check(self.cancel_reason)
             except SessionChangeError as exc:
-                raise forms.ValidationError(str(exc)) from exc
+                self.reason_error = str(exc)
+                raise forms.ValidationError(self.reason_error) from exc
 
     def awaits_confirmation(self) -> bool:
         """Whether the only thing keeping the change from being saved is the librarian's
@@ -196,16 +204,24 @@ class SeriesExclusionInline(ScopedTabularInline):
     extra = 1
     verbose_name_plural = _("dates without a session (holidays, closures)")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            # A table's cells have no <label>: screen readers name each input by its column.
+            field.widget.attrs["aria-label"] = capfirst(db_field.verbose_name)
+        return field
+
 
 class SessionInline(ScopedTabularInline):
     """The series' sessions, each a link to its own page: a session is moved, cancelled or
     messaged there (where the families are told), never from the series' list."""
 
     model = Session
+    template = "admin/programmes/series/sessions_inline.html"
     extra = 0
     max_num = 0
     can_delete = False
-    fields = ("session_link", "room", "booked", "status")
+    fields = ("starts_at", "room", "status")
     readonly_fields = fields
     ordering = ("starts_at",)
     verbose_name_plural = _("sessions made from this series")
@@ -230,27 +246,6 @@ class SessionInline(ScopedTabularInline):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-    @admin.display(description=_("session"))
-    def session_link(self, obj: Session) -> str:
-        url = reverse("admin:programmes_session_change", args=[obj.pk])
-        start, end = obj.local_start, obj.local_end
-        return format_html(
-            '<a href="{}">{} {}, {}–{}</a>',
-            url,
-            formats.date_format(start, "D"),
-            formats.date_format(start, "SHORT_DATE_FORMAT"),
-            formats.time_format(start, "H:i"),
-            formats.time_format(end, "H:i"),
-        )
-
-    @admin.display(description=_("booked"))
-    def booked(self, obj: WithAnnotations[Session, Booked]) -> int:
-        return obj.booked
-
-
-class Booked(TypedDict):
-    booked: int
 
 
 def report_generation(request: HttpRequest, series: Series, result: GenerationResult) -> None:
@@ -387,7 +382,9 @@ class SeriesAdmin(ScopedModelAdmin):
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if isinstance(inline, SeriesExclusionInline) and request.method == "POST":
-            kwargs["confirmation"] = request.POST.get("_confirm_change", "")
+            # The token of the change the librarian saw, when they confirmed it.
+            if "_confirm_change" in request.POST:
+                kwargs["confirmation"] = request.POST.get("_change_token", "")
             kwargs["cancel_reason"] = request.POST.get("cancel_reason", "")
         return kwargs
 
@@ -433,11 +430,13 @@ class SeriesAdmin(ScopedModelAdmin):
             ),
             None,
         )
-        if formset is not None and formset.series_change is not None:
+        form = context["adminform"].form
+        # A form with errors first gets them put right: its preview would show half a change.
+        if formset is not None and formset.series_change is not None and not form.errors:
             context["series_change"] = formset.series_change
-            context["cancel_reason"] = context["adminform"].form["cancel_reason"]
-            form_errors = context["adminform"].form.errors
-            if formset.awaits_confirmation() and not form_errors:
+            context["cancel_reason"] = form["cancel_reason"]
+            context["cancel_reason_error"] = formset.reason_error
+            if formset.awaits_confirmation():
                 # Not an error the librarian made: the preview says what to do.
                 context["errors"] = None
         if obj is not None and obj.cancelled_at is not None:

@@ -488,10 +488,9 @@ class SeriesExclusion(models.Model):
         ]
 
     def __str__(self) -> str:
+        days = formats.date_format(self.start_date, "SHORT_DATE_FORMAT")
         if self.end_date and self.end_date != self.start_date:
-            days = f"{self.start_date:%Y-%m-%d}–{self.end_date:%Y-%m-%d}"
-        else:
-            days = f"{self.start_date:%Y-%m-%d}"
+            days += "–" + formats.date_format(self.end_date, "SHORT_DATE_FORMAT")
         return f"{days} {self.reason}".strip()
 
     def clean(self) -> None:

@@ -120,8 +120,9 @@ def change_url(series: Series) -> str:
     return reverse("admin:programmes_series_change", args=[series.pk])
 
 
-def confirmation_of(response) -> str:
-    """The token of the preview's confirm button."""
-    found = re.search(r'name="_confirm_change" value="([0-9a-f]+)"', response.text)
-    assert found, "the page shows no change to confirm"
-    return found.group(1)
+def confirmation_of(response) -> dict:
+    """What the preview's confirm button sends: the change shown, confirmed."""
+    assert 'name="_confirm_change"' in response.text, "the page shows no change to confirm"
+    found = re.search(r'name="_change_token" value="([0-9a-f]+)"', response.text)
+    assert found
+    return {"_change_token": found.group(1), "_confirm_change": "Save and change"}

@@ -110,9 +110,7 @@ def test_changing_the_time_shows_a_preview_then_moves_the_sessions_and_tells_the
     assert Series.objects.get(pk=wednesdays.pk).start_time == time(11)
     assert not Outbox.objects.filter(kind="session_moved").exists()
 
-    done = client.post(
-        change_url(wednesdays), {**form, "_confirm_change": confirmation_of(preview)}, follow=True
-    )
+    done = client.post(change_url(wednesdays), {**form, **confirmation_of(preview)}, follow=True)
 
     assert "4 sessions moved, 2 families were told." in done.text
     assert local_times(live(wednesdays)) == [
@@ -139,7 +137,7 @@ def test_changing_the_room_moves_the_sessions_there(client, wednesdays, libraria
 
     preview = client.post(change_url(wednesdays), form)
     assert "11:00–12:00, Eventyrrommet" in preview.text
-    client.post(change_url(wednesdays), {**form, "_confirm_change": confirmation_of(preview)})
+    client.post(change_url(wednesdays), {**form, **confirmation_of(preview)})
 
     assert {s.room for s in live(wednesdays)} == {eventyr}
     assert Session.objects.filter(series=wednesdays).count() == 4
@@ -157,7 +155,7 @@ def test_an_old_preview_does_not_confirm_another_change(client, wednesdays, libr
         change_url(wednesdays),
         {
             **series_form(wednesdays, start_time="14:00", end_time="15:00"),
-            "_confirm_change": confirmation_of(preview),
+            **confirmation_of(preview),
         },
     )
 
@@ -180,16 +178,16 @@ def test_taking_a_weekday_away_cancels_its_sessions_with_a_reason_and_adds_the_n
     assert "no longer one of the series' days" in drops
     assert "New sessions:" in preview.text
     assert "Thu 11/26/2026" in preview.text
-    token = confirmation_of(preview)
+    confirmed = confirmation_of(preview)
 
     # Confirming without a reason is refused: the families are told it.
-    blank = client.post(change_url(wednesdays), {**form, "_confirm_change": token})
+    blank = client.post(change_url(wednesdays), {**form, **confirmed})
     assert "Give a reason: the families are told it." in blank.text
     assert len(live(wednesdays)) == 4
 
     done = client.post(
         change_url(wednesdays),
-        {**form, "_confirm_change": token, "cancel_reason": "Babydans moves to Thursdays."},
+        {**form, **confirmed, "cancel_reason": "Babydans moves to Thursdays."},
         follow=True,
     )
 
@@ -219,7 +217,7 @@ def test_an_excluded_date_range_cancels_the_sessions_in_it(client, wednesdays, l
     assert "12/09/2026" in drops
     client.post(
         change_url(wednesdays),
-        {**form, "_confirm_change": confirmation_of(preview), "cancel_reason": "Juleverksted."},
+        {**form, **confirmation_of(preview), "cancel_reason": "Juleverksted."},
     )
     assert local_times(live(wednesdays)) == ["2026-11-25 11:00", "2026-12-16 11:00"]
     assert SeriesExclusion.objects.get(series=wednesdays).end_date == date(2026, 12, 10)
