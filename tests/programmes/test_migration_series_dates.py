@@ -1,4 +1,4 @@
-"""Migration 0005 on data made before it: sessions get their local start date as their
+"""Migration 0006 on data made before it: sessions get their local start date as their
 series date (the first of two on one date keeps it), each excluded date becomes a range of
 one day, and each branch gets its country from its time zone."""
 
@@ -12,8 +12,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("programmes", "0004_programme_owners")]
-AFTER = [("programmes", "0005_series_keep_their_sessions")]
+BEFORE = [("programmes", "0005_session_sequence")]
+AFTER = [("programmes", "0006_series_keep_their_sessions")]
 
 
 def migrate(targets):

@@ -53,7 +53,7 @@ def series_dates(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0004_programme_owners"),
+        ("programmes", "0005_session_sequence"),
     ]
 
     operations = [
