@@ -33,6 +33,5 @@ urlpatterns += i18n_patterns(
     path("", include("courses.urls")),
     path("", include("attendance.urls")),
     path("", include("volunteers.urls")),
-    path("", include("privacy.notice_urls")),
     prefix_default_language=False,
 )

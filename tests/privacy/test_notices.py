@@ -250,7 +250,7 @@ def test_the_volunteers_notice_states_what_is_kept_and_never_the_certificate(cli
     ):
         assert kept in text
     assert "We never keep the certificate itself." in text
-    assert "never your phone number, your e-mail address" in text
+    assert "except your phone number, your e-mail address and your organisation's notes" in text
 
 
 def test_the_volunteers_notice_states_the_retention_from_the_settings(client, partners):
