@@ -99,19 +99,19 @@ def test_an_installation_in_norway_only_names_the_norwegian_authority(client):
 def test_the_families_notice_states_each_retention_period_from_the_settings(client, libraries):
     text = text_of(client.get(FAMILIES))
     assert "When 24 months have passed since your last booking, course or visit" in text
-    assert "is deleted 90 days after it was sent" in text
+    assert "90 days after we send you an e-mail, we delete its subject, its text" in text
 
     with override_settings(HOUSEHOLD_RETENTION_MONTHS=18, OUTBOX_BODY_RETENTION_DAYS=30):
         text = text_of(client.get(FAMILIES))
     assert "When 18 months have passed since your last booking, course or visit" in text
-    assert "is deleted 30 days after it was sent" in text
+    assert "30 days after we send you an e-mail, we delete" in text
     assert "24 months" not in text
     assert "90 days" not in text
 
     with override_settings(HOUSEHOLD_RETENTION_MONTHS=1, OUTBOX_BODY_RETENTION_DAYS=1):
         text = text_of(client.get(FAMILIES))
     assert "When 1 month has passed" in text
-    assert "is deleted 1 day after it was sent" in text
+    assert "1 day after we send you an e-mail, we delete" in text
 
 
 def test_the_families_notice_states_what_is_kept_why_and_on_what_basis(client, libraries):
@@ -260,7 +260,7 @@ def test_the_volunteers_notice_states_the_retention_from_the_settings(client, pa
     with override_settings(VOLUNTEER_RETENTION_MONTHS=6, OUTBOX_BODY_RETENTION_DAYS=45):
         text = text_of(client.get(VOLUNTEERS))
     assert "6 months later we delete your name, contact details" in text
-    assert "is deleted 45 days after it was sent" in text
+    assert "45 days after we send you an e-mail, we delete" in text
     assert "24 months" not in text
 
 
