@@ -271,11 +271,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@require_safe
-def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "bookings/privacy.html")
-
-
 PAGE_SIZE = 20
 
 

@@ -46,6 +46,10 @@ env = environ.Env(
     HOUSEHOLD_RETENTION_MONTHS=(int, 24),
     VOLUNTEER_RETENTION_MONTHS=(int, 24),
     OUTBOX_BODY_RETENTION_DAYS=(int, 90),
+    # Where people write about their data (the privacy notices show them; empty: not shown).
+    DATA_CONTROLLER_EMAIL=(str, ""),
+    DATA_CONTROLLER_ADDRESS=(str, ""),
+    DATA_PROTECTION_OFFICER_EMAIL=(str, ""),
 )
 
 DEBUG = env("DEBUG")
@@ -54,6 +58,12 @@ DEBUG = env("DEBUG")
 HOUSEHOLD_RETENTION_MONTHS = env("HOUSEHOLD_RETENTION_MONTHS")
 VOLUNTEER_RETENTION_MONTHS = env("VOLUNTEER_RETENTION_MONTHS")
 OUTBOX_BODY_RETENTION_DAYS = env("OUTBOX_BODY_RETENTION_DAYS")
+# Each library's municipality is the data controller of what the site keeps (the branch's
+# municipality names it on the privacy notices); these say how to reach it about personal
+# data, for the installation as a whole, and its data protection officer.
+DATA_CONTROLLER_EMAIL = env("DATA_CONTROLLER_EMAIL")
+DATA_CONTROLLER_ADDRESS = env("DATA_CONTROLLER_ADDRESS")
+DATA_PROTECTION_OFFICER_EMAIL = env("DATA_PROTECTION_OFFICER_EMAIL")
 DATA_DIR = Path(env("DATA_DIR"))
 DATABASE_URL = env("DATABASE_URL")
 REDIS_URL = env("REDIS_URL")

@@ -1,4 +1,5 @@
-"""The family's own data, from its signed link: see it, download it, correct it, erase it.
+"""The family's own data, from its signed link: see it, download it, correct it, erase it;
+and the privacy notices for families and volunteers, which say what is held and for how long.
 
 The views parse input, call one service (privacy.services) and show its error; what is
 held, and what an erasure does, is decided there.
@@ -13,6 +14,7 @@ from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,6 +25,7 @@ from common.web import MANAGE_RATE, from_link, rate_limited, speak_to
 from households.links import household_from_token
 from households.models import Child
 from privacy.forms import CorrectionForm
+from privacy.notices import family_notice, volunteer_notice
 from privacy.services import (
     EXPORT_JSON,
     EXPORT_PAGE,
@@ -126,3 +129,22 @@ def erase(request: HttpRequest, token: str) -> HttpResponse:
 def erased(request: HttpRequest) -> HttpResponse:
     """After an erasure: nothing personal, and the old link opens nothing any more."""
     return render(request, "privacy/erased.html")
+
+
+# -- the privacy notices, public and in every language ---------------------------------------
+
+
+@require_safe
+def notice(request: HttpRequest) -> HttpResponse:
+    """The families' privacy notice."""
+    return render(request, "privacy/families.html", {"notice": family_notice()})
+
+
+@require_safe
+def volunteer_notice_page(request: HttpRequest) -> HttpResponse:
+    """The volunteers' privacy notice."""
+    return render(
+        request,
+        "privacy/volunteers.html",
+        {"notice": volunteer_notice(today=timezone.localdate())},
+    )
