@@ -135,7 +135,7 @@ MIDDLEWARE = [
     "common.middleware.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "common.locale.VisitorLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -221,6 +221,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as each language writes them (English day-first: config/formats/en).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env("TIME_ZONE")
 USE_I18N = True
 USE_TZ = True
@@ -228,18 +230,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT"))
-# Hashed, compressed names once collectstatic has run (make run, deployments); a
-# developer's runserver without it still serves static/ as it is.
-_collected = (STATIC_ROOT / "staticfiles.json").exists()
+# Hashed, compressed names in every mode: collectstatic (make run, deployments) writes
+# them with staticfiles.json, and WhiteNoise serves the hashed names for ten years
+# (unhashed ones for a minute). The storage must not depend on the manifest's presence:
+# then the first collectstatic ran with plain storage and never wrote one. The test suite
+# swaps in plain storage (tests/conftest.py). Until collectstatic has run (a developer's
+# runserver with DEBUG), WhiteNoise finds files in static/ as they are.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if _collected
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = not _collected
+WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 

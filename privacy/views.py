@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from common.errors import DomainError
-from common.web import MANAGE_RATE, from_link, rate_limited
+from common.web import MANAGE_RATE, from_link, rate_limited, speak_to
 from households.links import household_from_token
 from households.models import Child
 from privacy.forms import CorrectionForm
@@ -54,6 +54,7 @@ def data_json_response(data: dict[str, Any]) -> HttpResponse:
 @rate_limited(MANAGE_RATE)
 def data(request: HttpRequest, token: str) -> HttpResponse:
     household = from_link(household_from_token, token)
+    speak_to(request, household)
     found = household_data_export(household=household, by=None, form=EXPORT_PAGE)
     return render(request, "privacy/data.html", {"data": found, "token": token})
 
@@ -63,6 +64,7 @@ def data(request: HttpRequest, token: str) -> HttpResponse:
 @rate_limited(MANAGE_RATE)
 def data_download(request: HttpRequest, token: str) -> HttpResponse:
     household = from_link(household_from_token, token)
+    speak_to(request, household)
     return data_json_response(household_data_export(household=household, by=None, form=EXPORT_JSON))
 
 
@@ -71,6 +73,7 @@ def data_download(request: HttpRequest, token: str) -> HttpResponse:
 @rate_limited(MANAGE_RATE)
 def correct(request: HttpRequest, token: str) -> HttpResponse:
     household = from_link(household_from_token, token)
+    speak_to(request, household)
     children = list(Child.objects.filter(household=household).order_by("birth_month", "pk"))
     form = CorrectionForm(request.POST or None, household=household, children=children)
     if request.method == "POST" and form.is_valid():
@@ -105,6 +108,7 @@ def erase(request: HttpRequest, token: str) -> HttpResponse:
     """What an erasure does, and a button that does it: only a POST from this page erases
     (mail scanners open links, and must not erase a family)."""
     household = from_link(household_from_token, token)
+    speak_to(request, household)
     error = ""
     if request.method == "POST":
         try:

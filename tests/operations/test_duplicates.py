@@ -80,7 +80,7 @@ def test_a_session_saved_as_new_at_the_same_time_is_refused(client, wednesdays, 
     )
 
     assert response.status_code == 200
-    assert "Luftslottet is already in use 11/25/2026" in response.text
+    assert "Luftslottet is already in use 25 Nov 2026" in response.text
     assert Session.objects.count() == 4
 
 
@@ -140,6 +140,6 @@ def test_a_series_saved_as_new_with_the_same_dates_is_refused_with_the_dates_nam
     )
 
     assert response.status_code == 200
-    for day in ("11/25/2026", "12/02/2026", "12/09/2026", "12/16/2026"):
+    for day in ("25 Nov 2026", "2 Dec 2026", "9 Dec 2026", "16 Dec 2026"):
         assert f"Luftslottet is already in use {day} 11:00–12:00 by Babydans." in response.text
     assert not Series.objects.filter(title="Copy").exists()

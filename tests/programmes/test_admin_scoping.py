@@ -281,7 +281,7 @@ def test_generate_sessions_action_refuses_a_clash_with_the_date_named(client, wo
 
     text = response.content.decode()
     assert "Nothing was saved: the room is taken on 1 of the dates." in text
-    assert "03/12/2031" in text
+    assert "12 Mar 2031" in text
     assert "Rim og regler" in text
     assert series.sessions.filter(starts_at__year=2031).count() == 0
 

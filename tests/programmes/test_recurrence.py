@@ -128,7 +128,7 @@ def test_a_date_whose_room_is_taken_refuses_the_run_with_the_date_named():
 
     assert str(refused.value) == (
         "Nothing was saved: the room is taken on 1 of the dates. Luftslottet is already in use "
-        f"03/11/2026 10:30–11:30 by {taken.programme.name}."
+        f"11 Mar 2026 10:30–11:30 by {taken.programme.name}."
     )
     assert series.sessions.count() == 0
 
