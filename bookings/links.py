@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core import signing
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from bookings.models import Booking
-from common.links import absolute, pk_from, signed_pk
+from common.links import absolute, link_row, signed_link
 from programmes.models import Session
 
 DONE_SALT = "bookings.done"
@@ -47,37 +48,51 @@ def sent_from_done_token(token: str) -> Sent | None:
 
 
 # Links in reminders and follow-ups. They change one booking or one preference, so a
-# link forwarded or found later can do no more than that.
+# link forwarded or found later can do no more than that. Both carry the household's link
+# version (common.links): "send me a new link" ends them.
 CANT_COME_SALT = "bookings.cant_come"
 RATING_SALT = "bookings.rating"
-RATING_LINK_MAX_AGE = timedelta(days=30)
+# After the session ends the rating link still works this long: the follow-up goes out
+# an hour after it.
+RATING_LINK_VALIDITY = timedelta(days=30)
+
+
+def _version(booking: Booking) -> int:
+    return booking.household.link_version
 
 
 def cant_come_url(*, booking: Booking) -> str:
-    """Gives the booking's place away (after one confirming tap); works until it starts."""
-    token = signed_pk(booking.pk, CANT_COME_SALT)
+    """Gives the booking's place away (after one confirming tap), until the session starts
+    (booking_cancel refuses after that). The link works until the session ends, so a tap
+    during it says "already started" rather than "expired"."""
+    token = signed_link(
+        booking.pk,
+        salt=CANT_COME_SALT,
+        version=booking.household.link_version,
+        valid_until=booking.session.ends_at,
+    )
     return absolute(reverse("bookings:cant_come", args=[token]))
 
 
 def booking_from_cant_come_token(token: str) -> Booking | None:
-    pk = pk_from(token, CANT_COME_SALT)
-    return _booking_with_session(pk)
+    return link_row(_with_session(), token, salt=CANT_COME_SALT, version_of=_version)
 
 
 def rating_url(*, booking: Booking, rating: int) -> str:
-    token = signed_pk(booking.pk, RATING_SALT)
+    token = signed_link(
+        booking.pk,
+        salt=RATING_SALT,
+        version=booking.household.link_version,
+        valid_until=booking.session.ends_at + RATING_LINK_VALIDITY,
+    )
     return absolute(reverse("bookings:rate", args=[token, rating]))
 
 
 def booking_from_rating_token(token: str) -> Booking | None:
-    return _booking_with_session(pk_from(token, RATING_SALT, RATING_LINK_MAX_AGE))
+    return link_row(_with_session(), token, salt=RATING_SALT, version_of=_version)
 
 
-def _booking_with_session(pk: int | None) -> Booking | None:
-    if pk is None:
-        return None
-    return (
-        Booking.objects.select_related("session__programme", "session__room__branch", "household")
-        .filter(pk=pk)
-        .first()
+def _with_session() -> QuerySet[Booking]:
+    return Booking.objects.select_related(
+        "session__programme", "session__room__branch", "household"
     )

@@ -79,7 +79,7 @@ def booking_message(
     household = booking.household
     session = booking.session
     base = {
-        **household_context(household),
+        **household_context(household, after=session.ends_at),
         "booking": booking,
         "session": session,
         "programme": session.programme,

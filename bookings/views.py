@@ -36,7 +36,12 @@ from bookings.selectors import (
 from bookings.services import BookingError, booking_cancel, booking_create, booking_rate
 from common.web import BOOKING_RATE, MANAGE_RATE, from_link, rate_limited, speak_to
 from households.forms import ChildFormSet, PreferencesForm
-from households.links import household_from_token, household_from_unsubscribe_token, manage_token
+from households.links import (
+    household_from_token,
+    household_from_unsubscribe_token,
+    manage_path_for_unsubscribe,
+    manage_token,
+)
 from households.services import household_stop_invitations, household_update_preferences
 from programmes.forms import SessionFilterForm
 from programmes.models import Session
@@ -266,7 +271,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         {
             "household": household,
             "done": not household.consents_to_followups,
-            "manage_url": reverse("bookings:manage", args=[manage_token(household=household)]),
+            # Only a link of the current version leads on (households.links).
+            "manage_url": manage_path_for_unsubscribe(token=token, household=household),
         },
     )
 

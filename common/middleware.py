@@ -14,7 +14,10 @@ import logging
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.defaults import bad_request
+
+from common.links import LinkExpired, LinkNotValid
 
 logger = logging.getLogger(__name__)
 
@@ -58,3 +61,22 @@ class BadInputMiddleware:
             return None
         logger.warning("Refused unreadable input on %s: %s", request.path, exception)
         return bad_request(request, exception)
+
+
+class SignedLinkMiddleware:
+    """A signed link that no longer works gets a page that says why and offers a new
+    link, in the visitor's language: expired or replaced (410 Gone), or never valid, e.g.
+    cut short when copied (404). Never a 500 or Django's bare 404."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, LinkExpired):
+            return render(request, "link_refused.html", {"expired": True}, status=410)
+        if isinstance(exception, LinkNotValid):
+            return render(request, "link_refused.html", {"expired": False}, status=404)
+        return None

@@ -7,7 +7,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,6 +17,8 @@ from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 from redis.exceptions import RedisError
 
+from common.links import LinkNotValid
+
 logger = logging.getLogger(__name__)
 
 BOOKING_RATE = "20/m"
@@ -24,6 +26,8 @@ MANAGE_RATE = "60/m"
 # Sign-in attempts per address, on the admin's and the site's login (django-axes locks a
 # user name after five wrong passwords, whatever the address).
 LOGIN_RATE = "30/m"
+# "Send me a new link": each answered request may write an e-mail.
+NEW_LINK_RATE = "5/m"
 
 
 def rate_limited(rate: str, method: str | list[str] = ALL):
@@ -55,10 +59,15 @@ def rate_limited(rate: str, method: str | list[str] = ALL):
 
 
 def from_link(lookup, token: str):
-    """What a signed link stands for (lookup: a links.*_from_*token function), or 404."""
+    """What a signed link stands for (lookup: a links.*_from_*token function).
+
+    A link that is not ours raises LinkNotValid, one past its time or replaced by a new
+    one LinkExpired (from the lookup): common.middleware.SignedLinkMiddleware answers
+    both with a page that offers a new link.
+    """
     found = lookup(token)
     if found is None:
-        raise Http404(_("This link is not valid."))
+        raise LinkNotValid(_("This link is not valid."))
     return found
 
 

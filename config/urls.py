@@ -33,5 +33,6 @@ urlpatterns += i18n_patterns(
     path("", include("courses.urls")),
     path("", include("attendance.urls")),
     path("", include("volunteers.urls")),
+    path("", include("privacy.link_urls")),
     prefix_default_language=False,
 )

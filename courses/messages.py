@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from common.links import end_of_day
 from courses.calendar import course_calendar_attachment
 from courses.links import enrolment_url
 from courses.models import Enrolment
@@ -54,7 +55,7 @@ def enrolment_message(*, enrolment: Enrolment, kind: str) -> Message:
     link = enrolment_url(enrolment=enrolment)
     meetings = course_meetings(course=course)
     context = {
-        **household_context(household),
+        **household_context(household, after=end_of_day(course.series.end_date)),
         "enrolment": enrolment,
         "course": course,
         "programme": course.series.programme,

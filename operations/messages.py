@@ -31,7 +31,7 @@ def session_moved_message(
         # A session may move more than once: each move is news (its sequence names it).
         key=session_change_key(kind="session_moved", booking=booking),
         now=now,
-        link=manage_url(household=booking.household),
+        link=manage_url(household=booking.household, after=session.ends_at),
         was_starts_at=was_starts_at,
         was_room=was_room if was_room != session.room else None,
     )
@@ -50,7 +50,7 @@ def meeting_moved_message(
         language=household.language,
         reference=f"enrolment:{enrolment.pk}",
         context={
-            **household_context(household),
+            **household_context(household, after=session.ends_at),
             "enrolment": enrolment,
             "session": session,
             "programme": session.programme,
@@ -79,7 +79,7 @@ def meeting_cancelled_message(*, enrolment: Enrolment, session) -> Message:
         language=household.language,
         reference=f"enrolment:{enrolment.pk}",
         context={
-            **household_context(household),
+            **household_context(household, after=session.ends_at),
             "enrolment": enrolment,
             "session": session,
             "programme": session.programme,
@@ -118,7 +118,7 @@ def session_note_message(
         language=household.language,
         reference=reference,
         context={
-            **household_context(household),
+            **household_context(household, after=session.ends_at),
             "session": session,
             "programme": session.programme,
             "branch": session.room.branch,

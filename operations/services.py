@@ -345,7 +345,12 @@ def session_message_all(
     if include_waitlist:
         statuses.append(Booking.Status.WAITLISTED)
     recipients: list[tuple[Household, str, str, Enrolment | None]] = [
-        (b.household, f"booking:{b.pk}", manage_url(household=b.household), None)
+        (
+            b.household,
+            f"booking:{b.pk}",
+            manage_url(household=b.household, after=session.ends_at),
+            None,
+        )
         for b in session.bookings.filter(status__in=statuses).select_related("household")
     ]
     course = session_course(session)

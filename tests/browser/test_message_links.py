@@ -6,8 +6,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from bookings.links import cant_come_url, rating_url
+from bookings.links import RATING_LINK_VALIDITY, cant_come_url, rating_url
 from bookings.models import Booking
+from households.links import manage_url
+from households.models import Household
+from privacy.new_links import new_links_send
 
 from .support import describe_violations
 
@@ -56,6 +59,8 @@ def test_rating_from_the_follow_up_is_sent_from_the_page_it_opens(
     came = Booking.objects.filter(
         status=Booking.Status.CONFIRMED,
         session__ends_at__lt=timezone.now(),
+        # Recent enough for its rating link to work.
+        session__ends_at__gt=timezone.now() - RATING_LINK_VALIDITY,
         household__language="nb",
         rating__isnull=True,
     ).first()
@@ -73,4 +78,28 @@ def test_rating_from_the_follow_up_is_sent_from_the_page_it_opens(
     screenshot(phone_page, "rated-phone")
     came.refresh_from_db()
     assert came.rating == 5
+    assert not violations, describe_violations(violations)
+
+
+def test_an_expired_link_leads_to_a_new_one(demo, phone_page, axe_violations, screenshot):
+    household = Household.objects.filter(bookings__isnull=False).first()
+    old = path(manage_url(household=household))
+    new_links_send(email=household.email, now=timezone.now())  # the family asked before
+
+    phone_page.goto(old)
+    expect(phone_page.get_by_role("heading", level=1)).to_have_text("This link has expired")
+    violations = axe_violations(phone_page)
+    screenshot(phone_page, "link-expired-phone")
+    phone_page.get_by_role("link", name="Send me a new link").click()
+
+    phone_page.get_by_label("Your e-mail address").fill("nobody-we-know@example.com")
+    violations += axe_violations(phone_page)
+    phone_page.get_by_role("button", name="Send me a new link").click()
+
+    expect(phone_page.get_by_role("heading", level=1)).to_have_text("Now look in your e-mail")
+    expect(
+        phone_page.get_by_text("If we know this address, we have e-mailed its link.")
+    ).to_be_visible()
+    violations += axe_violations(phone_page)
+    screenshot(phone_page, "new-link-sent-phone")
     assert not violations, describe_violations(violations)

@@ -131,6 +131,8 @@ PUBLIC: dict[str, Callable[[dict], str]] = {
     "meeting": lambda w: path_of(meeting_url(invitation=w["invitation"])),
     "privacy": lambda w: reverse("privacy:notice"),
     "volunteers' privacy notice": lambda w: reverse("privacy:volunteer_notice"),
+    "send me a new link": lambda w: reverse("links:new_link"),
+    "new link sent": lambda w: reverse("links:new_link_sent"),
     "login": lambda w: reverse("login"),
     "admin login": lambda w: reverse("admin:login"),
 }

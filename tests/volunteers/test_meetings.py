@@ -59,8 +59,7 @@ def member(meeting, name, status=Volunteer.Status.ACTIVE, partnership=None):
 def link_in(text: str) -> MeetingInvitation | None:
     """The invitation the message's answer link opens (the link's signature carries the
     second it was made, so the text is compared by what it opens)."""
-    prefix = meeting_url(invitation=MeetingInvitation(pk=1)).split("/meeting/")[0] + "/meeting/"
-    token = text.split(prefix, 1)[1].split("/", 1)[0]
+    token = text.split("/meeting/", 1)[1].split("/", 1)[0]
     return invitation_from_token(token)
 
 
