@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "phonenumber_field",
     # Lowest layer first, as pyproject.toml's import-linter contract lists them.
     "common",
     "notifications",
@@ -210,6 +211,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE")
 USE_I18N = True
 USE_TZ = True
+# Phone numbers typed without a country code are read as the site language's country's;
+# stored as E.164, shown in the international format (django-phonenumber-field).
+PHONENUMBER_DEFAULT_REGION = {"nb": "NO"}.get(LANGUAGE_CODE, "DK")
+PHONENUMBER_DB_FORMAT = "E164"
+PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from icalendar import Calendar, Event, Timezone
@@ -19,16 +20,36 @@ def _vtimezone_text(zone: str) -> str:
     return Timezone.from_tzid(zone).to_ical().decode()
 
 
-def calendar_text(events: list[Event], zone: str) -> str:
+def calendar_text(
+    events: list[Event],
+    zone: str | Sequence[str],
+    *,
+    name: str = "",
+    description: str = "",
+    refresh_hours: int | None = None,
+) -> str:
+    """A calendar of the events, their times in ``zone`` (or several zones). A feed that
+    calendar programs subscribe to has a ``name`` and asks to be fetched again every
+    ``refresh_hours``."""
     calendar = Calendar()
     calendar.add("prodid", "-//Familieliv//Family activities at the library//EN")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
+    if name:
+        calendar.add("x-wr-calname", name)
+    if description:
+        calendar.add("x-wr-caldesc", description)
+    if refresh_hours:
+        calendar.add(
+            "refresh-interval", timedelta(hours=refresh_hours), parameters={"VALUE": "DURATION"}
+        )
+        calendar.add("x-published-ttl", timedelta(hours=refresh_hours))
     for event in events:
         calendar.add_component(event)
     text = calendar.to_ical().decode()
-    # The zone goes last, as icalendar itself would put it, only already written out.
-    return text.removesuffix(CALENDAR_END) + _vtimezone_text(zone) + CALENDAR_END
+    zones = [zone] if isinstance(zone, str) else list(zone)
+    # The zones go last, as icalendar itself would put them, only already written out.
+    return text.removesuffix(CALENDAR_END) + "".join(map(_vtimezone_text, zones)) + CALENDAR_END
 
 
 def calendar_event(
