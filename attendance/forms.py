@@ -33,3 +33,20 @@ class WalkInForm(forms.Form):
         label=_("The parent would like invitations to other activities for the children's age"),
         required=False,
     )
+
+
+class HeadCountForm(forms.Form):
+    """One tap on the head-count page: a grade, first visit or not, one more or one less.
+
+    Anything else is refused: a value that is not one of the buttons' is never counted as
+    "been before" or as one more.
+    """
+
+    grade = forms.CharField(max_length=10)
+    first_visit = forms.TypedChoiceField(
+        choices=(("yes", "yes"), ("no", "no")), coerce=lambda value: value == "yes"
+    )
+    change = forms.TypedChoiceField(
+        choices=(("more", "more"), ("less", "less")),
+        coerce=lambda value: -1 if value == "less" else 1,
+    )

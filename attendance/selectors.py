@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from bookings.models import Booking
-from courses.selectors import TAKING_PART, session_course
+from courses.selectors import session_course, taking_part_at
 from households.models import Household
 from programmes.models import Session
 
@@ -22,7 +22,7 @@ def expected_households(*, session: Session):
     course = session_course(session)
     if course is not None:
         return Household.objects.filter(
-            enrolments__course=course, enrolments__status__in=TAKING_PART
+            enrolments__in=taking_part_at(course=course, session=session)
         )
     return Household.objects.filter(
         bookings__session=session, bookings__status=Booking.Status.CONFIRMED
@@ -44,7 +44,7 @@ def check_in_list(*, session: Session) -> list[CheckInRow]:
     course = session_course(session)
     if course is not None:
         enrolments = (
-            course.enrolments.filter(status__in=TAKING_PART)
+            taking_part_at(course=course, session=session)
             .select_related("household")
             .prefetch_related("children")
             .order_by("household__name")

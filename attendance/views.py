@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from attendance.forms import WalkInForm
+from attendance.forms import HeadCountForm, WalkInForm
 from attendance.head_counts import head_count_change, head_count_table
 from attendance.selectors import check_in_list, helper_session, helper_sessions, takes_walk_ins
 from attendance.services import AttendanceError, attendance_check_in, attendance_walk_in
@@ -145,12 +145,16 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
 def head_count(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_of(request, pk)
     if request.method == "POST":
+        tap = HeadCountForm(request.POST)
+        if not tap.is_valid():
+            messages.error(request, _("That was not one of the buttons: nothing was counted."))
+            return redirect(request.path)
         try:
             head_count_change(
                 session=session,
-                grade=request.POST.get("grade", ""),
-                first_visit=request.POST.get("first_visit") == "yes",
-                delta=-1 if request.POST.get("change") == "less" else 1,
+                grade=tap.cleaned_data["grade"],
+                first_visit=tap.cleaned_data["first_visit"],
+                delta=tap.cleaned_data["change"],
             )
         except AttendanceError as exc:
             messages.error(request, str(exc))

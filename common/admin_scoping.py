@@ -10,6 +10,9 @@ Two more kinds of row take part the same way:
 - A row may reach branches through a one-to-many or many-to-many relation, as a volunteer
   reaches them through their organisation's partnerships: it is at every branch so
   reached, and it is found through a subquery, so that it is listed once.
+- A row may reach branches by several routes, each a path in a tuple ``BRANCH_PATH``, as a
+  household reaches them through its bookings, its enrolments and its attendance: it is at
+  every branch any route reaches (found through a subquery, listed once).
 - A row that belongs to a partner organisation names the path to that organisation in
   ``PARTNER_PATH``: the organisation's coordinators (its contact persons who sign in) see
   it too, wherever they work, besides whatever their branches show them.
@@ -45,23 +48,26 @@ def scope_to_user_branches(queryset: QuerySet, user: User | AnonymousUser) -> Qu
     """The rows of ``queryset`` at the branches ``user`` works at, and those of the
     partner organisation they coordinate for (PARTNER_PATH); a superuser: all."""
     model = queryset.model
-    branch_path = getattr(model, "BRANCH_PATH", None)
+    branch_path: str | tuple[str, ...] | None = getattr(model, "BRANCH_PATH", None)
     partner_path = getattr(model, "PARTNER_PATH", None)
     if (branch_path is None and partner_path is None) or user.is_superuser:
         return queryset
     if not user.is_active:
         return queryset.none()
-    routes = []
-    if branch_path is not None:
-        routes.append(BRANCH_MEMBERS if branch_path == "pk" else f"{branch_path}__{BRANCH_MEMBERS}")
-        if partner_path is None and not _crosses_to_many(model, branch_path):
-            return queryset.filter(**{routes[0]: user})
+    branch_paths = (branch_path,) if isinstance(branch_path, str) else branch_path or ()
+    routes = [
+        BRANCH_MEMBERS if path == "pk" else f"{path}__{BRANCH_MEMBERS}" for path in branch_paths
+    ]
+    if len(routes) == 1 and partner_path is None and not _crosses_to_many(model, branch_paths[0]):
+        return queryset.filter(**{routes[0]: user})
     if partner_path is not None:
         routes.append(f"{partner_path}__{PARTNER_MEMBERS}")
+    # One subquery per route: routes across different to-many relations joined in one query
+    # would multiply each other's rows.
     reached = Q()
     for route in routes:
-        reached |= Q(**{route: user})
-    return queryset.filter(pk__in=model._base_manager.filter(reached).values("pk"))
+        reached |= Q(pk__in=model._base_manager.filter(**{route: user}).values("pk"))
+    return queryset.filter(reached)
 
 
 class BranchScopedAdminMixin(BaseModelAdmin):

@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "phonenumber_field",
+    # The audit trail of requests about a family's data (privacy.audit): before the apps,
+    # whose admin (privacy.admin) replaces its own.
+    "auditlog",
     # Lowest layer first, as pyproject.toml's import-linter contract lists them.
     "common",
     "notifications",
@@ -349,6 +352,10 @@ SECOND_FACTOR_FOR_SUPERUSERS = (
     else not EMBEDDED
 )
 OTP_TOTP_ISSUER = "Familieliv"
+
+# The audit trail (django-auditlog) keeps who asked for a household's data, never from
+# which address: an address is personal data of its own.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
 
 # A failed CSRF check (an old page, cookies blocked) gets a page in the site's design.
 CSRF_FAILURE_VIEW = "common.web.csrf_failure"

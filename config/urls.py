@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("reports/projects/", include("reports.project_urls")),
     path("reports/", include("reports.urls")),
     path("", include("bookings.urls")),
+    path("", include("privacy.urls")),
     path("", include("courses.urls")),
     path("", include("attendance.urls")),
     path("", include("volunteers.urls")),

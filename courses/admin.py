@@ -142,7 +142,19 @@ class EnrolmentAdmin(ScopedModelAdmin):
                 )
             },
         ),
-        (_("History"), {"fields": ("created_at", "waitlisted_at", "status_changed_at")}),
+        (
+            _("History"),
+            {
+                "fields": (
+                    "created_at",
+                    "waitlisted_at",
+                    "offered_at",
+                    "offer_expires_at",
+                    "enrolled_at",
+                    "status_changed_at",
+                )
+            },
+        ),
     )
     readonly_fields = (
         "course",
@@ -152,6 +164,9 @@ class EnrolmentAdmin(ScopedModelAdmin):
         "partnership",
         "created_at",
         "waitlisted_at",
+        "offered_at",
+        "offer_expires_at",
+        "enrolled_at",
         "status_changed_at",
     )
 
@@ -162,6 +177,10 @@ class EnrolmentAdmin(ScopedModelAdmin):
         # Families come through a partnership's referral link (the library can use it too),
         # so that every referral has the parent's consent and the family is told.
         return False
+
+    @admin.display(description=_("offer expires"))
+    def offer_expires_at(self, obj: Enrolment):
+        return obj.offer_expires_at if obj.status == Status.OFFERED else None
 
     @admin.display(description=_("family"), ordering="household__name")
     def household_name(self, obj: Enrolment) -> str:

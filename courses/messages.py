@@ -24,6 +24,8 @@ def course_end_message(*, enrolment: Enrolment, offers) -> Message:
         programme=series.programme,
         branch=series.room.branch,
         offers=offers,
+        # Families come to a course through a referral, not a booking: the footer says so.
+        referred=True,
     )
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -30,7 +32,16 @@ class Course(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_(
             "After the last meeting, an enrolled family that came to at least this share of "
-            "the meetings held has completed the course."
+            "the meetings held since it joined has completed the course."
+        ),
+    )
+    offer_days = models.PositiveSmallIntegerField(
+        _("days to answer an offer"),
+        default=7,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "An offer the family has not answered after this many days expires: the family is "
+            "told, and the place goes to the next family waiting."
         ),
     )
 
@@ -60,6 +71,7 @@ class EnrolmentStatus(models.TextChoices):
     OFFERED = "offered", _("Offered a place")
     ENROLLED = "enrolled", _("Enrolled")
     DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Offer expired")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     COMPLETED = "completed", _("Completed")
 
@@ -113,6 +125,11 @@ class Enrolment(models.Model):
     status_changed_at = models.DateTimeField(_("status changed"), auto_now=True)
     # The waitlist is first come, first served by the moment the family was put on it.
     waitlisted_at = models.DateTimeField(_("put on the waitlist"), null=True, blank=True)
+    # When the last offer was made: it expires after the course's offer_days.
+    offered_at = models.DateTimeField(_("offered"), null=True, blank=True)
+    # When the family said yes: it is expected at the meetings from then on, and completion
+    # counts the meetings since.
+    enrolled_at = models.DateTimeField(_("enrolled"), null=True, blank=True)
 
     class Meta:
         ordering = ["course", "created_at"]
@@ -131,3 +148,10 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household.name} – {self.course}"
+
+    @property
+    def offer_expires_at(self):
+        """When an open offer lapses (courses.services.enrolment_expire_offer)."""
+        if self.offered_at is None:
+            return None
+        return self.offered_at + timedelta(days=self.course.offer_days)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from courses.messages import COURSE_END_KEY, course_end_message
 from courses.models import Course, Enrolment
 from courses.selectors import TAKING_PART
-from courses.services import course_complete
+from courses.services import course_complete, enrolment_expire_offer, offer_has_expired
 from households.selectors import PathOffers
 from notifications.planning import write_all
 from programmes.models import Session
@@ -51,17 +51,30 @@ def course_ends_due(*, now: datetime | None = None) -> int:
         .prefetch_related("children")
     )
     offers = PathOffers(now)
-    return write_all(
-        course_end_message(
-            enrolment=e,
-            offers=offers.for_family(
-                programme=e.course.series.programme,
-                branch=e.course.series.room.branch,
-                children=list(e.children.all()),
-            ),
+    messages = []
+    for e in enrolments:
+        found = offers.next_or_at_branch(
+            programme=e.course.series.programme,
+            branch=e.course.series.room.branch,
+            children=list(e.children.all()),
         )
-        for e in enrolments
-    )
+        if found:  # nothing to invite to yet: a later run in the window may find sessions
+            messages.append(course_end_message(enrolment=e, offers=found))
+    return write_all(messages)
+
+
+def offers_expired_due(*, now: datetime | None = None) -> int:
+    """Offers not answered in their course's time: the place moves on (and the family is
+    told, by the service)."""
+    now = now or timezone.now()
+    # At least a day old; each course's own offer_days is the service's rule.
+    open_offers = Enrolment.objects.filter(
+        status=Enrolment.Status.OFFERED, offered_at__lte=now - timedelta(days=1)
+    ).select_related("course")
+    expired = [e.pk for e in open_offers if offer_has_expired(e, now)]
+    for pk in expired:
+        enrolment_expire_offer(enrolment_id=pk, now=now)
+    return len(expired)
 
 
 def plan_course_messages(*, now: datetime | None = None) -> dict[str, int]:
@@ -69,6 +82,7 @@ def plan_course_messages(*, now: datetime | None = None) -> dict[str, int]:
     periodic task's body."""
     now = now or timezone.now()
     return {
+        "course_offers_expired": offers_expired_due(now=now),
         "course_completions": course_completions_due(now=now),
         "course_ends": course_ends_due(now=now),
     }

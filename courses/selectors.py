@@ -14,6 +14,21 @@ HOLDING_PLACE = (Enrolment.Status.OFFERED, Enrolment.Status.ENROLLED)
 TAKING_PART = (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED)
 
 
+def taking_part_at(*, course: Course, session: Session):
+    """The families expected at one of the course's meetings: enrolled before it ended.
+
+    A family that joins in February is not on December's lists, cannot be marked as having
+    come to them, and its completion counts only the meetings since (meetings_since).
+    """
+    return course.enrolments.filter(status__in=TAKING_PART, enrolled_at__lt=session.ends_at)
+
+
+def meetings_since(meetings: list[Session], enrolment: Enrolment) -> list[Session]:
+    """The meetings a family could come to: those that ended after it joined."""
+    joined = enrolment.enrolled_at
+    return [m for m in meetings if joined is not None and m.ends_at > joined]
+
+
 def enrolment_waitlist_position(*, enrolment: Enrolment) -> int | None:
     """1 for the first family in the course's line; None when the family is not waiting."""
     if enrolment.status != Enrolment.Status.WAITLISTED:

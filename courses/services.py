@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import DomainError
 from courses.messages import notify_enrolment
 from courses.models import Course, Enrolment, EnrolmentStatus
-from courses.selectors import course_places_taken
+from courses.selectors import course_places_taken, meetings_since
 from households.services import ChildInput, household_get_or_create, party_children
 from programmes.eligibility import party_eligibility
 from programmes.models import Session
@@ -105,6 +104,12 @@ def _set_status(enrolment: Enrolment, status: str, now: datetime) -> None:
     if status == Status.WAITLISTED:
         enrolment.waitlisted_at = now
         fields.append("waitlisted_at")
+    elif status == Status.OFFERED:
+        enrolment.offered_at = now
+        fields.append("offered_at")
+    elif status == Status.ENROLLED:
+        enrolment.enrolled_at = now
+        fields.append("enrolled_at")
     enrolment.save(update_fields=fields)
 
 
@@ -225,7 +230,24 @@ def enrolment_withdraw(*, enrolment_id: int, now: datetime | None = None) -> Enr
     return _end(enrolment_id, Status.WITHDRAWN, "course_withdrawn", now)
 
 
+def enrolment_expire_offer(*, enrolment_id: int, now: datetime | None = None) -> Enrolment:
+    """An offer not answered in the course's offer_days: the family is told, and the place
+    goes to the next family waiting. Answered in time (or already ended), nothing changes."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        enrolment = _lock_enrolment(enrolment_id)
+        if enrolment.status != Status.OFFERED or not offer_has_expired(enrolment, now):
+            return enrolment
+    return _end(enrolment_id, Status.EXPIRED, "course_offer_expired", now)
+
+
+def offer_has_expired(enrolment: Enrolment, now: datetime) -> bool:
+    expires = enrolment.offer_expires_at
+    return expires is not None and expires <= now
+
+
 _ENDS_FROM = {
+    Status.EXPIRED: (Status.OFFERED,),
     Status.DECLINED: (Status.REFERRED, Status.WAITLISTED, Status.OFFERED),
     Status.WITHDRAWN: (Status.REFERRED, Status.WAITLISTED, Status.OFFERED, Status.ENROLLED),
 }
@@ -260,31 +282,31 @@ def course_fill_places(*, course_id: int, now: datetime | None = None) -> list[E
 def course_complete(*, course_id: int, now: datetime | None = None) -> int:
     """After the last meeting: enrolled families who came often enough have completed it.
 
-    The share is the course's ``completion_percent`` of the meetings held (not cancelled),
-    rounded up. Returns how many families completed.
+    The share is the course's ``completion_percent`` of the meetings held (not cancelled)
+    since the family joined (courses.selectors.meetings_since), rounded up: a family that
+    joined late is measured against the meetings it could come to. Returns how many
+    families completed.
     """
     now = now or timezone.now()
     with transaction.atomic():
         course = _lock_course(course_id)
-        meetings = course.series.sessions.filter(status=Session.Status.SCHEDULED)
-        last_end = meetings.aggregate(last=Max("ends_at"))["last"]
-        if last_end is None or last_end > now:
+        meetings = list(course.series.sessions.filter(status=Session.Status.SCHEDULED))
+        if not meetings or max(m.ends_at for m in meetings) > now:
             raise EnrolmentError(_("The course has meetings still to come."))
-        needed = math.ceil(meetings.count() * course.completion_percent / 100)
-        came_enough = (
-            course.enrolments.filter(status=Status.ENROLLED)
-            .annotate(
-                came=Count(
-                    "household__attendances",
-                    filter=Q(
-                        household__attendances__session__in=meetings,
-                        household__attendances__attended=True,
-                    ),
-                )
-            )
-            .filter(came__gte=needed)
-            .values_list("pk", flat=True)
+        enrolled = course.enrolments.filter(status=Status.ENROLLED)
+        came = set(
+            enrolled.filter(
+                household__attendances__session__in=meetings,
+                household__attendances__attended=True,
+            ).values_list("household_id", "household__attendances__session_id")
         )
-        return Enrolment.objects.filter(pk__in=list(came_enough)).update(
+        completed = [
+            e.pk
+            for e in enrolled
+            if (held := meetings_since(meetings, e))
+            and sum((e.household_id, m.pk) in came for m in held)
+            >= math.ceil(len(held) * course.completion_percent / 100)
+        ]
+        return Enrolment.objects.filter(pk__in=completed).update(
             status=Status.COMPLETED, status_changed_at=now
         )

@@ -136,6 +136,9 @@ def load_course() -> int:
     held = course.series.sessions.filter(
         status=Session.Status.SCHEDULED, ends_at__lt=timezone.now()
     )
+    first = course.series.sessions.order_by("starts_at").first()
+    # Enrolled the week before the first meeting: on every meeting's list.
+    joined = (first.starts_at if first else timezone.now()) - timedelta(days=7)
     for i, (parent, child_name, age_months) in enumerate(CLUB_FAMILIES):
         household, _ = Household.objects.get_or_create(
             email=f"klub.demo{i}@familieliv.invalid",
@@ -150,7 +153,9 @@ def load_course() -> int:
             first_name=child_name, birth_month=baby_born_months_before(today, age_months)
         )
         enrolment, _ = Enrolment.objects.get_or_create(
-            course=course, household=household, defaults={"status": Enrolment.Status.ENROLLED}
+            course=course,
+            household=household,
+            defaults={"status": Enrolment.Status.ENROLLED, "enrolled_at": joined},
         )
         enrolment.children.add(child)
         for n, meeting in enumerate(held):
@@ -219,6 +224,10 @@ def _load_referrals(course: Course) -> None:
                 "referrer_name": referrer,
                 "referrer_role": role,
                 "wishes": wishes,
+                # Offered two days ago: the course page says by when to answer.
+                "offered_at": timezone.now() - timedelta(days=2)
+                if status == Enrolment.Status.OFFERED
+                else None,
             },
         )
         enrolment.children.add(child)

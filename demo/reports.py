@@ -241,6 +241,8 @@ class HistoryWriter:
                 referrer_name="Lene Holm",
                 referrer_role=Enrolment.ReferrerRole.HEALTH_VISITOR,
                 languages="Dansk",
+                enrolled_at=min([v.session.starts_at for v in f.visits] or [now])
+                - timedelta(days=7),
             )
             for f, h in enrolled
         )

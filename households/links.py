@@ -19,7 +19,12 @@ def household_from_token(token: str) -> Household | None:
         pk = signing.loads(token, salt=MANAGE_SALT)
     except signing.BadSignature:
         return None
-    return Household.objects.filter(pk=pk).first()
+    return _personal(pk)
+
+
+def _personal(pk: int) -> Household | None:
+    """A household whose personal data is gone (erased or purged) opens nothing any more."""
+    return Household.objects.filter(pk=pk, anonymised_at__isnull=True).first()
 
 
 def manage_url(*, household: Household) -> str:
@@ -36,4 +41,4 @@ def unsubscribe_url(*, household: Household) -> str:
 
 def household_from_unsubscribe_token(token: str) -> Household | None:
     pk = pk_from(token, UNSUBSCRIBE_SALT)
-    return None if pk is None else Household.objects.filter(pk=pk).first()
+    return None if pk is None else _personal(pk)

@@ -6,6 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Household(models.Model):
+    # A household is at every branch where it booked, was enrolled on a course or came:
+    # the librarians there find it when the family asks for its data (common.admin_scoping).
+    BRANCH_PATH = (
+        "bookings__session__room__branch",
+        "enrolments__course__series__room__branch",
+        "attendances__session__room__branch",
+    )
+
     email = models.EmailField(_("e-mail"), unique=True)
     name = models.CharField(_("parent's name"), max_length=120)
     phone = models.CharField(_("phone"), max_length=30, blank=True)

@@ -14,8 +14,8 @@ from attendance.models import Attendance
 from bookings.models import Booking
 from bookings.selectors import CONFIRMED, CONFIRMED_PLACES, WAITING
 from common.csv import csv_cell
-from courses.models import Course, Enrolment
-from courses.selectors import TAKING_PART
+from courses.models import Course
+from courses.selectors import taking_part_at
 from programmes.models import Session
 
 
@@ -47,7 +47,7 @@ def session_figures(*, session: Session, course: Course | None) -> SessionFigure
     )
     expected = bookings["families"]
     if course is not None:
-        expected = Enrolment.objects.filter(course=course, status__in=TAKING_PART).count()
+        expected = taking_part_at(course=course, session=session).count()
     return SessionFigures(
         booked_places=bookings["places"],
         booked_families=bookings["families"],
@@ -86,7 +86,7 @@ def participants(*, session: Session, course: Course | None) -> list[Participant
     )[:1]
     if course is not None:
         enrolments = (
-            Enrolment.objects.filter(course=course, status__in=TAKING_PART)
+            taking_part_at(course=course, session=session)
             .select_related("household")
             .prefetch_related("children")
             .annotate(came=Subquery(came))

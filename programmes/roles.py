@@ -22,6 +22,12 @@ LIBRARIAN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "strategytrack": ("view",),
         "sustainabledevelopmentgoal": ("view",),
     },
+    # A family's data is the library's to show, export and erase when the family asks
+    # (privacy.admin); the admin shows it read-only, "change" is the erasure.
+    "households": {
+        "household": ("view", "change"),
+        "child": ("view",),
+    },
     "bookings": {
         "booking": ("view", "change"),
     },

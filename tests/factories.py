@@ -337,6 +337,17 @@ class EnrolmentFactory(ModelFactory):
     waitlisted_at = factory.LazyAttribute(
         lambda o: timezone.now() if o.status == Enrolment.Status.WAITLISTED else None
     )
+    offered_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status == Enrolment.Status.OFFERED else None
+    )
+    # Enrolled (or completed) a year ago unless told: on every meeting's list.
+    enrolled_at = factory.LazyAttribute(
+        lambda o: (
+            timezone.now() - timedelta(days=365)
+            if o.status in (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED)
+            else None
+        )
+    )
     children = children_of_household()
 
 

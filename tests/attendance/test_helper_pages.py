@@ -42,11 +42,12 @@ def make_helper():
 def club():
     """A course with two enrolled families, and its meeting today."""
     course = make_course(capacity=5)
-    for email in ("fatima@example.com", "otto@example.com"):
-        enrolment = enrolment_offer(enrolment_id=refer(course, email).pk)
-        enrolment_accept(enrolment_id=enrolment.pk)
-    refer(course, "waiting@example.com")  # referred only: not on the list
     today = course.series.sessions.get(starts_at__date=timezone.localdate())
+    before = today.starts_at - timedelta(days=1)
+    for email in ("fatima@example.com", "otto@example.com"):
+        enrolment = enrolment_offer(enrolment_id=refer(course, email).pk, now=before)
+        enrolment_accept(enrolment_id=enrolment.pk, now=before)
+    refer(course, "waiting@example.com")  # referred only: not on the list
     return course, today
 
 
@@ -98,11 +99,11 @@ def test_the_check_in_list_costs_the_same_queries_for_many_families(
     client, make_helper, django_assert_max_num_queries
 ):
     course = make_course(capacity=30)
-    for n in range(25):
-        enrolment_accept(
-            enrolment_id=enrolment_offer(enrolment_id=refer(course, f"f{n}@x.dk").pk).pk
-        )
     meeting = course.series.sessions.get(starts_at__date=timezone.localdate())
+    before = meeting.starts_at - timedelta(days=1)
+    for n in range(25):
+        offered = enrolment_offer(enrolment_id=refer(course, f"f{n}@x.dk").pk, now=before)
+        enrolment_accept(enrolment_id=offered.pk, now=before)
     client.force_login(make_helper(meeting.room.branch))
     with django_assert_max_num_queries(12):
         page = client.get(reverse("attendance:check_in", args=[meeting.pk]))
@@ -147,7 +148,8 @@ def test_a_helper_counts_pupils_by_grade_and_first_visit(client, make_helper):
     client.force_login(make_helper(session.room.branch))
     url = reverse("attendance:head_count", args=[session.pk])
     for grade, first in (("9", "no"), ("9", "no"), ("8", "yes"), ("other", "no")):
-        assert client.post(url, {"grade": grade, "first_visit": first}).status_code == 302
+        tap = {"grade": grade, "first_visit": first, "change": "more"}
+        assert client.post(url, tap).status_code == 302
     client.post(url, {"grade": "other", "first_visit": "no", "change": "less"})
 
     page = client.get(url)
@@ -179,8 +181,29 @@ def test_a_bad_tap_on_the_head_count_page_is_explained(client, make_helper):
     session = lektiecafe_session()
     client.force_login(make_helper(session.room.branch))
     url = reverse("attendance:head_count", args=[session.pk])
-    page = client.post(url, {"grade": "<script>", "first_visit": "no"}, follow=True)
+    page = client.post(
+        url, {"grade": "<script>", "first_visit": "no", "change": "more"}, follow=True
+    )
     assert "Choose one of the grades shown." in page.text
+    assert not HeadCount.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "tap",
+    [
+        {"grade": "9", "first_visit": "maybe", "change": "more"},  # was counted as "been before"
+        {"grade": "9", "first_visit": "no", "change": "lots"},  # was counted as one more
+        {"grade": "9"},
+    ],
+)
+def test_a_tap_that_is_not_one_of_the_buttons_counts_nothing(client, make_helper, tap):
+    session = lektiecafe_session()
+    client.force_login(make_helper(session.room.branch))
+    url = reverse("attendance:head_count", args=[session.pk])
+
+    page = client.post(url, tap, follow=True)
+
+    assert "That was not one of the buttons: nothing was counted." in page.text
     assert not HeadCount.objects.exists()
 
 
@@ -228,3 +251,27 @@ def test_the_window_is_counted_in_the_branchs_own_dates(client, make_helper):
             head_count_change(session=week_old, grade="9", first_visit=False, delta=1)
 
     assert page.status_code == 404
+
+
+def test_a_family_is_on_the_course_lists_from_the_day_it_joined(client, make_helper):
+    course = make_course(capacity=5)
+    today = course.series.sessions.get(starts_at__date=timezone.localdate())
+    earlier = SessionFactory(  # an extra meeting three days ago, in the helpers' window
+        series=course.series,
+        programme=course.series.programme,
+        room=today.room,
+        starts_at=today.starts_at - timedelta(days=3),
+        ends_at=today.ends_at - timedelta(days=3),
+    )
+    # Offered and accepted between that meeting and today's.
+    joined = earlier.ends_at + timedelta(days=1)
+    late = enrolment_offer(enrolment_id=refer(course, "late@example.com").pk, now=joined)
+    enrolment_accept(enrolment_id=late.pk, now=joined)
+    client.force_login(make_helper(today.room.branch))
+
+    before = client.get(reverse("attendance:check_in", args=[earlier.pk]))
+    assert "No families are booked or enrolled for this session." in before.text
+    with pytest.raises(AttendanceError, match="not on the list"):
+        attendance_check_in(session=earlier, household_id=late.household_id, attended=True)
+    since = client.get(reverse("attendance:check_in", args=[today.pk]))
+    assert "0 of 1 family came" in since.text

@@ -25,7 +25,7 @@ from notifications.sending import outbox_send_due
 from partners.referral_links import partnership_from_referral_token, referral_url
 from partners.services import referral_link_close, referral_link_renew
 from tests.courses.support import TODDLER, make_course, make_partnership, months_ago, refer
-from tests.factories import HouseholdFactory
+from tests.factories import HouseholdFactory, ProgrammeFactory, RoomFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -188,8 +188,10 @@ def test_raising_the_capacity_offers_the_new_places_to_those_waiting():
 def _enrol(course, email, came: int):
     """An enrolled family that came to the first ``came`` meetings held."""
     enrolment = refer(course, email)
-    Enrolment.objects.filter(pk=enrolment.pk).update(status=Status.ENROLLED)
     held = course.series.sessions.order_by("starts_at")
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        status=Status.ENROLLED, enrolled_at=held.first().starts_at - timedelta(days=1)
+    )
     for n, meeting in enumerate(held):
         attendance_record(session=meeting, household=enrolment.household, attended=n < came)
     return enrolment
@@ -208,10 +210,23 @@ def test_completion_needs_the_courses_share_of_the_meetings_held():
     assert statuses(often, seldom) == ["completed", "enrolled"]
 
 
+def legeloerdag_at(branch, start):
+    """An activity at the branch for children up to six, not on Småbørnsklub's path."""
+    return SessionFactory(
+        programme=ProgrammeFactory(name="Legelørdag", min_age_months=0, max_age_months=72),
+        room=RoomFactory(branch=branch),
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+
+
 def test_after_the_last_meeting_the_planner_marks_completion_and_sends_the_bridge():
     course = make_course(capacity=5, weeks_before=3, weeks_after=0)
     family = _enrol(course, "often@example.com", 4)
     after_the_last = course.series.sessions.order_by("starts_at").last().ends_at
+    # Småbørnsklub has no next step on the family path: the branch's own activities for the
+    # children's ages are offered instead.
+    legeloerdag_at(course.series.room.branch, after_the_last + timedelta(days=5))
 
     counts = plan_course_messages(now=after_the_last + timedelta(hours=1))
 
@@ -219,7 +234,65 @@ def test_after_the_last_meeting_the_planner_marks_completion_and_sends_the_bridg
     assert counts["course_ends"] == 1
     assert statuses(family) == ["completed"]
     assert Attendance.objects.filter(household=family.household, attended=True).count() == 4
-    assert any("what comes next" in m.subject for m in sent_to("often@example.com"))
+    (bridge,) = [m for m in sent_to("often@example.com") if "what comes next" in m.subject]
+    assert "Legelørdag" in bridge.body
+    assert "you said yes to them when you were referred" in bridge.body
+    assert "when you booked" not in bridge.body
+
+
+def test_with_nothing_to_offer_yet_the_bridge_waits_for_a_later_run():
+    course = make_course(capacity=5, weeks_before=3, weeks_after=0)
+    _enrol(course, "often@example.com", 4)
+    after_the_last = course.series.sessions.order_by("starts_at").last().ends_at
+
+    assert plan_course_messages(now=after_the_last + timedelta(hours=1))["course_ends"] == 0
+
+    legeloerdag_at(course.series.room.branch, after_the_last + timedelta(days=9))
+    assert plan_course_messages(now=after_the_last + timedelta(days=2))["course_ends"] == 1
+
+
+def test_a_family_that_joins_late_is_measured_against_the_meetings_since():
+    course = make_course(capacity=5, weeks_before=3, weeks_after=0)  # 4 meetings
+    course.completion_percent = 100
+    course.save()
+    meetings = list(course.series.sessions.order_by("starts_at"))
+    late = refer(course, "late@example.com")
+    Enrolment.objects.filter(pk=late.pk).update(
+        status=Status.ENROLLED, enrolled_at=meetings[2].starts_at - timedelta(days=1)
+    )
+    for meeting in meetings[2:]:
+        attendance_record(session=meeting, household=late.household, attended=True)
+
+    assert course_complete(course_id=course.pk, now=meetings[-1].ends_at) == 1
+    assert statuses(late) == ["completed"]
+
+
+def test_an_offer_not_answered_in_time_expires_and_the_place_moves_on():
+    course = make_course(capacity=1)
+    course.offer_days = 7
+    course.save()
+    first, second = refer(course, "first@example.com"), refer(course, "second@example.com")
+    offered_at = timezone.now()
+    enrolment_offer(enrolment_id=first.pk, now=offered_at)
+    enrolment_offer(enrolment_id=second.pk, now=offered_at)  # full: the waitlist
+    assert statuses(first, second) == ["offered", "waitlisted"]
+    told = sent_to("first@example.com")[-1]
+    assert "Please answer by" in told.body
+
+    six_days = plan_course_messages(now=offered_at + timedelta(days=6, hours=23))
+    assert six_days["course_offers_expired"] == 0
+    assert statuses(first, second) == ["offered", "waitlisted"]
+
+    seven_days = plan_course_messages(now=offered_at + timedelta(days=7))
+    assert seven_days["course_offers_expired"] == 1
+    assert statuses(first, second) == ["expired", "offered"]
+    assert "has expired" in sent_to("first@example.com")[-1].subject
+    assert "A place for your family" in sent_to("second@example.com")[-1].subject
+
+    again = plan_course_messages(now=offered_at + timedelta(days=8))
+    assert again["course_offers_expired"] == 0  # told once
+    with pytest.raises(EnrolmentError, match="no longer open"):
+        enrolment_accept(enrolment_id=first.pk)
 
 
 def test_the_referral_link_is_signed_and_can_be_revoked():
