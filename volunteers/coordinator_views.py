@@ -539,7 +539,8 @@ def volunteer_export_csv(request: HttpRequest) -> HttpResponse:
                 *(
                     [
                         csv_cell(volunteer.email),
-                        csv_cell(volunteer.phone.as_e164 if volunteer.phone else ""),
+                        # csv_cell keeps the "+" from being read as a formula.
+                        csv_cell(volunteer.phone or ""),
                     ]
                     if contact
                     else []

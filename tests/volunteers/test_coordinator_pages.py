@@ -721,6 +721,12 @@ def test_the_week_page_costs_the_same_queries_for_30_shifts_and_100_volunteers(c
     many = _count_queries(client, url, params)
     response = client.get(url, params)
     assert response.content.decode().count('data-testid="shift-') >= 30
+    # Every fifth volunteer's certificate has expired: their places are flagged, from the
+    # same queries (the certificate rule is read in the assignments' own query).
+    assert response.content.decode().count("certificate-flag") == (
+        Assignment.objects.lacking_certificate().filter(shift__in=week_shifts).count()
+    )
+    assert response.context["grid"].lacking_certificate > 0
     assert many == few
 
 

@@ -127,7 +127,8 @@ def test_the_grid_the_record_and_the_shift_page_flag_them(client, term):
     march = week_grid(shifts=shifts_for(viewer=viewer), monday=date(2027, 3, 1), today=FIRST)
     (row,) = march.rows
     assert [a.volunteer.name for a in row.lacking_certificate] == ["Sofie Lund"]
-    assert row.unfilled and row.filled == 0
+    assert row.unfilled
+    assert row.filled == 0
     february = week_grid(shifts=shifts_for(viewer=viewer), monday=date(2027, 2, 22), today=FIRST)
     assert february.rows[0].lacking_certificate == []
 

@@ -19,7 +19,7 @@ def phones_to_e164(apps, schema_editor):
     Volunteer = apps.get_model("volunteers", "Volunteer")
     region = getattr(settings, "PHONENUMBER_DEFAULT_REGION", "DK")
     for volunteer in Volunteer.objects.exclude(phone="").only("pk", "phone", "notes"):
-        typed = volunteer.phone.strip()
+        typed = str(volunteer.phone).strip()
         try:
             number = phonenumbers.parse(typed, region)
             valid = phonenumbers.is_valid_number(number)
