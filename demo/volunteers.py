@@ -302,7 +302,7 @@ def _load_lektiecafe(*, partnership: Partnership, coordinator: ContactPerson, to
     # 25 days. The certificate rule flags these shifts and counts them as not filled.
     _keep_planned(
         by_name["Noah Friis-Hansen"],
-        [s for s in coming if 7 <= (s.session.local_start.date() - today).days < 14][:2],
+        [s for s in coming if 8 <= (s.session.local_start.date() - today).days < 15][:2],
         by=coordinator.user,
     )
     _keep_planned(

@@ -206,6 +206,8 @@ class JoinForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(PartnershipChoiceField, self.fields["partnership"])
         field.queryset = partnerships.select_related("programme", "branch")
+        # Most coordinators have one partnership: it is chosen for them.
+        field.empty_label = None
 
 
 class TickForm(forms.Form):
@@ -253,6 +255,8 @@ class MeetingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         field = cast(PartnershipChoiceField, self.fields["partnership"])
         field.queryset = partnerships.select_related("programme", "branch")
+        # Most coordinators have one partnership: it is chosen for them.
+        field.empty_label = None
         if self.instance.pk:
             # The partnership of a meeting with invitations out stays.
             del self.fields["partnership"]
