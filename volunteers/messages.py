@@ -196,11 +196,16 @@ def shift_feed(*, volunteer: Volunteer, assignments: list[Assignment], name: str
     at its new time and a cancelled one (or a shift said no to) as cancelled, with a
     SEQUENCE from the assignment's last revision (shift_sequence)."""
     link = page_url(volunteer=volunteer)
-    events = [_shift_event(a, shift_url(assignment=a), None) for a in assignments]
+    events = []
+    for assignment in assignments:
+        event = _shift_event(assignment, link, None)
+        # A feed sits in calendar programs, sometimes shared: it carries no link that
+        # answers for the volunteer (the shift's own page), nor their page's.
+        event.pop("url")
+        event.pop("description")
+        events.append(event)
     zones = sorted({a.shift.session.room.branch.time_zone for a in assignments})
-    return calendar_text(
-        events, zones or ["Europe/Copenhagen"], name=name, description=link, refresh_hours=1
-    )
+    return calendar_text(events, zones or ["Europe/Copenhagen"], name=name, refresh_hours=1)
 
 
 def shift_ics(*, assignment: Assignment, link: str, now: datetime | None = None) -> str:

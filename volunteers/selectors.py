@@ -748,7 +748,8 @@ def own_page(*, volunteer: Volunteer, now: datetime) -> OwnPage:
         for a in assignments
         if a.status in ASKED_OR_CONFIRMED and a.shift.session.status == Session.Status.SCHEDULED
     ]
-    on = {a.shift_id for a in assignments if a.status in ASKED_OR_CONFIRMED}
+    # Offered are the shifts they are not on already, nor said no to (taken back above).
+    on = {a.shift_id for a in assignments}
     candidates = (
         Shift.objects.filter(
             partnership__in=joined,

@@ -571,23 +571,27 @@ def _refuse_unless_waiting(assignment: Assignment) -> None:
         )
 
 
-def _refuse_without_certificate(assignment: Assignment) -> None:
-    """The certificate rule, told to the volunteer: a yes for a day they will hold no valid
-    certificate for cannot stand, however long ago they were asked."""
+def confirm_certificate_refusal(*, assignment: Assignment) -> str:
+    """The certificate rule, told to the volunteer, or "" when it holds: a yes for a day
+    they will hold no valid certificate for cannot stand, however long ago they were
+    asked. The shift's page asks it to show the reason instead of the button."""
     session = assignment.shift.session
     day = session.local_start.date()
     if not needs_certificate(session.programme):
-        return
+        return ""
     if certificate_valid_on(assignment.volunteer.certificates.all(), day):
-        return
-    raise AssignmentError(
-        _(
-            "Your child-safety certificate is not valid on %(day)s, and children under 15 "
-            "come to this session: you can say yes once your coordinator has recorded a new "
-            "certificate."
-        )
-        % {"day": _day(day)}
-    )
+        return ""
+    return _(
+        "Your child-safety certificate is not valid on %(day)s, and children under 15 "
+        "come to this session: you can say yes once your coordinator has recorded a new "
+        "certificate."
+    ) % {"day": _day(day)}
+
+
+def _refuse_without_certificate(assignment: Assignment) -> None:
+    reason = confirm_certificate_refusal(assignment=assignment)
+    if reason:
+        raise AssignmentError(reason)
 
 
 def assignment_confirm(*, assignment: Assignment, now: datetime | None = None) -> Assignment:

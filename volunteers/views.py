@@ -49,6 +49,7 @@ from volunteers.services import (
     assignment_decline,
     assignment_take_open,
     assignment_undo_decline,
+    confirm_certificate_refusal,
     swap_request,
     volunteer_update_own,
 )
@@ -111,6 +112,10 @@ def shift(request: HttpRequest, token: str) -> HttpResponse:
             "session_cancelled": session.status == Session.Status.CANCELLED,
             # A proposed shift is turned down with "decline"; cancelling is for a yes.
             "actions": assignment_actions(assignment=assignment, now=timezone.now()),
+            # Asked before the certificate ended: the reason shows instead of "yes".
+            "certificate_refusal": confirm_certificate_refusal(assignment=assignment)
+            if assignment.status == Assignment.Status.PROPOSED
+            else "",
             "calendar_url": reverse("volunteers:shift_calendar", args=[token]),
             "error": error,
         },

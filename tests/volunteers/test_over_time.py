@@ -160,6 +160,17 @@ def test_the_shifts_after_it_cannot_be_confirmed_and_the_ones_before_can(term):
     assert assignment_confirm(assignment=before[0]).status == S.CONFIRMED
 
 
+def test_the_shifts_own_page_says_why_instead_of_offering_yes(client, term):
+    from volunteers.links import shift_url
+
+    after = next(a for a in term["assignments"] if day_of(a) > ENDS)
+    page = client.get(shift_url(assignment=after).removeprefix("http://127.0.0.1:8000"))
+    content = page.content.decode()
+    assert "Your child-safety certificate is not valid on" in content
+    assert 'value="confirm"' not in content
+    assert 'value="decline"' in content
+
+
 def test_confirming_all_weeks_at_once_confirms_those_the_certificate_covers(term):
     result = assignment_confirm_all(volunteer=term["sofie"])
     assert sorted(day_of(a) for a in result.confirmed) == [

@@ -163,6 +163,10 @@ def test_the_feed_shows_the_shifts_and_follows_a_move_and_a_cancellation(client,
     assert len(before) == 4
     assert {e["status"] for e in before.values()} == {"TENTATIVE"}
     assert all(e["summary"] == "Homework helper: Lektiecafé" for e in before.values())
+    # No link in a calendar that answers for her.
+    feed = client.get(path(feed_url(volunteer=sofie))).content.decode()
+    assert "/shift/" not in feed
+    assert "/volunteer/" not in feed
 
     clock.shift(timedelta(hours=1))  # she answers an hour after she was asked
     client.post(path(page_url(volunteer=sofie)), {"action": "confirm_all"})
