@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -295,6 +296,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.plan_messages",
         "schedule": env("OUTBOX_SWEEP_SECONDS"),
     },
+    # Personal data past its retention period, anonymised every night (privacy.retention).
+    "purge-personal-data": {
+        "task": "privacy.purge_personal_data",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 # What `manage.py plan_messages` runs without Celery beat (the embedded default): the
 # bodies of the planning tasks above, named here so that no app imports another's.
@@ -303,6 +309,11 @@ MESSAGE_PLANNERS = [
     "courses.outreach.plan_course_messages",
     "attendance.outreach.plan_attendance_messages",
     "volunteers.outreach.plan_volunteer_messages",
+]
+# What `manage.py plan_messages --every` also runs once a day (on starting, then every 24
+# hours): the bodies of the daily beat tasks above.
+DAILY_JOBS = [
+    "privacy.retention.purge_personal_data",
 ]
 
 if env("HTTPS"):

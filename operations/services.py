@@ -65,10 +65,15 @@ def session_cancel(*, session_id: int, reason: str) -> int:
     reason = cancellation_reason_check(reason)
     with transaction.atomic():
         session = lock_session(session_id)
-        if session.status != Session.Status.CANCELLED or reason != session.cancellation_reason:
+        if session.status != Session.Status.CANCELLED:
+            # A change the families are told of: their calendar files supersede the last.
+            session.sequence += 1
             session.status = Session.Status.CANCELLED
             session.cancellation_reason = reason
-            session.save(update_fields=["status", "cancellation_reason"])
+            session.save(update_fields=["status", "cancellation_reason", "sequence"])
+        elif reason != session.cancellation_reason:
+            session.cancellation_reason = reason
+            session.save(update_fields=["cancellation_reason"])
         live = session.bookings.exclude(status=Booking.Status.CANCELLED).select_related("household")
         told = 0
         for booking in live:
@@ -155,9 +160,10 @@ def session_move(
         )
         was_starts_at, was_room = session.starts_at, session.room
         session.starts_at, session.ends_at, session.room = starts_at, ends_at, room
+        session.sequence += 1  # told to the families: their calendars move the event
         try:
             with transaction.atomic():
-                session.save(update_fields=["starts_at", "ends_at", "room"])
+                session.save(update_fields=["starts_at", "ends_at", "room", "sequence"])
         except IntegrityError as exc:
             # A concurrent change to the room (the exclusion constraint on PostgreSQL), or
             # the series already has a session at that time.

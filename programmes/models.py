@@ -473,6 +473,10 @@ class Session(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
     )
     cancellation_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    # Counts the changes families were told of (a move, a cancellation): the SEQUENCE of
+    # every calendar file about the session builds on it, so each file sent about a change
+    # replaces the one before in the family's calendar (operations.services).
+    sequence = models.PositiveIntegerField(_("changes told"), default=0, editable=False)
 
     class Meta:
         ordering = ["starts_at"]

@@ -136,6 +136,13 @@ def meeting_update(*, meeting: ExperienceMeeting, now: datetime | None = None) -
             .values("starts_at", "ends_at", "place")
             .get(pk=meeting.pk)
         )
+        if (was["starts_at"], was["ends_at"], was["place"]) != (
+            meeting.starts_at,
+            meeting.ends_at,
+            meeting.place,
+        ):
+            # The guests' calendars take the new file over the old one.
+            meeting.sequence += 1
         meeting.save()
         return meeting_changed(
             meeting=meeting,

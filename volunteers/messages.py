@@ -15,12 +15,19 @@ from datetime import datetime
 
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Event
+from icalendar import Event, vCalAddress
 
 from common.links import absolute
 from notifications.services import Attachment, Message, notify
 from partners.models import ContactPerson, Partnership
-from programmes.calendar import calendar_event, calendar_text
+from programmes.calendar import (
+    Attendee,
+    EventStatus,
+    calendar_attachment,
+    calendar_event,
+    calendar_text,
+    organizer_email,
+)
 from volunteers.links import (
     feed_url,
     meeting_calendar_url,
@@ -156,49 +163,49 @@ def _shift_context(shift: Shift) -> dict:
     }
 
 
-def shift_sequence(assignment: Assignment, now: datetime | None = None) -> int:
-    """The calendar's SEQUENCE of the assignment's event: seconds from the assignment's
-    making to ``now`` (a file sent now), or to its last revision (the feed, which changes
-    only when the shift does). Calendars keep the event with the highest for its UID."""
-    moment = now or assignment.revised_at or assignment.changed_at
-    return max(int((moment - assignment.created_at).total_seconds()), 0)
-
-
-def _shift_event(assignment: Assignment, link: str, now: datetime | None):
+def _shift_event(assignment: Assignment, link: str, now: datetime) -> Event:
     session = assignment.shift.session
     if session.status == session.Status.CANCELLED or assignment.status in (
         Assignment.Status.CANCELLED,
         Assignment.Status.DECLINED,
     ):
-        status = "CANCELLED"
+        status = EventStatus.CANCELLED
     elif assignment.status == Assignment.Status.PROPOSED:
         # Not yet answered: the calendar shows it as pencilled in.
-        status = "TENTATIVE"
+        status = EventStatus.TENTATIVE
     else:
-        status = "CONFIRMED"
-    event = calendar_event(
+        status = EventStatus.CONFIRMED
+    volunteer = assignment.volunteer
+    return calendar_event(
         session=session,
         uid=f"shift-{assignment.shift_id}-volunteer-{assignment.volunteer_id}@familieliv",
-        stamp=assignment.changed_at,
+        stamp=now,
         link=link,
         status=status,
+        sequence=shift_sequence(assignment),
         summary=f"{assignment.shift.get_role_display()}: {session.programme.name}",
+        attendee=Attendee(name=volunteer.name, email=volunteer.email),
     )
-    # Calendars replace an event only by a higher SEQUENCE: seconds since the assignment
-    # was made grow with every file sent (a new answer, a moved or cancelled session).
-    event.add("sequence", shift_sequence(assignment, now))
-    return event
 
 
-def shift_feed(*, volunteer: Volunteer, assignments: list[Assignment], name: str) -> str:
-    """The volunteer's subscribed calendar: one event per assignment, its UID the one the
-    e-mails' files use, so a calendar that has both keeps one event; a session moved shows
-    at its new time and a cancelled one (or a shift said no to) as cancelled, with a
-    SEQUENCE from the assignment's last revision (shift_sequence)."""
-    link = page_url(volunteer=volunteer)
+def shift_sequence(assignment: Assignment) -> int:
+    """Calendars replace an event only by a higher SEQUENCE. From stored history alone: the
+    session's changes (a move, a cancellation) and the seconds from the assignment's making
+    to its last change (an answer, a cancellation), each of which only grows."""
+    answered = int((assignment.changed_at - assignment.created_at).total_seconds())
+    return assignment.shift.session.sequence + max(answered, 0)
+
+
+def shift_feed(
+    *, volunteer: Volunteer, assignments: list[Assignment], name: str, now: datetime
+) -> str:
+    """The volunteer's subscribed calendar (PUBLISH): one event per assignment, its UID the
+    one the e-mails' files use, so a calendar that has both keeps one event; a session
+    moved shows at its new time and a cancelled one (or a shift said no to) as cancelled,
+    with the SEQUENCE the e-mails use (shift_sequence)."""
     events = []
     for assignment in assignments:
-        event = _shift_event(assignment, link, None)
+        event = _shift_event(assignment, "", now)
         # A feed sits in calendar programs, sometimes shared: it carries no link that
         # answers for the volunteer (the shift's own page), nor their page's.
         event.pop("url")
@@ -209,6 +216,7 @@ def shift_feed(*, volunteer: Volunteer, assignments: list[Assignment], name: str
 
 
 def shift_ics(*, assignment: Assignment, link: str, now: datetime | None = None) -> str:
+    """The shift as a file downloaded from the volunteer's page (METHOD:PUBLISH)."""
     event = _shift_event(assignment, link, now or timezone.now())
     return calendar_text([event], assignment.shift.session.room.branch.time_zone)
 
@@ -220,10 +228,10 @@ def assignment_message(*, assignment: Assignment, kind: str, key: str) -> Messag
     attachments: tuple[Attachment, ...] = ()
     if kind in KINDS_WITH_CALENDAR:
         attachments = (
-            Attachment(
+            calendar_attachment(
                 filename="shift.ics",
-                content=shift_ics(assignment=assignment, link=link),
-                mimetype="text/calendar",
+                events=[_shift_event(assignment, link, timezone.now())],
+                zone=assignment.shift.session.room.branch.time_zone,
             ),
         )
     return Message(
@@ -282,9 +290,10 @@ def term_invitation_message(*, assignments: list[Assignment], occasion: datetime
     volunteer = first.volunteer
     weeks = [(assignment, shift_url(assignment=assignment)) for assignment in assignments]
     now = timezone.now()
-    ics = calendar_text(
-        [_shift_event(assignment, link, now) for assignment, link in weeks],
-        first.shift.session.room.branch.time_zone,
+    attachment = calendar_attachment(
+        filename="shifts.ics",
+        events=[_shift_event(assignment, link, now) for assignment, link in weeks],
+        zone=first.shift.session.room.branch.time_zone,
     )
     return Message(
         key=term_invitation_key(first=first, occasion=occasion),
@@ -302,7 +311,7 @@ def term_invitation_message(*, assignments: list[Assignment], occasion: datetime
             "coordinators": list(first.shift.partnership.coordinators.all()),
             "page_url": page_url(volunteer=volunteer),
         },
-        attachments=(Attachment(filename="shifts.ics", content=ics, mimetype="text/calendar"),),
+        attachments=(attachment,),
     )
 
 
@@ -538,15 +547,17 @@ def notify_welcome(*, onboarding: Onboarding) -> None:
     )
 
 
-def meeting_ics(*, invitation: MeetingInvitation, now: datetime | None = None) -> str:
-    """The meeting as a calendar event for one guest: its UID is the meeting's, so the file
-    of a moved meeting replaces the event of the first."""
+def meeting_event(*, invitation: MeetingInvitation, now: datetime) -> Event:
+    """The meeting as a calendar event for one guest: its UID is the meeting's, its
+    SEQUENCE the meeting's changes of time or place (ExperienceMeeting.sequence), so the
+    file of a moved meeting replaces the event of the first."""
     meeting: ExperienceMeeting = invitation.meeting
     branch = meeting.partnership.branch
-    now = now or timezone.now()
+    guest = invitation.guest
     event = Event()
     event.add("uid", f"meeting-{meeting.pk}@familieliv")
     event.add("dtstamp", now)
+    event.add("sequence", meeting.sequence)
     event.add("dtstart", meeting.starts_at.astimezone(branch.zone))
     event.add("dtend", meeting.ends_at.astimezone(branch.zone))
     event.add("summary", meeting.title)
@@ -555,10 +566,27 @@ def meeting_ics(*, invitation: MeetingInvitation, now: datetime | None = None) -
     link = meeting_url(invitation=invitation)
     event.add("description", f"{meeting.agenda}\n\n{link}".strip())
     event.add("url", link)
-    event.add("status", "CONFIRMED")
-    # A file sent later carries a higher SEQUENCE, so a moved meeting replaces the first.
-    event.add("sequence", int(now.timestamp() // 60))
-    return calendar_text([event], branch.time_zone)
+    event.add("status", str(EventStatus.CONFIRMED))
+    event.add("organizer", vCalAddress.new(organizer_email(), cn=branch.name))
+    event.add(
+        "attendee",
+        vCalAddress.new(
+            guest.email,
+            cn=guest.name,
+            role="REQ-PARTICIPANT",
+            partstat={"yes": "ACCEPTED", "no": "DECLINED"}.get(invitation.response, "NEEDS-ACTION"),
+            # Answers go through the guest's own link, not as replies to the library.
+            rsvp=False,
+        ),
+    )
+    return event
+
+
+def meeting_ics(*, invitation: MeetingInvitation, now: datetime | None = None) -> str:
+    """The meeting's calendar file to download from the answer page (PUBLISH)."""
+    now = now or timezone.now()
+    event = meeting_event(invitation=invitation, now=now)
+    return calendar_text([event], invitation.meeting.partnership.branch.time_zone)
 
 
 def _meeting_message(*, invitation: MeetingInvitation, kind: str, key: str, **context) -> Message:
@@ -582,10 +610,10 @@ def _meeting_message(*, invitation: MeetingInvitation, kind: str, key: str, **co
             **context,
         },
         attachments=(
-            Attachment(
+            calendar_attachment(
                 filename="meeting.ics",
-                content=meeting_ics(invitation=invitation),
-                mimetype="text/calendar",
+                events=[meeting_event(invitation=invitation, now=timezone.now())],
+                zone=meeting.partnership.branch.time_zone,
             ),
         ),
     )

@@ -519,9 +519,6 @@ class Assignment(models.Model):
     # so a second cancellation is told again.
     told_session_cancelled = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(_("asked"), auto_now_add=True)
-    # When what the volunteer's calendar shows last changed: the answer, or the session
-    # moved or cancelled as the volunteer planner found it. The calendar's SEQUENCE.
-    revised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -661,6 +658,8 @@ class ExperienceMeeting(models.Model):
     ends_at = models.DateTimeField(_("ends"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
+    # Changes of time or place told to the guests: their calendar files' SEQUENCE.
+    sequence = models.PositiveIntegerField(_("changes told"), default=0, editable=False)
 
     class Meta:
         ordering = ["-starts_at"]

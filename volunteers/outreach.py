@@ -278,7 +278,7 @@ def session_cancellations_due(*, now: datetime | None = None) -> int:
     with transaction.atomic():
         Assignment.objects.filter(
             told_session_cancelled=True, shift__session__status=Session.Status.SCHEDULED
-        ).update(told_session_cancelled=False, revised_at=now)
+        ).update(told_session_cancelled=False)
         assignments = list(
             _to_volunteers(due_session_cancellations(now=now))
             .select_for_update(of=("self",), skip_locked=True)
@@ -288,7 +288,7 @@ def session_cancellations_due(*, now: datetime | None = None) -> int:
             [session_cancelled_message(assignment=a, now=now) for a in assignments]
         )
         Assignment.objects.filter(pk__in=[a.pk for a in assignments]).update(
-            told_session_cancelled=True, revised_at=now
+            told_session_cancelled=True
         )
     return written
 
@@ -318,8 +318,7 @@ def session_moves_due(*, now: datetime | None = None) -> int:
         written = notify_many([session_moved_message(assignment=a, now=now) for a in assignments])
         for a in assignments:
             a.told_starts_at = a.shift.session.starts_at
-            a.revised_at = now
-        Assignment.objects.bulk_update(assignments, ["told_starts_at", "revised_at"])
+        Assignment.objects.bulk_update(assignments, ["told_starts_at"])
     return written
 
 

@@ -360,12 +360,11 @@ def _lock_volunteer(volunteer_id: int) -> Volunteer:
 
 
 # The fields _stamp sets, for save(update_fields=...).
-STAMPED = ["status", "changed_by", "changed_at", "revised_at"]
+STAMPED = ["status", "changed_by", "changed_at"]
 
 
 def _stamp(assignment: Assignment, status: str, by, now: datetime) -> None:
     assignment.status, assignment.changed_by, assignment.changed_at = status, by, now
-    assignment.revised_at = now
 
 
 # -- assignments ---------------------------------------------------------------------------

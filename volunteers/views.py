@@ -338,6 +338,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
             volunteer=volunteer,
             assignments=feed_assignments(volunteer=volunteer, now=timezone.now()),
             name=_("Shifts: %(name)s") % {"name": volunteer.name},
+            now=timezone.now(),
         )
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="shifts.ics"'

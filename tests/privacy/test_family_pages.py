@@ -13,8 +13,6 @@ from households.models import Household
 from privacy import services
 from privacy.audit import household_trail
 
-from .pending import needs_household_erase
-
 pytestmark = pytest.mark.django_db
 
 
@@ -208,7 +206,6 @@ def test_an_erasure_already_done_is_not_done_twice(world, stand_in_erase):
     assert stand_in_erase == [world.anna.pk]
 
 
-@needs_household_erase
 def test_an_erased_familys_places_go_to_the_next_in_line(
     client, world, django_capture_on_commit_callbacks
 ):

@@ -328,10 +328,15 @@ def test_librarian_cancels_a_booking_and_the_waitlist_moves_up(client, world, li
         waitlisted_at=timezone.now(),
     )
 
+    chosen = {"action": "cancel_bookings", "_selected_action": [booking.pk]}
+    url = reverse("admin:bookings_booking_changelist")
+    asked = client.post(url, chosen)  # the reason is asked first: the family is told it
+    booking.refresh_from_db()
+    assert "Reason" in asked.content.decode()
+    assert booking.status == Booking.Status.CONFIRMED
+
     response = client.post(
-        reverse("admin:bookings_booking_changelist"),
-        {"action": "cancel_bookings", "_selected_action": [booking.pk]},
-        follow=True,
+        url, {**chosen, "apply": "yes", "reason": "The room is too small."}, follow=True
     )
 
     booking.refresh_from_db()

@@ -136,7 +136,7 @@ def test_asking_a_volunteer_sends_the_answer_link_and_the_shift_as_a_calendar_fi
     html, _ = invitation.alternatives[0]
     assert shift_url(assignment=assignment) in html
     ((filename, ics, mimetype),) = invitation.attachments
-    assert (filename, mimetype) == ("shift.ics", "text/calendar")
+    assert (filename, mimetype) == ("shift.ics", "text/calendar; method=REQUEST")
     assert "DTSTART;TZID=Europe/Oslo:20260309T150000" in ics
     # Pencilled in until the volunteer says yes.
     assert "STATUS:TENTATIVE" in ics
