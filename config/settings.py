@@ -46,6 +46,10 @@ env = environ.Env(
     HOUSEHOLD_RETENTION_MONTHS=(int, 24),
     VOLUNTEER_RETENTION_MONTHS=(int, 24),
     OUTBOX_BODY_RETENTION_DAYS=(int, 90),
+    # Where people write about their data (the privacy notices show them; empty: not shown).
+    DATA_CONTROLLER_EMAIL=(str, ""),
+    DATA_CONTROLLER_ADDRESS=(str, ""),
+    DATA_PROTECTION_OFFICER_EMAIL=(str, ""),
 )
 
 DEBUG = env("DEBUG")
@@ -54,6 +58,12 @@ DEBUG = env("DEBUG")
 HOUSEHOLD_RETENTION_MONTHS = env("HOUSEHOLD_RETENTION_MONTHS")
 VOLUNTEER_RETENTION_MONTHS = env("VOLUNTEER_RETENTION_MONTHS")
 OUTBOX_BODY_RETENTION_DAYS = env("OUTBOX_BODY_RETENTION_DAYS")
+# Each library's municipality is the data controller of what the site keeps (the branch's
+# municipality names it on the privacy notices); these say how to reach it about personal
+# data, for the installation as a whole, and its data protection officer.
+DATA_CONTROLLER_EMAIL = env("DATA_CONTROLLER_EMAIL")
+DATA_CONTROLLER_ADDRESS = env("DATA_CONTROLLER_ADDRESS")
+DATA_PROTECTION_OFFICER_EMAIL = env("DATA_PROTECTION_OFFICER_EMAIL")
 DATA_DIR = Path(env("DATA_DIR"))
 DATABASE_URL = env("DATABASE_URL")
 REDIS_URL = env("REDIS_URL")
@@ -126,7 +136,7 @@ MIDDLEWARE = [
     "common.middleware.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "common.locale.VisitorLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -212,6 +222,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as each language writes them (English day-first: config/formats/en).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env("TIME_ZONE")
 USE_I18N = True
 USE_TZ = True
@@ -224,18 +236,17 @@ PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT"))
-# Hashed, compressed names once collectstatic has run (make run, deployments); a
-# developer's runserver without it still serves static/ as it is.
-_collected = (STATIC_ROOT / "staticfiles.json").exists()
+# Hashed, compressed names in every mode: collectstatic (make run, deployments) writes
+# them with staticfiles.json, and WhiteNoise serves the hashed names for ten years
+# (unhashed ones for a minute). The storage must not depend on the manifest's presence:
+# then the first collectstatic ran with plain storage and never wrote one. The test suite
+# swaps in plain storage (tests/conftest.py). Until collectstatic has run (a developer's
+# runserver with DEBUG), WhiteNoise finds files in static/ as they are.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if _collected
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = not _collected
+WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 

@@ -111,6 +111,7 @@ class BranchFactory(ModelFactory):
     slug = factory.Sequence(lambda n: f"branch-{n}")
     municipality = "Bærum"
     time_zone = "Europe/Oslo"
+    country = "NO"
 
 
 class BranchMembershipFactory(ModelFactory):
@@ -202,7 +203,8 @@ class SeriesExclusionFactory(ModelFactory):
         model = SeriesExclusion
 
     series = factory.SubFactory(SeriesFactory)
-    date = factory.LazyAttribute(lambda o: o.series.start_date)
+    start_date = factory.LazyAttribute(lambda o: o.series.start_date)
+    end_date = factory.LazyAttribute(lambda o: o.start_date)
     reason = "The library is closed."
 
 

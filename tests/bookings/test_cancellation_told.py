@@ -47,9 +47,9 @@ def test_a_family_cancelling_on_its_page_is_told_with_the_event_cancelled(client
 
     assert "Your booking is cancelled" in page.text
     (_, told) = sent_to("anna@example.com")
-    assert told.subject == "Cancelled as you asked: Babydans on Nov. 25, 2026"
+    assert told.subject == "Cancelled as you asked: Babydans on 25 November 2026"
     assert "Your booking for Babydans is cancelled, as you asked." in told.body
-    assert "Wednesday Nov. 25, 2026, 11:00–12:00" in told.body
+    assert "Wednesday 25 November 2026, 11:00–12:00" in told.body
     assert "The attached calendar file takes the session out of your calendar." in told.body
     calendar = parsed_by_both(ics_of(told))
     assert calendar.method == "CANCEL"
@@ -160,7 +160,7 @@ def test_a_librarian_cancels_bookings_from_the_admin_and_each_family_is_told_the
     assert anna.status == Booking.Status.CANCELLED
     assert anna.cancellation_reason == "The group is too big for the room."
     told = sent_to("anna@example.com")[-1]
-    assert told.subject == "Cancelled by the library: your place at Babydans on Nov. 25, 2026"
+    assert told.subject == "Cancelled by the library: your place at Babydans on 25 November 2026"
     assert "We are sorry: the library has cancelled your booking for Babydans." in told.body
     assert "The group is too big for the room." in told.body
     calendar = parsed_by_both(ics_of(told))
