@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "phonenumber_field",
     # The audit trail of requests about a family's data (privacy.audit): before the apps,
     # whose admin (privacy.admin) replaces its own.
     "auditlog",
@@ -228,6 +229,11 @@ FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env("TIME_ZONE")
 USE_I18N = True
 USE_TZ = True
+# Phone numbers typed without a country code are read as the site language's country's;
+# stored as E.164, shown in the international format (django-phonenumber-field).
+PHONENUMBER_DEFAULT_REGION = {"nb": "NO"}.get(LANGUAGE_CODE, "DK")
+PHONENUMBER_DB_FORMAT = "E164"
+PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -3,8 +3,9 @@ Lektiecafé in Aarhus and Red Barnet's club volunteers at the Småbørnsklub in 
 
 The Lektiecafé shows what a coordinator meets on a real Monday: afternoons so far staffed
 (one volunteer did not come), a coming week with one shift full, one short and one with
-nobody yet, certificates about to expire and one expired, two new volunteers being
-welcomed, and an experience meeting with invitations out.
+nobody yet, certificates about to expire and one expired (with shifts planned past both
+ends, flagged), two new volunteers being welcomed, and an experience meeting with
+invitations out.
 
 Dates are counted from today and rows are keyed by natural keys (e-mail, shift and
 volunteer), so loading again the same day changes nothing and a later day adds the new
@@ -83,7 +84,9 @@ STUDENTS = [
     Person("Magnus Dalsgaard", ACTIVE, 200, (MATHS,), afternoons(WED, THU)),
     # Only until five on Mondays: ranked below those who can stay the whole afternoon.
     Person("Clara Winther", ACTIVE, 150, (ENGLISH, GERMAN), afternoons(MON, until=time(17))),
-    Person("Noah Friis-Hansen", ACTIVE, 120, (SCIENCE,), afternoons(MON, WED, THU), -10),
+    # Active, but the certificate ended last month: the shifts he was asked for while it held
+    # are flagged and count as not filled (_keep_planned).
+    Person("Noah Friis-Hansen", ACTIVE, 120, (SCIENCE,), afternoons(MON, WED, THU), -25),
     Person(
         "Yusuf Demir",
         ACTIVE,
@@ -294,7 +297,40 @@ def _load_lektiecafe(*, partnership: Partnership, coordinator: ContactPerson, to
     )
     for n, (shift, statuses) in enumerate(zip(coming, plans, strict=False)):
         _staff(shift, _pool(students, shift), statuses, by=coordinator.user, offset=n * 2)
+    by_name = {v.name: v for v in students}
+    # Planned while their certificates still held: Noah's ended last month, Ida's ends in
+    # 25 days. The certificate rule flags these shifts and counts them as not filled.
+    _keep_planned(
+        by_name["Noah Friis-Hansen"],
+        [s for s in coming if 8 <= (s.session.local_start.date() - today).days < 15][:2],
+        by=coordinator.user,
+    )
+    _keep_planned(
+        by_name["Ida Kjeldsen"],
+        [
+            s
+            for s in coming
+            if s.session.local_start.weekday() == WED
+            and 21 <= (s.session.local_start.date() - today).days < 42
+        ],
+        by=coordinator.user,
+    )
     return len(held)
+
+
+def _keep_planned(volunteer: Volunteer, shifts: list[Shift], *, by) -> None:
+    """The volunteer said yes to these shifts some weeks ago (kept if already there)."""
+    for shift in shifts:
+        Assignment.objects.get_or_create(
+            shift=shift,
+            volunteer=volunteer,
+            defaults={
+                "status": Assignment.Status.CONFIRMED,
+                "changed_by": by,
+                "changed_at": timezone.now() - timedelta(days=40),
+                "told_starts_at": shift.session.starts_at,
+            },
+        )
 
 
 def _load_club(*, partnership: Partnership, coordinator: ContactPerson, today: date) -> None:

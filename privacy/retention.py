@@ -345,8 +345,9 @@ def households_purge(*, now: datetime) -> int:
 
 
 def _volunteers_anonymise(*, ids: Sequence[int], now: datetime) -> None:
-    """Anonymise the volunteers ``ids``: name, e-mail, phone, languages, availability and
-    what their certificates said go; their certificates keep kind, checked on, by whom and
+    """Anonymise the volunteers ``ids``: name, e-mail, phone, languages, the coordinator's
+    notes, what they last changed themselves, availability and what their certificates
+    said go; their certificates keep kind, checked on, by whom and
     valid until; their shifts, hours, status and dates stay for the turnover."""
     volunteers = Volunteer.objects.filter(pk__in=ids)
     invited_to = ExperienceMeeting.objects.filter(
@@ -369,6 +370,9 @@ def _volunteers_anonymise(*, ids: Sequence[int], now: datetime) -> None:
         email="",
         phone="",
         languages="",
+        notes="",
+        changed_by_volunteer="",
+        changed_by_volunteer_at=None,
         link_version=_link_version_raised(),
         anonymised_at=Coalesce(F("anonymised_at"), Value(now)),
     )

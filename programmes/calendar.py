@@ -11,8 +11,9 @@ is METHOD:PUBLISH: it is not a message from anybody.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 from enum import StrEnum
 from functools import lru_cache
@@ -67,17 +68,32 @@ def organizer_email() -> str:
 
 
 def calendar_text(
-    events: list[Event], zone: str, *, method: CalendarMethod = CalendarMethod.PUBLISH
+    events: list[Event],
+    zone: str | Sequence[str],
+    *,
+    method: CalendarMethod = CalendarMethod.PUBLISH,
+    name: str = "",
+    refresh_hours: int | None = None,
 ) -> str:
+    """The events in ``zone`` (or several zones). A feed that calendar programs subscribe
+    to has a ``name`` and asks to be fetched again every ``refresh_hours``."""
     calendar = Calendar()
     calendar.add("prodid", "-//Familieliv//Family activities at the library//EN")
     calendar.add("version", "2.0")
     calendar.add("method", str(method))
+    if name:
+        calendar.add("x-wr-calname", name)
+    if refresh_hours:
+        calendar.add(
+            "refresh-interval", timedelta(hours=refresh_hours), parameters={"VALUE": "DURATION"}
+        )
+        calendar.add("x-published-ttl", timedelta(hours=refresh_hours))
     for event in events:
         calendar.add_component(event)
     text = calendar.to_ical().decode()
-    # The zone goes last, as icalendar itself would put it, only already written out.
-    return text.removesuffix(CALENDAR_END) + _vtimezone_text(zone) + CALENDAR_END
+    zones = [zone] if isinstance(zone, str) else list(zone)
+    # The zones go last, as icalendar itself would put them, only already written out.
+    return text.removesuffix(CALENDAR_END) + "".join(map(_vtimezone_text, zones)) + CALENDAR_END
 
 
 def message_method(events: list[Event]) -> CalendarMethod:

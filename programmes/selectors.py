@@ -38,15 +38,26 @@ def upcoming_sessions(*, now: datetime) -> QuerySet[Session]:
     ).select_related("programme", "room__branch")
 
 
-def _at_branch(expression_class, field: str = "starts_at"):
-    """A date part of ``field`` as the wall clock at the session's branch shows it."""
+def _at_branch(expression_class, field: str = "starts_at", *, session: str = ""):
+    """A date part of ``field`` as the wall clock at the session's branch shows it; the
+    session reached through ``session`` (a path such as "shift__session__") from another
+    model."""
     return Case(
         *[
-            When(room__branch__time_zone=zone, then=expression_class(field, tzinfo=ZoneInfo(zone)))
+            When(
+                **{f"{session}room__branch__time_zone": zone},
+                then=expression_class(f"{session}{field}", tzinfo=ZoneInfo(zone)),
+            )
             for zone, _ in NORDIC_TIME_ZONES
         ],
-        default=expression_class(field),
+        default=expression_class(f"{session}{field}"),
     )
+
+
+def session_local_date(*, session: str = ""):
+    """The date a session starts on at its own branch (``session``: the path to it from the
+    model queried, e.g. "shift__session__"), as an expression for annotations."""
+    return _at_branch(TruncDate, session=session)
 
 
 def sessions_from_date(sessions: QuerySet[Session], *, day: date) -> QuerySet[Session]:

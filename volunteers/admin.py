@@ -71,6 +71,9 @@ from volunteers.services import (
     AssignmentError,
     assignment_cancel,
     assignment_mark,
+    certificates_saved,
+    email_taken,
+    email_taken_message,
     onboarding_update,
     shifts_create_for_series,
     shifts_delete,
@@ -183,6 +186,33 @@ class JoinForm(forms.Form):
     )
 
 
+class VolunteerAdminForm(forms.ModelForm):
+    """One volunteer per e-mail address in an organisation, said next to the field: the
+    organisation is read-only on a volunteer's page, so the form's own check of the
+    constraint would pass over it."""
+
+    class Meta:
+        model = Volunteer
+        # The admin names the fields shown (VolunteerAdmin.get_fieldsets).
+        fields = ("organisation", "name", "email")
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        organisation = cleaned.get("organisation") or getattr(self.instance, "organisation", None)
+        email = cleaned.get("email")
+        if (
+            organisation is not None
+            and email
+            and email_taken(
+                organisation=organisation,
+                email=email,
+                volunteer=self.instance if self.instance.pk else None,
+            )
+        ):
+            self.add_error("email", email_taken_message())
+        return cleaned
+
+
 @admin.register(Volunteer)
 class VolunteerAdmin(ScopedModelAdmin):
     list_display = ("name", "organisation", "status", "certificate", "joined_on")
@@ -193,11 +223,12 @@ class VolunteerAdmin(ScopedModelAdmin):
         "subjects",
     )
     list_select_related = ("organisation",)
+    form = VolunteerAdminForm
     inlines = (AvailabilityInline, CertificateInline, OnboardingInline)
     filter_horizontal = ("subjects",)
     actions = ("mark_onboarding", "mark_active", "mark_paused", "mark_left", "join_partnership")
     fieldsets = (
-        (None, {"fields": ("organisation", "name", "email", "phone", "language")}),
+        (None, {"fields": ("organisation", "name", "email", "phone", "language", "notes")}),
         (_("Helps with"), {"fields": ("languages", "subjects")}),
         (
             _("Status"),
@@ -250,6 +281,12 @@ class VolunteerAdmin(ScopedModelAdmin):
         if obj is not None:
             inlines.append(OnboardingInline)
         return inlines
+
+    def save_formset(self, request, form, formset, change) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is Certificate:
+            # A certificate typed in here ticks the welcome checklists as recording does.
+            certificates_saved(volunteer=form.instance, by=request.user)
 
     @admin.display(description=_("certificate"))
     def certificate(self, obj: Volunteer) -> str:

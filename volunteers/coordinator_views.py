@@ -7,6 +7,8 @@ partnerships are not found. Each POST calls one service and shows its Assignment
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,24 +21,48 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from common.csv import csv_cell
 from programmes.weeks import iso_week, week_monday
 from volunteers.forms import (
     CertificateForm,
+    EveryWeekForm,
     JoinForm,
+    MeetingForm,
+    ShiftPolicyForm,
     StatusForm,
     TickForm,
     VolunteerForm,
+    WeeklyTimeEditFormSet,
     WeeklyTimeFormSet,
     weekly_times,
+    weekly_times_initial,
 )
-from volunteers.models import ON_THE_SHIFT, Assignment, Volunteer, places_missing
+from volunteers.meetings import (
+    meeting_create,
+    meeting_invite,
+    meeting_mark_attendance,
+    meeting_update,
+)
+from volunteers.models import (
+    Assignment,
+    ExperienceMeeting,
+    MeetingInvitation,
+    SwapRequest,
+    Volunteer,
+    places_missing,
+)
 from volunteers.selectors import (
     Viewer,
+    meeting_guests,
+    meetings_for,
     partnerships_for,
     shift_assignments,
+    shift_policies,
     shifts_for,
     suitable_volunteers,
+    swaps_waiting,
     viewer_for,
+    volunteer_export,
     volunteer_record,
     volunteer_rows,
     volunteers_for,
@@ -44,6 +70,7 @@ from volunteers.selectors import (
     week_grid,
 )
 from volunteers.services import (
+    VOLUNTEER_FIELDS,
     AssignmentError,
     TermResult,
     assignment_actions,
@@ -52,10 +79,15 @@ from volunteers.services import (
     assignment_propose,
     assignment_propose_for_term,
     certificate_record,
+    every_week_until,
     onboarding_tick,
+    shift_policy_update,
+    swap_decide,
     volunteer_create,
     volunteer_join,
+    volunteer_send_page_link,
     volunteer_set_status,
+    volunteer_update,
 )
 from volunteers.terms import term_of
 from volunteers.turnover import turnover
@@ -102,6 +134,8 @@ def week(request: HttpRequest) -> HttpResponse:
         "volunteers/coordinator/week.html",
         {
             "viewer": viewer,
+            "swaps": swaps_waiting(viewer=viewer) if viewer.is_coordinator else [],
+            "policies": shift_policies(partnerships=partnerships) if viewer.is_coordinator else [],
             "grid": week_grid(
                 shifts=shifts,
                 monday=week_monday(request.GET.get("week", ""), today=today),
@@ -137,7 +171,9 @@ def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     assignments = shift_assignments(shift=shift)
     candidates = suitable_volunteers(shift=shift, now=now)
-    staffed = sum(a.status in ON_THE_SHIFT for a in assignments)
+    # Counted as the planning counts: a volunteer without a certificate for the day is
+    # on the list, flagged, but fills no place (volunteers.models).
+    staffed = sum(a.counts_on_shift for a in assignments)
     return render(
         request,
         "volunteers/coordinator/shift_detail.html",
@@ -155,7 +191,8 @@ def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "full": not places_missing(required=shift.required_count, staffed=staffed),
             "started": shift.session.starts_at <= now,
             "week": iso_week(shift.session.local_start.date()),
-            "term": term_of(shift.session.local_start.date()),
+            "every_week_until": every_week_until(shift.session.local_start.date()),
+            "swaps": swaps_waiting(viewer=viewer, shift=shift) if may_change else [],
             "suitable": [c for c in candidates if c.suitable],
             "excluded": [c for c in candidates if not c.suitable],
             "Status": Assignment.Status,
@@ -174,8 +211,16 @@ def _act_on_shift(request: HttpRequest, viewer: Viewer, shift) -> None:
             )
             above_required = bool(request.POST.get("above_required"))
             if request.POST.get("every_week"):
+                until = EveryWeekForm(request.POST)
+                if not until.is_valid():
+                    messages.error(request, _("Give the last day “every week” runs to as a date."))
+                    return
                 result = assignment_propose_for_term(
-                    shift=shift, volunteer=volunteer, by=by, above_required=above_required
+                    shift=shift,
+                    volunteer=volunteer,
+                    by=by,
+                    above_required=above_required,
+                    until=until.cleaned_data["until"],
                 )
                 _tell_term_result(request, volunteer, result)
             else:
@@ -274,25 +319,31 @@ def volunteer_add(request: HttpRequest) -> HttpResponse:
     if contact is None or contact.organisation is None:  # _coordinator refused them already
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
-    form = VolunteerForm(data)
+    form = VolunteerForm(data, organisation=contact.organisation)
     times = WeeklyTimeFormSet(data, prefix="times")
     if data is not None and form.is_valid() and times.is_valid():
-        volunteer = volunteer_create(
-            organisation=contact.organisation,
-            name=form.cleaned_data["name"],
-            email=form.cleaned_data["email"],
-            phone=form.cleaned_data["phone"],
-            language=form.cleaned_data["language"],
-            languages=form.cleaned_data["languages"],
-            subjects=form.cleaned_data["subjects"],
-            availability=weekly_times(times),
-        )
-        messages.success(
-            request,
-            _("%(name)s is registered as an applicant. Welcome them into a partnership below.")
-            % {"name": volunteer.name},
-        )
-        return redirect("volunteers:volunteer_detail", pk=volunteer.pk)
+        try:
+            volunteer = volunteer_create(
+                organisation=contact.organisation,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                phone=form.cleaned_data["phone"],
+                language=form.cleaned_data["language"],
+                languages=form.cleaned_data["languages"],
+                subjects=form.cleaned_data["subjects"],
+                availability=weekly_times(times),
+            )
+        except AssignmentError as exc:
+            form.add_error("email", str(exc))
+        else:
+            if form.cleaned_data["notes"]:
+                volunteer_update(volunteer=volunteer, fields={"notes": form.cleaned_data["notes"]})
+            messages.success(
+                request,
+                _("%(name)s is registered as an applicant. Welcome them into a partnership below.")
+                % {"name": volunteer.name},
+            )
+            return redirect("volunteers:volunteer_detail", pk=volunteer.pk)
     return render(
         request,
         "volunteers/coordinator/volunteer_form.html",
@@ -385,6 +436,16 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         viewer = _coordinator(request)
         action = request.POST.get("action", "")
+        if action in ("send_link", "renew_link"):
+            volunteer_send_page_link(volunteer=volunteer, renew=action == "renew_link")
+            messages.success(
+                request,
+                _("%(name)s has been sent a new link to their page; the old links no longer work.")
+                % {"name": volunteer.name}
+                if action == "renew_link"
+                else _("%(name)s has been sent the link to their page.") % {"name": volunteer.name},
+            )
+            return redirect(request.path)
         if action not in ("status", "join", "tick"):
             raise Http404
         forms = _volunteer_forms(viewer, volunteer, request.POST, action)
@@ -400,6 +461,281 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "viewer": viewer,
             "record": volunteer_record(viewer=viewer, volunteer=volunteer, now=timezone.now()),
             **forms,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@never_cache
+def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator corrects every field of one of their organisation's volunteers."""
+    viewer = _coordinator(request)
+    volunteer = _own_volunteer(viewer, pk)
+    data = request.POST if request.method == "POST" else None
+    form = VolunteerForm(data, instance=volunteer)
+    times = WeeklyTimeEditFormSet(data, prefix="times", initial=weekly_times_initial(volunteer))
+    if data is not None and form.is_valid() and times.is_valid():
+        try:
+            changed = volunteer_update(
+                volunteer=volunteer,
+                fields={name: form.cleaned_data[name] for name in VOLUNTEER_FIELDS},
+                subjects=form.cleaned_data["subjects"],
+                availability=weekly_times(times),
+            )
+        except AssignmentError as exc:
+            form.add_error("email", str(exc))
+        else:
+            messages.success(
+                request,
+                _("Saved: %(changed)s.") % {"changed": ", ".join(changed)}
+                if changed
+                else _("Nothing was changed."),
+            )
+            return redirect("volunteers:volunteer_detail", pk=volunteer.pk)
+    return render(
+        request,
+        "volunteers/coordinator/volunteer_form.html",
+        {"viewer": viewer, "form": form, "times": times, "volunteer": volunteer},
+        status=400 if data is not None else 200,
+    )
+
+
+@require_safe
+@login_required
+@never_cache
+def volunteer_export_csv(request: HttpRequest) -> HttpResponse:
+    """The viewer's volunteers as a spreadsheet: status, certificate standing (never what
+    it says), shifts and hours; contact details for the partner's own coordinator only."""
+    viewer = _viewer(request)
+    today = timezone.localdate()
+    rows = volunteer_export(viewer=viewer, today=today)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="volunteers-{today:%Y-%m-%d}.csv"'
+    writer = csv.writer(response)
+    contact = viewer.sees_contact_details
+    writer.writerow(
+        [
+            _("Name"),
+            *([_("E-mail"), _("Phone")] if contact else []),
+            _("Organisation"),
+            _("Status"),
+            _("Active since"),
+            _("Left on"),
+            _("Can help with"),
+            _("Child-safety certificate"),
+            _("Certificate valid until"),
+            _("Shifts done"),
+            _("Hours given"),
+            _("Hours this term"),
+        ]
+    )
+    for row in rows:
+        volunteer = row.volunteer
+        writer.writerow(
+            [
+                csv_cell(volunteer.name),
+                *(
+                    [
+                        csv_cell(volunteer.email),
+                        # csv_cell keeps the "+" from being read as a formula.
+                        csv_cell(volunteer.phone or ""),
+                    ]
+                    if contact
+                    else []
+                ),
+                csv_cell(volunteer.organisation.name),
+                volunteer.get_status_display(),
+                volunteer.joined_on.isoformat() if volunteer.joined_on else "",
+                volunteer.left_on.isoformat() if volunteer.left_on else "",
+                csv_cell(", ".join(s.name for s in volunteer.subjects.all())),
+                row.certificate.state_label,
+                row.certificate.valid_until.isoformat() if row.certificate.valid_until else "",
+                row.shifts_done,
+                formats.number_format(row.hours, 2),
+                formats.number_format(row.hours_this_term, 2),
+            ]
+        )
+    return response
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    """Back to the page the form was on, when it is one of this site's."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(default)
+
+
+@require_http_methods(["POST"])
+@login_required
+def swap_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = _viewer(request)
+    if not may_change_assignments(viewer):
+        raise PermissionDenied
+    swap = get_object_or_404(
+        SwapRequest.objects.filter(
+            assignment__shift__in=shifts_for(viewer=viewer),
+            to_shift__in=shifts_for(viewer=viewer),
+        ).select_related("assignment__volunteer"),
+        pk=pk,
+    )
+    approve = request.POST.get("decision") == "approve"
+    try:
+        swap_decide(swap=swap, approve=approve, by=request.user)
+    except AssignmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        name = {"name": swap.assignment.volunteer.name}
+        messages.success(
+            request,
+            _("The swap is approved: %(name)s is told.") % name
+            if approve
+            else _("The swap is refused: %(name)s is told and keeps their shift.") % name,
+        )
+    return _back(request, "volunteers:week")
+
+
+@require_http_methods(["POST"])
+@login_required
+def shift_policy(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = _coordinator(request)
+    partnership = get_object_or_404(partnerships_for(viewer=viewer), pk=pk)
+    form = ShiftPolicyForm(request.POST)
+    if form.is_valid():
+        shift_policy_update(
+            partnership=partnership,
+            volunteers_take_open_shifts=form.cleaned_data["volunteers_take_open_shifts"],
+        )
+        messages.success(request, _("Saved."))
+    return _back(request, "volunteers:week")
+
+
+# -- experience meetings -------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+@never_cache
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    viewer = _coordinator(request)
+    return render(
+        request,
+        "volunteers/coordinator/meeting_list.html",
+        {"viewer": viewer, "meetings": meetings_for(viewer=viewer), "now": timezone.now()},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@never_cache
+def meeting_add(request: HttpRequest) -> HttpResponse:
+    viewer = _coordinator(request)
+    data = request.POST if request.method == "POST" else None
+    form = MeetingForm(data, partnerships=partnerships_for(viewer=viewer))
+    if data is not None and form.is_valid():
+        starts_at, ends_at = form.times()
+        try:
+            meeting = meeting_create(
+                partnership=form.cleaned_data["partnership"],
+                title=form.cleaned_data["title"],
+                starts_at=starts_at,
+                ends_at=ends_at,
+                place=form.cleaned_data["place"],
+                agenda=form.cleaned_data["agenda"],
+            )
+        except AssignmentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("The meeting is planned. Send the invitations when you are ready."),
+            )
+            return redirect("volunteers:meeting_detail", pk=meeting.pk)
+    return render(
+        request,
+        "volunteers/coordinator/meeting_form.html",
+        {"viewer": viewer, "form": form},
+        status=400 if data is not None else 200,
+    )
+
+
+def _act_on_meeting(request: HttpRequest, meeting: ExperienceMeeting, form: MeetingForm) -> bool:
+    """One of the meeting page's buttons; False when its form has errors."""
+    action = request.POST.get("action", "")
+    if action == "invite":
+        sent = meeting_invite(meeting=meeting)
+        messages.success(
+            request,
+            ngettext("%(count)d invitation sent.", "%(count)d invitations sent.", sent)
+            % {"count": sent}
+            + (" " + str(_("Everyone else was invited before.")) if sent == 0 else ""),
+        )
+    elif action == "came":
+        invitation = get_object_or_404(
+            meeting.invitations.all(), pk=_posted_pk(request, "invitation")
+        )
+        answer = request.POST.get("came", "")
+        attended = {"yes": True, "no": False}.get(answer)
+        meeting_mark_attendance(invitation=invitation, attended=attended)
+    elif action == "edit":
+        if not form.is_valid():
+            return False
+        meeting.starts_at, meeting.ends_at = form.times()
+        told = meeting_update(meeting=form.save(commit=False))
+        messages.success(
+            request,
+            ngettext(
+                "Saved; %(count)d guest was told of the new time or place.",
+                "Saved; %(count)d guests were told of the new time or place.",
+                told,
+            )
+            % {"count": told}
+            if told
+            else _("Saved."),
+        )
+    else:
+        raise Http404
+    return True
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@never_cache
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A meeting: its details to edit, invitations to send, the answers and who came."""
+    viewer = _coordinator(request)
+    meeting = get_object_or_404(meetings_for(viewer=viewer), pk=pk)
+    partnerships = partnerships_for(viewer=viewer)
+    editing = request.method == "POST" and request.POST.get("action") == "edit"
+    form = MeetingForm(
+        request.POST if editing else None, instance=meeting, partnerships=partnerships
+    )
+    status = 200
+    if request.method == "POST":
+        try:
+            if _act_on_meeting(request, meeting, form):
+                return redirect(request.path)
+        except AssignmentError as exc:
+            if editing:
+                form.add_error(None, str(exc))
+            else:
+                messages.error(request, str(exc))
+                return redirect(request.path)
+        status = 400
+    now = timezone.now()
+    return render(
+        request,
+        "volunteers/coordinator/meeting_detail.html",
+        {
+            "viewer": viewer,
+            "meeting": meeting,
+            "branch": meeting.partnership.branch,
+            "form": form,
+            "guests": meeting_guests(meeting=meeting),
+            "started": meeting.starts_at <= now,
+            "Response": MeetingInvitation.Response,
         },
         status=status,
     )

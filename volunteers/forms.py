@@ -6,6 +6,7 @@ The forms check what a person typed; the rules behind a change are the services'
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import cast
 
 from django import forms
@@ -13,25 +14,99 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Partnership
+from partners.models import PartnerOrganisation, Partnership
 from programmes.models import WEEKDAYS
-from volunteers.models import Certificate, Onboarding, Subject, Volunteer
-from volunteers.services import STATUS_TRANSITIONS, WeeklyTime
+from volunteers.models import Certificate, ExperienceMeeting, Onboarding, Subject, Volunteer
+from volunteers.services import STATUS_TRANSITIONS, WeeklyTime, email_taken, email_taken_message
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class VolunteerForm(forms.ModelForm):
+PHONE_ERROR = _(
+    "Enter a phone number we can call, such as 20 30 40 50 or +47 412 34 567 (with the "
+    "country code when it is not a Danish number)."
+)
+
+
+def _phone_field(form: forms.BaseForm) -> None:
+    """The phone as django-phonenumber-field reads it (stored E.164), with a message that
+    says what to type."""
+    field = form.fields["phone"]
+    field.error_messages["invalid"] = PHONE_ERROR
+    field.widget.attrs.update({"type": "tel", "autocomplete": "tel"})
+    field.help_text = _("Without a country code, a Danish number is assumed.")
+
+
+class _EmailOncePerOrganisation:
+    """One volunteer per e-mail address in an organisation, said next to the field (the
+    database holds the rule too: volunteers.services.email_taken)."""
+
+    organisation_id: int | None
+    volunteer: Volunteer | None
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()  # type: ignore[attr-defined]
+        if self.organisation_id is not None and email_taken(
+            organisation=self.organisation_id, email=email, volunteer=self.volunteer
+        ):
+            raise forms.ValidationError(email_taken_message())
+        return email
+
+
+class VolunteerForm(_EmailOncePerOrganisation, forms.ModelForm):
+    """A coordinator's volunteer: a new one (``organisation``) or one to correct
+    (``instance``); every field but the status and certificates, which have their own."""
+
     class Meta:
         model = Volunteer
-        fields = ("name", "email", "phone", "language", "languages", "subjects")
-        widgets = {"subjects": forms.CheckboxSelectMultiple}
+        fields = (
+            "name",
+            "email",
+            "phone",
+            "language",
+            "languages",
+            "subjects",
+            "applied_on",
+            "notes",
+        )
+        widgets = {
+            "subjects": forms.CheckboxSelectMultiple,
+            "applied_on": DATE_INPUT,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, organisation: PartnerOrganisation | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.volunteer = self.instance if self.instance.pk else None
+        self.organisation_id = organisation.pk if organisation else self.instance.organisation_id
+        subjects = cast(forms.ModelMultipleChoiceField, self.fields["subjects"])
+        subjects.queryset = Subject.objects.order_by("name")
+        if self.volunteer is None:
+            # A new volunteer applies today; the date is corrected on their edit page.
+            del self.fields["applied_on"]
+        _phone_field(self)
+
+    def validate_constraints(self, exclude=None):
+        # One e-mail per organisation is checked in clean_email; the service saves.
+        return None
+
+
+class OwnDetailsForm(_EmailOncePerOrganisation, forms.ModelForm):
+    """What a volunteer keeps up to date on their own page."""
+
+    class Meta:
+        model = Volunteer
+        fields = ("email", "phone", "language")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        subjects = cast(forms.ModelMultipleChoiceField, self.fields["subjects"])
-        subjects.queryset = Subject.objects.order_by("name")
+        self.volunteer = self.instance
+        self.organisation_id = self.instance.organisation_id
+        _phone_field(self)
+
+    def validate_constraints(self, exclude=None):
+        return None
 
 
 class WeeklyTimeForm(forms.Form):
@@ -66,10 +141,21 @@ class WeeklyTimeForm(forms.Form):
 
 
 WeeklyTimeFormSet = forms.formset_factory(WeeklyTimeForm, extra=3, max_num=14, validate_max=True)
+# The weekly times of a volunteer already registered: what they have, and one empty row.
+WeeklyTimeEditFormSet = forms.formset_factory(
+    WeeklyTimeForm, extra=1, max_num=14, validate_max=True
+)
 
 
 def weekly_times(formset) -> list[WeeklyTime]:
     return [t for t in (form.weekly_time() for form in formset.forms) if t is not None]
+
+
+def weekly_times_initial(volunteer: Volunteer) -> list[dict]:
+    return [
+        {"weekday": a.weekday, "starts_at": a.starts_at, "ends_at": a.ends_at}
+        for a in volunteer.availability.all()
+    ]
 
 
 class CertificateForm(forms.ModelForm):
@@ -120,6 +206,8 @@ class JoinForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(PartnershipChoiceField, self.fields["partnership"])
         field.queryset = partnerships.select_related("programme", "branch")
+        # Most coordinators have one partnership: it is chosen for them.
+        field.empty_label = None
 
 
 class TickForm(forms.Form):
@@ -141,3 +229,68 @@ class TickForm(forms.Form):
         if on > timezone.localdate():
             raise forms.ValidationError(_("A step cannot be done in the future."))
         return on
+
+
+class EveryWeekForm(forms.Form):
+    """How far "every week" runs: a date the coordinator picks."""
+
+    # Left empty: every_week_until's default.
+    until = forms.DateField(label=_("Until"), widget=DATE_INPUT, required=False)
+
+
+class MeetingForm(forms.ModelForm):
+    """An experience meeting on the coordinator's page: a day and times at the branch."""
+
+    partnership = PartnershipChoiceField(label=_("Partnership"), queryset=Partnership.objects)
+    day = forms.DateField(label=_("Day"), widget=DATE_INPUT)
+    starts = forms.TimeField(label=_("From"), widget=TIME_INPUT)
+    ends = forms.TimeField(label=_("Until"), widget=TIME_INPUT)
+
+    class Meta:
+        model = ExperienceMeeting
+        fields = ("partnership", "title", "place", "agenda")
+        widgets = {"agenda": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, partnerships: QuerySet[Partnership], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(PartnershipChoiceField, self.fields["partnership"])
+        field.queryset = partnerships.select_related("programme", "branch")
+        # Most coordinators have one partnership: it is chosen for them.
+        field.empty_label = None
+        if self.instance.pk:
+            # The partnership of a meeting with invitations out stays.
+            del self.fields["partnership"]
+            local = self.instance.starts_at.astimezone(self.instance.partnership.branch.zone)
+            self.initial.update(
+                day=local.date(),
+                starts=local.time(),
+                ends=self.instance.ends_at.astimezone(local.tzinfo).time(),
+            )
+
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
+        starts, ends = cleaned.get("starts"), cleaned.get("ends")
+        if starts and ends and ends <= starts:
+            self.add_error("ends", _("“Until” must be later than “from”."))
+        return cleaned
+
+    def times(self) -> tuple[datetime, datetime]:
+        """The meeting's start and end on the wall clock of its branch."""
+        partnership = self.cleaned_data.get("partnership") or self.instance.partnership
+        zone = partnership.branch.zone
+        day = self.cleaned_data["day"]
+        return (
+            datetime.combine(day, self.cleaned_data["starts"], tzinfo=zone),
+            datetime.combine(day, self.cleaned_data["ends"], tzinfo=zone),
+        )
+
+    def validate_constraints(self, exclude=None):
+        # The times are set from the day and hours; meeting_refusal checks them.
+        return None
+
+
+class ShiftPolicyForm(forms.Form):
+    volunteers_take_open_shifts = forms.BooleanField(
+        label=_("Volunteers may take open shifts themselves"), required=False
+    )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify_many
+from partners.models import Partnership
 from volunteers.messages import meeting_changed_message, meeting_invitation_message
 from volunteers.models import ExperienceMeeting, MeetingInvitation, Volunteer
 from volunteers.services import AssignmentError
@@ -23,6 +24,41 @@ from volunteers.services import AssignmentError
 def _refuse_once_started(meeting: ExperienceMeeting, now: datetime) -> None:
     if meeting.starts_at <= now:
         raise AssignmentError(_("This meeting has already started."))
+
+
+def meeting_refusal(*, starts_at: datetime, ends_at: datetime, now: datetime) -> str:
+    """Why a meeting cannot be at this time, or "" when it can."""
+    if ends_at <= starts_at:
+        return _("The meeting must end after it starts.")
+    if starts_at <= now:
+        return _("A new meeting must start in the future.")
+    return ""
+
+
+def meeting_create(
+    *,
+    partnership: Partnership,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str = "",
+    agenda: str = "",
+    now: datetime | None = None,
+) -> ExperienceMeeting:
+    """A coordinator plans an experience meeting for one of their partnerships; the
+    invitations go out when they send them (meeting_invite)."""
+    now = now or timezone.now()
+    reason = meeting_refusal(starts_at=starts_at, ends_at=ends_at, now=now)
+    if reason:
+        raise AssignmentError(reason)
+    return ExperienceMeeting.objects.create(
+        partnership=partnership,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        agenda=agenda,
+    )
 
 
 def meeting_invite(*, meeting: ExperienceMeeting, now: datetime | None = None) -> int:
@@ -92,12 +128,21 @@ def meeting_changed(
 def meeting_update(*, meeting: ExperienceMeeting, now: datetime | None = None) -> int:
     """Save a meeting whose fields a form has changed; everyone invited is told of a new
     time or place (meeting_changed). Returns how many were told."""
+    if meeting.ends_at <= meeting.starts_at:
+        raise AssignmentError(_("The meeting must end after it starts."))
     with transaction.atomic():
         was = (
             ExperienceMeeting.objects.select_for_update()
             .values("starts_at", "ends_at", "place")
             .get(pk=meeting.pk)
         )
+        if (was["starts_at"], was["ends_at"], was["place"]) != (
+            meeting.starts_at,
+            meeting.ends_at,
+            meeting.place,
+        ):
+            # The guests' calendars take the new file over the old one.
+            meeting.sequence += 1
         meeting.save()
         return meeting_changed(
             meeting=meeting,

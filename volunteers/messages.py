@@ -15,7 +15,7 @@ from datetime import datetime
 
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Event
+from icalendar import Event, vCalAddress
 
 from common.links import absolute
 from notifications.services import Attachment, Message, notify
@@ -26,14 +26,24 @@ from programmes.calendar import (
     calendar_attachment,
     calendar_event,
     calendar_text,
+    organizer_email,
 )
-from volunteers.links import meeting_url, shift_url
+from volunteers.links import (
+    feed_url,
+    meeting_calendar_url,
+    meeting_url,
+    page_url,
+    shift_url,
+)
 from volunteers.models import (
     Assignment,
     Certificate,
+    ExperienceMeeting,
     MeetingInvitation,
     Onboarding,
     Shift,
+    SwapRequest,
+    Volunteer,
     places_missing,
 )
 
@@ -94,6 +104,22 @@ def understaffed_key(*, shift: Shift) -> str:
 
 def certificate_renewal_key(*, certificate: Certificate) -> str:
     return f"certificate_renewal:certificate:{certificate.pk}"
+
+
+def certificate_lapsed_key(*, certificate: Certificate) -> str:
+    return f"certificate_lapsed:certificate:{certificate.pk}"
+
+
+def page_link_key(*, volunteer: Volunteer, occasion: datetime) -> str:
+    return f"volunteer_page_link:volunteer:{volunteer.pk}{_stamp(occasion)}"
+
+
+def swap_requested_key(*, swap: SwapRequest) -> str:
+    return f"shift_swap_requested:swap:{swap.pk}"
+
+
+def swap_decided_key(*, swap: SwapRequest) -> str:
+    return f"shift_swap_decided:swap:{swap.pk}"
 
 
 def welcome_key(*, onboarding: Onboarding) -> str:
@@ -170,6 +196,25 @@ def shift_sequence(assignment: Assignment) -> int:
     return assignment.shift.session.sequence + max(answered, 0)
 
 
+def shift_feed(
+    *, volunteer: Volunteer, assignments: list[Assignment], name: str, now: datetime
+) -> str:
+    """The volunteer's subscribed calendar (PUBLISH): one event per assignment, its UID the
+    one the e-mails' files use, so a calendar that has both keeps one event; a session
+    moved shows at its new time and a cancelled one (or a shift said no to) as cancelled,
+    with the SEQUENCE the e-mails use (shift_sequence)."""
+    events = []
+    for assignment in assignments:
+        event = _shift_event(assignment, "", now)
+        # A feed sits in calendar programs, sometimes shared: it carries no link that
+        # answers for the volunteer (the shift's own page), nor their page's.
+        event.pop("url")
+        event.pop("description")
+        events.append(event)
+    zones = sorted({a.shift.session.room.branch.time_zone for a in assignments})
+    return calendar_text(events, zones or ["Europe/Copenhagen"], name=name, refresh_hours=1)
+
+
 def shift_ics(*, assignment: Assignment, link: str, now: datetime | None = None) -> str:
     """The shift as a file downloaded from the volunteer's page (METHOD:PUBLISH)."""
     event = _shift_event(assignment, link, now or timezone.now())
@@ -200,6 +245,7 @@ def assignment_message(*, assignment: Assignment, kind: str, key: str) -> Messag
             "assignment": assignment,
             "volunteer": volunteer,
             "shift_url": link,
+            "page_url": page_url(volunteer=volunteer),
             "coordinators": list(assignment.shift.partnership.coordinators.all()),
         },
         attachments=attachments,
@@ -263,6 +309,7 @@ def term_invitation_message(*, assignments: list[Assignment], occasion: datetime
                 for assignment, link in weeks
             ],
             "coordinators": list(first.shift.partnership.coordinators.all()),
+            "page_url": page_url(volunteer=volunteer),
         },
         attachments=(attachment,),
     )
@@ -310,6 +357,7 @@ def coordinator_messages(
         context={
             **_shift_context(shift),
             "volunteer": assignment.volunteer,
+            "assignment": assignment,
             # Set when staff took the volunteer off; None when the volunteer answered.
             "changed_by": assignment.changed_by,
             "shift_page_url": coordinator_page_url(shift),
@@ -344,14 +392,15 @@ def understaffed_messages(*, shift: Shift, staffed: int, unanswered: int = 0) ->
     )
 
 
-def certificate_renewal_messages(*, certificate: Certificate) -> list[Message]:
-    """The coordinators of the volunteer's organisation: a certificate is about to expire."""
+def _certificate_messages(
+    *, certificate: Certificate, kind: str, key: str, assignments: list[Assignment]
+) -> list[Message]:
     volunteer = certificate.volunteer
     coordinators = [contact for contact in volunteer.organisation.contacts.all() if contact.user_id]
     return _to_contacts(
         contacts=coordinators,
-        kind="certificate_renewal",
-        key=certificate_renewal_key(certificate=certificate),
+        kind=kind,
+        key=key,
         reference=f"volunteer:{volunteer.pk}",
         context={
             "certificate": certificate,
@@ -360,7 +409,116 @@ def certificate_renewal_messages(*, certificate: Certificate) -> list[Message]:
             "volunteer_page_url": absolute(
                 reverse("volunteers:volunteer_detail", args=[volunteer.pk])
             ),
+            # The shifts the volunteer is asked or confirmed for after the certificate
+            # ends: flagged, and not counted, until a new one is recorded.
+            "shifts": [
+                {
+                    "assignment": a,
+                    "session": a.shift.session,
+                    "programme": a.shift.session.programme,
+                    "branch": a.shift.session.room.branch,
+                    "url": coordinator_page_url(a.shift),
+                }
+                for a in assignments
+            ],
         },
+    )
+
+
+def certificate_renewal_messages(
+    *,
+    certificate: Certificate,
+    assignments: list[Assignment] = (),  # type: ignore[assignment]
+) -> list[Message]:
+    """The coordinators of the volunteer's organisation: a certificate is about to expire,
+    with the shifts after its end (``assignments``)."""
+    return _certificate_messages(
+        certificate=certificate,
+        kind="certificate_renewal",
+        key=certificate_renewal_key(certificate=certificate),
+        assignments=list(assignments),
+    )
+
+
+def certificate_lapsed_messages(
+    *, certificate: Certificate, assignments: list[Assignment]
+) -> list[Message]:
+    """The coordinators again, the day after a certificate ended with no newer one: the
+    volunteer's shifts from then on are flagged and need someone else or a new one."""
+    return _certificate_messages(
+        certificate=certificate,
+        kind="certificate_lapsed",
+        key=certificate_lapsed_key(certificate=certificate),
+        assignments=assignments,
+    )
+
+
+def notify_page_link(*, volunteer: Volunteer, occasion: datetime) -> None:
+    """The volunteer's own page and calendar feed, sent on the coordinator's request."""
+    notify(
+        Message(
+            key=page_link_key(volunteer=volunteer, occasion=occasion),
+            kind="volunteer_page_link",
+            recipient=volunteer.email,
+            language=volunteer.language,
+            reference=f"volunteer:{volunteer.pk}",
+            context={
+                "volunteer": volunteer,
+                "organisation": volunteer.organisation,
+                "page_url": page_url(volunteer=volunteer),
+                "feed_url": feed_url(volunteer=volunteer),
+            },
+        )
+    )
+
+
+def _swap_context(swap: SwapRequest) -> dict:
+    given_up = swap.assignment.shift
+    wanted = swap.to_shift
+    return {
+        "swap": swap,
+        "volunteer": swap.assignment.volunteer,
+        "organisation": given_up.partnership.organisation,
+        "given_up": {**_shift_context(given_up), "url": coordinator_page_url(given_up)},
+        "wanted": {**_shift_context(wanted), "url": coordinator_page_url(wanted)},
+        # The e-mail's footer names the branch of the shift wanted.
+        "branch": wanted.session.room.branch,
+    }
+
+
+def notify_swap_requested(*, swap: SwapRequest) -> None:
+    """The coordinators of both shifts: a volunteer asks to swap one for the other."""
+    contacts = {
+        contact.pk: contact
+        for shift in (swap.assignment.shift, swap.to_shift)
+        for contact in shift.partnership.coordinators.all()
+    }
+    for message in _to_contacts(
+        contacts=list(contacts.values()),
+        kind="shift_swap_requested",
+        key=swap_requested_key(swap=swap),
+        reference=f"assignment:{swap.assignment_id}",
+        context={**_swap_context(swap), "requests_url": absolute(reverse("volunteers:week"))},
+    ):
+        notify(message)
+
+
+def notify_swap_decided(*, swap: SwapRequest) -> None:
+    """The volunteer: the coordinator approved or refused their swap."""
+    volunteer = swap.assignment.volunteer
+    notify(
+        Message(
+            key=swap_decided_key(swap=swap),
+            kind="shift_swap_decided",
+            recipient=volunteer.email,
+            language=volunteer.language,
+            reference=f"assignment:{swap.assignment_id}",
+            context={
+                **_swap_context(swap),
+                "approved": swap.status == SwapRequest.Status.APPROVED,
+                "page_url": page_url(volunteer=volunteer),
+            },
+        )
     )
 
 
@@ -383,13 +541,57 @@ def notify_welcome(*, onboarding: Onboarding) -> None:
                 "organisation": partnership.organisation,
                 "library_contact": partnership.library_contact,
                 "coordinators": list(partnership.coordinators.all()),
+                "page_url": page_url(volunteer=volunteer),
             },
         )
     )
 
 
+def meeting_event(*, invitation: MeetingInvitation, now: datetime) -> Event:
+    """The meeting as a calendar event for one guest: its UID is the meeting's, its
+    SEQUENCE the meeting's changes of time or place (ExperienceMeeting.sequence), so the
+    file of a moved meeting replaces the event of the first."""
+    meeting: ExperienceMeeting = invitation.meeting
+    branch = meeting.partnership.branch
+    guest = invitation.guest
+    event = Event()
+    event.add("uid", f"meeting-{meeting.pk}@familieliv")
+    event.add("dtstamp", now)
+    event.add("sequence", meeting.sequence)
+    event.add("dtstart", meeting.starts_at.astimezone(branch.zone))
+    event.add("dtend", meeting.ends_at.astimezone(branch.zone))
+    event.add("summary", meeting.title)
+    if meeting.place:
+        event.add("location", meeting.place)
+    link = meeting_url(invitation=invitation)
+    event.add("description", f"{meeting.agenda}\n\n{link}".strip())
+    event.add("url", link)
+    event.add("status", str(EventStatus.CONFIRMED))
+    event.add("organizer", vCalAddress.new(organizer_email(), cn=branch.name))
+    event.add(
+        "attendee",
+        vCalAddress.new(
+            guest.email,
+            cn=guest.name,
+            role="REQ-PARTICIPANT",
+            partstat={"yes": "ACCEPTED", "no": "DECLINED"}.get(invitation.response, "NEEDS-ACTION"),
+            # Answers go through the guest's own link, not as replies to the library.
+            rsvp=False,
+        ),
+    )
+    return event
+
+
+def meeting_ics(*, invitation: MeetingInvitation, now: datetime | None = None) -> str:
+    """The meeting's calendar file to download from the answer page (PUBLISH)."""
+    now = now or timezone.now()
+    event = meeting_event(invitation=invitation, now=now)
+    return calendar_text([event], invitation.meeting.partnership.branch.time_zone)
+
+
 def _meeting_message(*, invitation: MeetingInvitation, kind: str, key: str, **context) -> Message:
-    """A message to one invited guest, with the meeting and their answer link."""
+    """A message to one invited guest, with the meeting, their answer link and the
+    meeting as a calendar file."""
     guest = invitation.guest
     meeting = invitation.meeting
     return Message(
@@ -404,8 +606,16 @@ def _meeting_message(*, invitation: MeetingInvitation, kind: str, key: str, **co
             "partnership": meeting.partnership,
             "branch": meeting.partnership.branch,
             "rsvp_url": meeting_url(invitation=invitation),
+            "calendar_url": meeting_calendar_url(invitation=invitation),
             **context,
         },
+        attachments=(
+            calendar_attachment(
+                filename="meeting.ics",
+                events=[meeting_event(invitation=invitation, now=timezone.now())],
+                zone=meeting.partnership.branch.time_zone,
+            ),
+        ),
     )
 
 

@@ -9,13 +9,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import formats, timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 from partners.models import ContactPerson, PartnerOrganisation, Partnership
-from programmes.models import WEEKDAYS, Session
+from programmes.models import WEEKDAYS, Programme, Session
+from programmes.selectors import session_local_date
 
 
 class Subject(models.Model):
@@ -58,7 +61,8 @@ class Volunteer(models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
     email = models.EmailField(_("e-mail"))
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Stored as E.164 (+4520304050), shown in the international format.
+    phone = PhoneNumberField(_("phone"), max_length=30, blank=True)
     language = models.CharField(
         _("language for messages"),
         max_length=8,
@@ -86,12 +90,35 @@ class Volunteer(models.Model):
     link_version = models.PositiveIntegerField(_("link version"), default=1, editable=False)
     # Set when the purge took the personal data away, some time after they left.
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+    notes = models.TextField(
+        _("notes"),
+        blank=True,
+        help_text=_("Seen by the partner organisation only, never by the library."),
+    )
+    # What the volunteer last changed on their own page, and when: the coordinator reads it
+    # on the volunteer's record.
+    changed_by_volunteer_at = models.DateTimeField(
+        _("changed by the volunteer"), null=True, blank=True, editable=False
+    )
+    changed_by_volunteer = models.CharField(
+        _("what the volunteer changed"), max_length=200, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
         constraints = [
+            # One person, one row: two rows with one address get each other's invitations.
+            models.UniqueConstraint(
+                Lower("email"),
+                "organisation",
+                condition=Q(anonymised_at__isnull=True),
+                name="unique_volunteer_email_per_organisation",
+                violation_error_message=_(
+                    "The organisation already has a volunteer with this e-mail address."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True)
                 | Q(joined_on__isnull=True)
@@ -176,6 +203,67 @@ class Certificate(models.Model):
 
     def is_valid_on(self, day: date) -> bool:
         return self.checked_on <= day <= self.valid_until
+
+
+# -- the certificate rule --------------------------------------------------------------------
+#
+# Where children under 15 may come, everyone who meets them holds a child-safety certificate
+# valid on the day. Read in Python (needs_certificate, Certificate.is_valid_on) by the
+# services that ask and confirm, and in the database (needs_certificate_q,
+# certified_on_shift_day) by the counts, the flags and the planner: the two are kept side by
+# side here so they cannot drift apart.
+
+# Below this age a child-safety certificate is required of everyone who meets the child.
+CERTIFICATE_AGE_YEARS = 15
+# Pupils in this grade or lower may be under 15.
+CERTIFICATE_MAX_GRADE = 9
+
+
+def needs_certificate(programme: Programme) -> bool:
+    """Whether children under 15 may come to the programme's sessions."""
+    if programme.audience_basis == Programme.AudienceBasis.SCHOOL_GRADE:
+        return programme.min_grade is None or programme.min_grade <= CERTIFICATE_MAX_GRADE
+    return programme.min_age_months is None or programme.min_age_months < (
+        CERTIFICATE_AGE_YEARS * 12
+    )
+
+
+def needs_certificate_q(programme: str) -> Q:
+    """needs_certificate in the database, for the programme at the path ``programme``."""
+    p = f"{programme}__"
+    by_grade = Q(**{f"{p}audience_basis": Programme.AudienceBasis.SCHOOL_GRADE})
+    return (
+        by_grade
+        & (
+            Q(**{f"{p}min_grade__isnull": True})
+            | Q(**{f"{p}min_grade__lte": CERTIFICATE_MAX_GRADE})
+        )
+    ) | (
+        ~by_grade
+        & (
+            Q(**{f"{p}min_age_months__isnull": True})
+            | Q(**{f"{p}min_age_months__lt": CERTIFICATE_AGE_YEARS * 12})
+        )
+    )
+
+
+# The session's date at its own branch, annotated where the certificate is checked in SQL.
+SHIFT_DAY = "shift_day"
+# Whether an assignment's volunteer holds a certificate valid on the shift's day, or needs
+# none there (AssignmentQuerySet.with_certificate).
+CERTIFIED = "certified"
+
+
+def certified_on_shift_day(*, volunteer: str) -> Exists:
+    """A certificate of the volunteer at the path ``volunteer`` valid on SHIFT_DAY, both
+    of the outer query."""
+    return Exists(
+        Certificate.objects.filter(
+            volunteer=OuterRef(volunteer),
+            checked_on__lte=OuterRef(SHIFT_DAY),
+            valid_until__gte=OuterRef(SHIFT_DAY),
+        )
+    )
 
 
 class Onboarding(models.Model):
@@ -273,17 +361,33 @@ def places_missing(*, required: int, staffed: int) -> int:
 class ShiftQuerySet(models.QuerySet["Shift"]):
     def with_staffing(self) -> ShiftQuerySet:
         """Each shift with its head counts (ON_SHIFT_COUNT, FILLED_COUNT,
-        UNANSWERED_COUNT), in the one query; also after ``values()``, grouped by them."""
+        UNANSWERED_COUNT), in the one query; also after ``values()``, grouped by them.
+
+        A volunteer asked or confirmed for a day they will hold no valid certificate for
+        (the certificate rule above) is on the shift's list, flagged, but counts in none
+        of them: they cannot come, so the place is still to fill. A mark made afterwards
+        (came, did not come) is the record of the day and counts as it is.
+        """
         if ON_SHIFT_COUNT in self.query.annotations:
             return self
-        return self.annotate(
+        may_come = Q(assignments__status__in=MARKED) | (
+            Q(assignments__status__in=ASKED_OR_CONFIRMED)
+            & (
+                ~needs_certificate_q("session__programme")
+                | Q(certified_on_shift_day(volunteer="assignments__volunteer"))
+            )
+        )
+        return self.annotate(**{SHIFT_DAY: session_local_date(session="session__")}).annotate(
             **{
                 ON_SHIFT_COUNT: Count(
-                    "assignments", filter=Q(assignments__status__in=ON_THE_SHIFT)
+                    "assignments", filter=Q(assignments__status__in=ON_THE_SHIFT) & may_come
                 ),
-                FILLED_COUNT: Count("assignments", filter=Q(assignments__status__in=FILLS_A_PLACE)),
+                FILLED_COUNT: Count(
+                    "assignments", filter=Q(assignments__status__in=FILLS_A_PLACE) & may_come
+                ),
                 UNANSWERED_COUNT: Count(
-                    "assignments", filter=Q(assignments__status=Assignment.Status.PROPOSED)
+                    "assignments",
+                    filter=Q(assignments__status=Assignment.Status.PROPOSED) & may_come,
                 ),
             }
         )
@@ -296,6 +400,31 @@ class ShiftQuerySet(models.QuerySet["Shift"]):
     def full(self, *, counted: str) -> ShiftQuerySet:
         """The shifts with no place missing, counted as in ``short``."""
         return self.with_staffing().filter(**{f"{counted}__gte": F("required_count")})
+
+
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def with_certificate(self) -> AssignmentQuerySet:
+        """Each assignment with CERTIFIED: whether its volunteer holds a certificate valid
+        on the shift's day where the programme needs one (True where it needs none); read
+        through Assignment.lacks_certificate. In the same query."""
+        if CERTIFIED in self.query.annotations:
+            return self
+        return self.annotate(
+            **{SHIFT_DAY: session_local_date(session="shift__session__")}
+        ).annotate(
+            **{
+                CERTIFIED: ExpressionWrapper(
+                    ~needs_certificate_q("shift__session__programme")
+                    | Q(certified_on_shift_day(volunteer="volunteer")),
+                    output_field=BooleanField(),
+                )
+            }
+        )
+
+    def lacking_certificate(self) -> AssignmentQuerySet:
+        """Asked or confirmed for a day the volunteer will hold no valid certificate for:
+        the assignments the grid, the shift page and the record flag, and the alerts name."""
+        return self.with_certificate().filter(status__in=ASKED_OR_CONFIRMED, **{CERTIFIED: False})
 
 
 class Shift(models.Model):
@@ -391,6 +520,8 @@ class Assignment(models.Model):
     told_session_cancelled = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(_("asked"), auto_now_add=True)
 
+    objects = AssignmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["shift__session__starts_at", "volunteer__name"]
         verbose_name = _("assignment")
@@ -404,6 +535,17 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.volunteer} – {self.shift}"
 
+    @property
+    def lacks_certificate(self) -> bool:
+        """Asked or confirmed, and the volunteer will hold no valid certificate on the day
+        (read from AssignmentQuerySet.with_certificate; False where it was not asked)."""
+        return self.status in ASKED_OR_CONFIRMED and not getattr(self, CERTIFIED, True)
+
+    @property
+    def counts_on_shift(self) -> bool:
+        """Counted among the volunteers on the shift (ON_SHIFT_COUNT's reading, per row)."""
+        return self.status in ON_THE_SHIFT and not self.lacks_certificate
+
 
 _S = Assignment.Status
 # Holding a place before the session: what counts against the places needed when a
@@ -415,6 +557,89 @@ FILLS_A_PLACE = (_S.CONFIRMED, _S.DONE, _S.NO_SHOW)
 # The names on the shift: asked or confirmed before it, marked came or not after it.
 ON_THE_SHIFT = (_S.PROPOSED, _S.CONFIRMED, _S.DONE, _S.NO_SHOW)
 MARKED = (_S.DONE, _S.NO_SHOW)
+
+
+class ShiftPolicy(models.Model):
+    """What a partnership's volunteers may plan for themselves on their own page: the
+    coordinator's choice. A partnership without one allows nothing more than answering."""
+
+    BRANCH_PATH = "partnership__branch"
+
+    partnership = models.OneToOneField(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="shift_policy",
+        verbose_name=_("partnership"),
+    )
+    volunteers_take_open_shifts = models.BooleanField(
+        _("volunteers may take open shifts themselves"),
+        default=False,
+        help_text=_(
+            "On their own page, volunteers see the shifts that still need someone and take "
+            "one with a tap; the same rules apply as when you ask them."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("shift policy")
+        verbose_name_plural = _("shift policies")
+
+    def __str__(self) -> str:
+        return str(self.partnership)
+
+
+class SwapRequest(models.Model):
+    """A volunteer asks to give up one of their shifts for another that still needs
+    someone; the coordinator approves or refuses."""
+
+    BRANCH_PATH = "assignment__shift__session__room__branch"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the coordinator")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.CASCADE,
+        related_name="swap_requests",
+        verbose_name=_("shift given up"),
+    )
+    to_shift = models.ForeignKey(
+        Shift,
+        on_delete=models.CASCADE,
+        related_name="swap_requests",
+        verbose_name=_("shift wanted"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("asked"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("swap request")
+        verbose_name_plural = _("swap requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(status="pending"),
+                name="one_pending_swap_per_assignment",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} → {self.to_shift}"
 
 
 class ExperienceMeeting(models.Model):
@@ -433,6 +658,8 @@ class ExperienceMeeting(models.Model):
     ends_at = models.DateTimeField(_("ends"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
+    # Changes of time or place told to the guests: their calendar files' SEQUENCE.
+    sequence = models.PositiveIntegerField(_("changes told"), default=0, editable=False)
 
     class Meta:
         ordering = ["-starts_at"]

@@ -12,7 +12,12 @@ cannot use the outbox's key index under every collation.
 - understaffed shift: to the coordinators and the library's contact, once, UNDERSTAFFED_LEAD
   before a shift that has fewer volunteers who said yes than it needs
 - certificate renewal: to the organisation's coordinators, once per certificate, when a
-  volunteer's latest certificate enters the organisation's renewal window
+  volunteer's latest certificate enters the organisation's renewal window, naming every
+  shift the volunteer is asked or confirmed for after it ends (early enough to renew)
+- certificate lapsed: to the same coordinators, once per certificate, from the day after
+  it ended (looked for up to LAPSED_LOOKBACK), when the volunteer still works with no newer
+  one, naming the shifts from then on. Those shifts are flagged on the coordinator's pages
+  and count as not filled the whole time (volunteers.models: the certificate rule)
 - session cancelled or moved: to the volunteers on it, once per cancellation or move; the
   assignment remembers what the volunteer was told, so a session cancelled, reinstated
   and cancelled again is told twice, and so is a session moved back and forth
@@ -41,6 +46,7 @@ from notifications.services import notify_many
 from partners.models import PartnerOrganisation
 from programmes.models import Session
 from volunteers.messages import (
+    certificate_lapsed_messages,
     certificate_renewal_messages,
     session_cancelled_message,
     session_moved_message,
@@ -59,6 +65,9 @@ from volunteers.models import (
 
 REMINDER_LEAD = timedelta(hours=24)
 UNDERSTAFFED_LEAD = timedelta(hours=48)
+# How long after a certificate ended the lapsed alert is still sent (a planner that was
+# down catches up; a certificate that ended long before this code ran is not announced).
+LAPSED_LOOKBACK = timedelta(days=30)
 
 ASSIGNMENT_RELATED = (
     "volunteer",
@@ -177,16 +186,76 @@ def due_certificate_renewals(*, now: datetime):
 
 def certificate_renewals_due(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
-    certificates = (
+    certificates = list(
         due_certificate_renewals(now=now)
         .select_related("volunteer__organisation")
         .prefetch_related("volunteer__organisation__contacts")
         .order_by("valid_until", "pk")
     )
+    affected = shifts_without_certificate(
+        volunteers=[c.volunteer_id for c in certificates], now=now
+    )
     return write_all(
         message
         for certificate in certificates
-        for message in certificate_renewal_messages(certificate=certificate)
+        for message in certificate_renewal_messages(
+            certificate=certificate, assignments=affected.get(certificate.volunteer_id, [])
+        )
+    )
+
+
+def shifts_without_certificate(*, volunteers: list[int], now: datetime) -> dict[int, list]:
+    """Each volunteer's coming shifts they are asked or confirmed for and will hold no
+    valid certificate on (Assignment.objects.lacking_certificate), in one query."""
+    if not volunteers:
+        return {}
+    assignments = (
+        Assignment.objects.lacking_certificate()
+        .filter(
+            volunteer_id__in=volunteers,
+            shift__session__status=Session.Status.SCHEDULED,
+            shift__session__starts_at__gt=now,
+        )
+        .select_related(*ASSIGNMENT_RELATED)
+        .order_by("shift__session__starts_at", "pk")
+    )
+    found: dict[int, list] = {}
+    for assignment in assignments:
+        found.setdefault(assignment.volunteer_id, []).append(assignment)
+    return found
+
+
+def due_certificate_lapses(*, now: datetime):
+    """The latest certificate of a volunteer who still works, ended (before today) within
+    LAPSED_LOOKBACK."""
+    today = timezone.localdate(now)
+    newer = Certificate.objects.filter(
+        volunteer=OuterRef("volunteer"), valid_until__gt=OuterRef("valid_until")
+    )
+    return Certificate.objects.filter(
+        valid_until__lt=today,
+        valid_until__gte=today - LAPSED_LOOKBACK,
+        volunteer__status__in=Volunteer.WORKING,
+    ).filter(~Exists(newer))
+
+
+def certificate_lapses_due(*, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    certificates = list(
+        due_certificate_lapses(now=now)
+        .select_related("volunteer__organisation")
+        .prefetch_related("volunteer__organisation__contacts")
+        .order_by("valid_until", "pk")
+    )
+    affected = shifts_without_certificate(
+        volunteers=[c.volunteer_id for c in certificates], now=now
+    )
+    return write_all(
+        message
+        for certificate in certificates
+        for message in certificate_lapsed_messages(
+            certificate=certificate, assignments=affected.get(certificate.volunteer_id, [])
+        )
     )
 
 
@@ -260,6 +329,7 @@ def plan_volunteer_messages(*, now: datetime | None = None) -> dict[str, int]:
         "shift_reminders": shift_reminders_due(now=now),
         "understaffed_shifts": understaffed_due(now=now),
         "certificate_renewals": certificate_renewals_due(now=now),
+        "certificates_lapsed": certificate_lapses_due(now=now),
         "sessions_cancelled": session_cancellations_due(now=now),
         "sessions_moved": session_moves_due(now=now),
     }

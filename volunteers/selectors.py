@@ -30,16 +30,24 @@ from programmes.weeks import WeekPage
 from volunteers.models import (
     ASKED_OR_CONFIRMED,
     MARKED,
+    ON_SHIFT_COUNT,
     ON_THE_SHIFT,
     Assignment,
     Availability,
     Certificate,
+    ExperienceMeeting,
+    MeetingInvitation,
     Onboarding,
     Shift,
+    ShiftPolicy,
+    SwapRequest,
     Volunteer,
     places_missing,
 )
 from volunteers.services import (
+    AssignmentActions,
+    assignment_actions,
+    every_week_until,
     hours_given,
     live_assignments_between,
     needs_certificate,
@@ -50,7 +58,7 @@ from volunteers.terms import term_of
 # -- who is looking ------------------------------------------------------------------------
 
 # A volunteer's fields that are the partner's alone, with the notes on their certificates.
-CONTACT_DETAILS = ("email", "phone")
+CONTACT_DETAILS = ("email", "phone", "notes", "changed_by_volunteer", "changed_by_volunteer_at")
 
 
 def sees_contact_details(
@@ -138,17 +146,28 @@ class ShiftRow:
         return [a.volunteer for a in self.assignments]
 
     @property
+    def lacking_certificate(self) -> list[Assignment]:
+        """Asked or confirmed for a day they will hold no valid certificate for: flagged,
+        and not counted (the certificate rule, volunteers.models)."""
+        return [a for a in self.assignments if a.lacks_certificate]
+
+    @property
     def filled(self) -> int:
-        """Everyone on the shift: asked or confirmed before it, marked after it."""
-        return len(self.assignments)
+        """Everyone on the shift who may come: asked or confirmed before it (with a
+        certificate for the day where one is needed), marked after it."""
+        return sum(a.counts_on_shift for a in self.assignments)
 
     @property
     def confirmed(self) -> int:
-        return sum(a.status == Assignment.Status.CONFIRMED for a in self.assignments)
+        return sum(
+            a.status == Assignment.Status.CONFIRMED and a.counts_on_shift for a in self.assignments
+        )
 
     @property
     def asked(self) -> int:
-        return sum(a.status == Assignment.Status.PROPOSED for a in self.assignments)
+        return sum(
+            a.status == Assignment.Status.PROPOSED and a.counts_on_shift for a in self.assignments
+        )
 
     @property
     def came(self) -> int:
@@ -199,6 +218,10 @@ class WeekGrid(WeekPage):
         return sum(row.unfilled for row in self.rows)
 
     @property
+    def lacking_certificate(self) -> int:
+        return sum(len(row.lacking_certificate) for row in self.rows if not row.cancelled)
+
+    @property
     def empty_days(self) -> list[str]:
         """The short names of the days without shifts ("Tue", "Fri"), in the active
         language: a phone shows them on one line."""
@@ -216,7 +239,10 @@ def week_grid(*, shifts: QuerySet[Shift], monday: date, today: date) -> WeekGrid
         .prefetch_related(
             Prefetch(
                 "assignments",
+                # Each with whether its volunteer is certified for the day: the flag, in
+                # the same query.
                 queryset=Assignment.objects.filter(status__in=ON_THE_SHIFT)
+                .with_certificate()
                 .select_related("volunteer")
                 .order_by("volunteer__name"),
                 to_attr="on_the_shift",
@@ -244,8 +270,8 @@ class Candidate:
     subjects: list[str]
     shifts_this_week: int
     reason: str = ""
-    # Their certificate runs out before the end of the shift's term: "every week" would
-    # stop there.
+    # Their certificate runs out before "every week" would end by default: the weeks after
+    # it would be refused.
     certificate_until: date | None = None
     # They were on this shift and said no, cancelled, or were taken off: asked last.
     earlier: str = ""
@@ -289,7 +315,7 @@ def suitable_volunteers(*, shift: Shift, now: datetime) -> list[Candidate]:
     """
     session = shift.session
     day = session.local_start.date()
-    term_end = term_of(day).end
+    term_end = every_week_until(day)
     certificate_needed = needs_certificate(session.programme)
     wanted = {subject.pk: subject.name for subject in shift.wanted_subjects.all()}
     on_shift, earlier = set(), {}
@@ -374,11 +400,52 @@ def suitable_volunteers(*, shift: Shift, now: datetime) -> list[Candidate]:
 
 
 def shift_assignments(*, shift: Shift) -> list[Assignment]:
-    """Everyone ever asked for the shift, with who last changed their answer."""
+    """Everyone ever asked for the shift, with who last changed their answer and whether
+    they hold a certificate for the day (Assignment.lacks_certificate)."""
     return list(
-        shift.assignments.select_related("volunteer", "changed_by").order_by(
-            "volunteer__name", "pk"
+        shift.assignments.with_certificate()
+        .select_related("volunteer", "changed_by")
+        .order_by("volunteer__name", "pk")
+    )
+
+
+@dataclass
+class PolicyRow:
+    partnership: Partnership
+    volunteers_take_open_shifts: bool
+
+
+def shift_policies(*, partnerships: list[Partnership]) -> list[PolicyRow]:
+    """What each partnership's volunteers may plan themselves (ShiftPolicy): one query."""
+    chosen = dict(
+        ShiftPolicy.objects.filter(partnership__in=partnerships).values_list(
+            "partnership_id", "volunteers_take_open_shifts"
         )
+    )
+    return [
+        PolicyRow(partnership=p, volunteers_take_open_shifts=chosen.get(p.pk, False))
+        for p in partnerships
+    ]
+
+
+def swaps_waiting(*, viewer: Viewer, shift: Shift | None = None) -> list[SwapRequest]:
+    """Swap requests waiting for the viewer's answer (a coordinator's partnerships), all of
+    them or those touching one shift: one query."""
+    shifts = shifts_for(viewer=viewer)
+    swaps = SwapRequest.objects.filter(
+        Q(assignment__shift__in=shifts) | Q(to_shift__in=shifts),
+        status=SwapRequest.Status.PENDING,
+    )
+    if shift is not None:
+        swaps = swaps.filter(Q(assignment__shift=shift) | Q(to_shift=shift))
+    return list(
+        swaps.select_related(
+            "assignment__volunteer",
+            "assignment__shift__session__programme",
+            "assignment__shift__session__room__branch",
+            "to_shift__session__programme",
+            "to_shift__session__room__branch",
+        ).order_by("created_at", "pk")
     )
 
 
@@ -394,6 +461,15 @@ class CertificateStatus:
 
     state: str
     valid_until: date | None = None
+
+    @property
+    def state_label(self) -> str:
+        """The standing in a word or two (the export's column; the date is its own)."""
+        return {
+            self.VALID: _("Valid"),
+            self.EXPIRING: _("Expiring soon"),
+            self.EXPIRED: _("Expired"),
+        }.get(self.state, _("None"))
 
     @property
     def label(self) -> str:
@@ -495,6 +571,10 @@ class VolunteerRecord:
     past: list[Assignment]
 
     @property
+    def lacking_certificate(self) -> list[Assignment]:
+        return [a for a in self.coming if a.lacks_certificate]
+
+    @property
     def hours_done(self) -> float:
         return hours_given(
             attendance=(
@@ -506,12 +586,13 @@ class VolunteerRecord:
 
 
 def volunteer_record(*, viewer: Viewer, volunteer: Volunteer, now: datetime) -> VolunteerRecord:
-    """One volunteer as the viewer may see them: their shifts and checklists in the
-    viewer's partnerships."""
+    """One volunteer as the viewer may see them: their shifts (each flagged when they will
+    hold no certificate for its day) and checklists in the viewer's partnerships."""
     partnerships = partnerships_for(viewer=viewer)
     certificates = list(volunteer.certificates.select_related("checked_by"))
     assignments = list(
         volunteer.assignments.filter(shift__partnership__in=partnerships)
+        .with_certificate()
         .select_related("shift__session__programme", "shift__session__room__branch")
         .order_by("shift__session__starts_at")
     )
@@ -549,3 +630,281 @@ def volunteer_record(*, viewer: Viewer, volunteer: Volunteer, now: datetime) -> 
         ],
         past=[a for a in reversed(assignments) if a.shift.session.starts_at < now],
     )
+
+
+# -- the volunteer's own page --------------------------------------------------------------
+
+# How far ahead the volunteer's page offers open shifts.
+OPEN_SHIFTS_AHEAD = timedelta(weeks=8)
+# The feed shows shifts from this long ago on, so last week's stay in the calendar.
+FEED_PAST = timedelta(days=90)
+
+
+@dataclass
+class OwnShift:
+    """One of the volunteer's coming shifts on their page, and what they may do with it."""
+
+    assignment: Assignment
+    actions: AssignmentActions
+    # Said no, and the shift still needs someone: "I can come after all".
+    can_undo_decline: bool
+    swap: SwapRequest | None
+
+    @property
+    def session(self) -> Session:
+        return self.assignment.shift.session
+
+    @property
+    def lacks_certificate(self) -> bool:
+        return self.assignment.lacks_certificate
+
+
+@dataclass
+class OpenShift:
+    shift: Shift
+    # The coordinator lets volunteers take this partnership's open shifts themselves.
+    may_take: bool
+
+    @property
+    def session(self) -> Session:
+        return self.shift.session
+
+
+@dataclass
+class OwnPage:
+    volunteer: Volunteer
+    shifts: list[OwnShift]
+    availability: list[Availability]
+    # Shifts of their partnerships that still need someone and that the rules let them
+    # take: to take at once where the coordinator allows it, else to ask for in a swap.
+    open_shifts: list[OpenShift]
+    coordinators: list[ContactPerson]
+
+    @property
+    def takes_open_shifts(self) -> bool:
+        return any(o.may_take for o in self.open_shifts)
+
+    @property
+    def waiting(self) -> list[OwnShift]:
+        return [s for s in self.shifts if s.actions.can_confirm and not s.lacks_certificate]
+
+    @property
+    def swappable(self) -> list[OwnShift]:
+        return [s for s in self.shifts if s.actions.can_withdraw and s.swap is None]
+
+
+def own_page(*, volunteer: Volunteer, now: datetime) -> OwnPage:
+    """Everything on the volunteer's own page, in a fixed number of queries: their coming
+    shifts (asked, confirmed, or said no to), each with the buttons the services allow, and
+    the open shifts of the partnerships they joined."""
+    joined = list(
+        Partnership.objects.filter(onboardings__volunteer=volunteer).select_related("shift_policy")
+    )
+    certificates = list(volunteer.certificates.all())
+    assignments = list(
+        volunteer.assignments.filter(
+            status__in=(*ASKED_OR_CONFIRMED, Assignment.Status.DECLINED),
+            shift__session__starts_at__gt=now,
+        )
+        .with_certificate()
+        .select_related(
+            "shift__session__programme",
+            "shift__session__room__branch",
+            "shift__partnership__organisation",
+        )
+        .prefetch_related(
+            Prefetch(
+                "swap_requests",
+                queryset=SwapRequest.objects.filter(status=SwapRequest.Status.PENDING),
+                to_attr="pending_swaps",
+            )
+        )
+        .order_by("shift__session__starts_at", "pk")
+    )
+    declined_on = [
+        a.shift_id
+        for a in assignments
+        if a.status == Assignment.Status.DECLINED
+        and a.shift.session.status == Session.Status.SCHEDULED
+    ]
+    short_shifts = set(
+        Shift.objects.filter(pk__in=declined_on)
+        .short(counted=ON_SHIFT_COUNT)
+        .values_list("pk", flat=True)
+    )
+    shifts = [
+        OwnShift(
+            assignment=a,
+            actions=assignment_actions(assignment=a, now=now),
+            can_undo_decline=a.status == Assignment.Status.DECLINED
+            and a.shift_id in short_shifts
+            and a.shift.session.status == Session.Status.SCHEDULED,
+            swap=a.pending_swaps[0] if a.pending_swaps else None,
+        )
+        for a in assignments
+    ]
+    busy = [
+        (a.shift.session.starts_at, a.shift.session.ends_at)
+        for a in assignments
+        if a.status in ASKED_OR_CONFIRMED and a.shift.session.status == Session.Status.SCHEDULED
+    ]
+    # Offered are the shifts they are not on already, nor said no to (taken back above).
+    on = {a.shift_id for a in assignments}
+    candidates = (
+        Shift.objects.filter(
+            partnership__in=joined,
+            session__status=Session.Status.SCHEDULED,
+            session__starts_at__gt=now,
+            session__starts_at__lt=now + OPEN_SHIFTS_AHEAD,
+        )
+        .exclude(pk__in=on)
+        .short(counted=ON_SHIFT_COUNT)
+        .select_related("session__programme", "session__room__branch", "partnership__organisation")
+        .order_by("session__starts_at", "pk")
+    )
+    taking = {
+        p.pk
+        for p in joined
+        if getattr(getattr(p, "shift_policy", None), "volunteers_take_open_shifts", False)
+    }
+    open_shifts = [
+        OpenShift(shift=shift, may_take=shift.partnership_id in taking)
+        for shift in candidates
+        if not refusal(
+            shift=shift,
+            volunteer=volunteer,
+            certificates=certificates,
+            busy=any(
+                start < shift.session.ends_at and end > shift.session.starts_at
+                for start, end in busy
+            ),
+            staffed=getattr(shift, ON_SHIFT_COUNT),
+            above_required=False,
+        )
+    ]
+    coordinators = list(
+        ContactPerson.objects.filter(coordinated_partnerships__in=joined)
+        .distinct()
+        .order_by("name")
+    )
+    return OwnPage(
+        volunteer=volunteer,
+        shifts=shifts,
+        availability=list(volunteer.availability.all()),
+        open_shifts=open_shifts,
+        coordinators=coordinators,
+    )
+
+
+def open_shift_for(*, volunteer: Volunteer, pk: int, now: datetime) -> Shift | None:
+    """One of the open shifts the volunteer's page offers, or None."""
+    page = own_page(volunteer=volunteer, now=now)
+    return next((o.shift for o in page.open_shifts if o.shift.pk == pk), None)
+
+
+def feed_assignments(*, volunteer: Volunteer, now: datetime) -> list[Assignment]:
+    """What the volunteer's calendar feed shows: every shift they were asked for from
+    FEED_PAST on, said no to or cancelled ones included (as cancelled events, so a
+    calendar that had them drops them)."""
+    return list(
+        volunteer.assignments.filter(shift__session__starts_at__gte=now - FEED_PAST)
+        .select_related(
+            "shift__session__programme",
+            "shift__session__room__branch",
+            "shift__partnership",
+        )
+        .order_by("shift__session__starts_at", "pk")
+    )
+
+
+# -- the coordinator's export --------------------------------------------------------------
+
+
+@dataclass
+class ExportRow:
+    volunteer: Volunteer
+    certificate: CertificateStatus
+    shifts_done: int
+    hours: float
+    hours_this_term: float
+
+
+def volunteer_export(*, viewer: Viewer, today: date) -> list[ExportRow]:
+    """The viewer's volunteers with their certificate's standing (never what it says),
+    shifts and hours, all time and this term: three queries."""
+    term = term_of(today)
+    volunteers = list(
+        volunteers_for(viewer=viewer)
+        .select_related("organisation")
+        .prefetch_related("certificates", "subjects")
+        .order_by("name", "pk")
+    )
+    done = (
+        Assignment.objects.filter(
+            volunteer__in=[v.pk for v in volunteers],
+            status=Assignment.Status.DONE,
+            shift__session__status=Session.Status.SCHEDULED,
+        )
+        .values_list("volunteer_id", "shift__session__starts_at", "shift__session__ends_at")
+        .order_by()
+    )
+    sessions: dict[int, list[tuple[datetime, datetime]]] = {}
+    for volunteer_id, starts_at, ends_at in done:
+        sessions.setdefault(volunteer_id, []).append((starts_at, ends_at))
+
+    def hours(spans: Iterable[tuple[datetime, datetime]]) -> float:
+        return hours_given(
+            attendance=((1, start, end, Session.Status.SCHEDULED) for start, end in spans)
+        )
+
+    rows = []
+    for volunteer in volunteers:
+        spans = sessions.get(volunteer.pk, [])
+        zone = timezone.get_current_timezone()
+        rows.append(
+            ExportRow(
+                volunteer=volunteer,
+                certificate=certificate_status(
+                    certificates=volunteer.certificates.all(),
+                    today=today,
+                    renewal_days=volunteer.organisation.certificate_renewal_days,
+                ),
+                shifts_done=len(spans),
+                hours=hours(spans),
+                hours_this_term=hours(
+                    (start, end)
+                    for start, end in spans
+                    if term.start <= start.astimezone(zone).date() <= term.end
+                ),
+            )
+        )
+    return rows
+
+
+# -- experience meetings on the coordinator's pages ----------------------------------------
+
+
+def meetings_for(*, viewer: Viewer) -> QuerySet[ExperienceMeeting]:
+    """The experience meetings of the viewer's partnerships, with their counts."""
+    return (
+        ExperienceMeeting.objects.filter(partnership__in=partnerships_for(viewer=viewer))
+        .select_related(
+            "partnership__programme", "partnership__branch", "partnership__organisation"
+        )
+        .annotate(
+            invited_count=Count("invitations", distinct=True),
+            coming_count=Count(
+                "invitations",
+                filter=Q(invitations__response=MeetingInvitation.Response.YES),
+                distinct=True,
+            ),
+            came_count=Count("invitations", filter=Q(invitations__attended=True), distinct=True),
+        )
+        .order_by("-starts_at", "pk")
+    )
+
+
+def meeting_guests(*, meeting: ExperienceMeeting) -> list[MeetingInvitation]:
+    """Everyone invited, volunteers first, by name."""
+    invitations = list(meeting.invitations.select_related("volunteer", "contact"))
+    return sorted(invitations, key=lambda i: (i.volunteer_id is None, str(i.guest).casefold()))

@@ -21,20 +21,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 
-from django.db import transaction
-from django.db.models import QuerySet
-from django.utils import formats, timezone
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Field, QuerySet
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from common.errors import DomainError
 from common.transactions import require_atomic
 from partners.models import PartnerOrganisation, Partnership
-from programmes.models import Programme, Series, Session
+from programmes.models import Series, Session
 from volunteers.messages import (
     notify_assignment,
     notify_coordinators,
+    notify_page_link,
+    notify_swap_decided,
+    notify_swap_requested,
     notify_term_invitation,
     notify_welcome,
 )
@@ -48,17 +53,15 @@ from volunteers.models import (
     Certificate,
     Onboarding,
     Shift,
+    ShiftPolicy,
     Subject,
+    SwapRequest,
     Volunteer,
+    needs_certificate,
     places_missing,
     shift_mismatch,
 )
 from volunteers.terms import term_of
-
-# Below this age a child-safety certificate is required of everyone who meets the child.
-CERTIFICATE_AGE_YEARS = 15
-# Pupils in this grade or lower may be under 15.
-CERTIFICATE_MAX_GRADE = 9
 
 _S = Assignment.Status
 
@@ -95,15 +98,6 @@ def _refuse_closed(session: Session, now: datetime, *, once_started: bool = True
 
 
 # -- rules read by the service and by the pages --------------------------------------------
-
-
-def needs_certificate(programme: Programme) -> bool:
-    """Whether children under 15 may come to the programme's sessions."""
-    if programme.audience_basis == Programme.AudienceBasis.SCHOOL_GRADE:
-        return programme.min_grade is None or programme.min_grade <= CERTIFICATE_MAX_GRADE
-    return programme.min_age_months is None or programme.min_age_months < (
-        CERTIFICATE_AGE_YEARS * 12
-    )
 
 
 def certificate_valid_on(certificates, day: date) -> bool:
@@ -365,6 +359,10 @@ def _lock_volunteer(volunteer_id: int) -> Volunteer:
     return Volunteer.objects.select_for_update().get(pk=volunteer_id)
 
 
+# The fields _stamp sets, for save(update_fields=...).
+STAMPED = ["status", "changed_by", "changed_at"]
+
+
 def _stamp(assignment: Assignment, status: str, by, now: datetime) -> None:
     assignment.status, assignment.changed_by, assignment.changed_at = status, by, now
 
@@ -449,16 +447,40 @@ class TermResult:
         return list(days.items())
 
 
-def recurring_shifts(*, shift: Shift, now: datetime) -> list[Shift]:
-    """This shift and the ones like it after it in its term: same series, role, weekday
-    and time of day, not yet started.
+# "Every week" reaches into the next term when fewer weeks than this are left of this one.
+EVERY_WEEK_MIN_WEEKS = 4
+# How far ahead "every week" may reach.
+EVERY_WEEK_MAX_DAYS = 366
 
-    The term is the half-year of the shift's own date (volunteers.terms), so a shift
-    chosen in May runs to the summer holidays and never into the next school year.
+
+def every_week_until(day: date) -> date:
+    """The last day "every week" runs to unless the coordinator picks another: the end of
+    the term of ``day`` (volunteers.terms), or of the next term when fewer than
+    EVERY_WEEK_MIN_WEEKS weeks of this one are left, so that asking in December is not
+    asking for one week."""
+    term = term_of(day)
+    if term.end - day < timedelta(weeks=EVERY_WEEK_MIN_WEEKS):
+        return term.next().end
+    return term.end
+
+
+def every_week_refusal(*, first: date, until: date) -> str:
+    """Why "every week" cannot run from ``first`` to ``until``, or "" when it can."""
+    if until < first:
+        return _("“Until” must be on or after the shift's own day, %(day)s.") % {"day": _day(first)}
+    if until > first + timedelta(days=EVERY_WEEK_MAX_DAYS):
+        return _("“Until” can be at most a year after the shift's own day.")
+    return ""
+
+
+def recurring_shifts(*, shift: Shift, now: datetime, until: date | None = None) -> list[Shift]:
+    """This shift and the ones like it after it, up to ``until`` (by default
+    every_week_until the shift's day): same series, role, weekday and time of day, not yet
+    started.
     """
     session = shift.session
     local = session.local_start
-    last_day = term_of(local.date()).end
+    last_day = until or every_week_until(local.date())
     same = Shift.objects.filter(
         partnership=shift.partnership,
         role=shift.role,
@@ -487,10 +509,11 @@ def assignment_propose_for_term(
     volunteer: Volunteer,
     by=None,
     above_required: bool = False,
+    until: date | None = None,
     now: datetime | None = None,
 ) -> TermResult:
-    """Ask a volunteer to take this shift and the same one every week after it, to the
-    end of its term (recurring_shifts).
+    """Ask a volunteer to take this shift and the same one every week after it, up to
+    ``until`` (by default every_week_until: recurring_shifts).
 
     Each week is checked on its own: a week the volunteer cannot take is skipped with
     its reason, the others are asked; ``above_required`` adds them where a week already
@@ -498,9 +521,13 @@ def assignment_propose_for_term(
     asked, with every one of them in its calendar file.
     """
     now = now or timezone.now()
+    if until is not None:
+        reason = every_week_refusal(first=shift.session.local_start.date(), until=until)
+        if reason:
+            raise AssignmentError(reason)
     assigned, skipped, new = [], [], []
     with transaction.atomic():
-        for each in recurring_shifts(shift=shift, now=now):
+        for each in recurring_shifts(shift=shift, now=now, until=until):
             try:
                 # A savepoint per week: a refused week leaves the others standing.
                 with transaction.atomic():
@@ -543,8 +570,32 @@ def _refuse_unless_waiting(assignment: Assignment) -> None:
         )
 
 
+def confirm_certificate_refusal(*, assignment: Assignment) -> str:
+    """The certificate rule, told to the volunteer, or "" when it holds: a yes for a day
+    they will hold no valid certificate for cannot stand, however long ago they were
+    asked. The shift's page asks it to show the reason instead of the button."""
+    session = assignment.shift.session
+    day = session.local_start.date()
+    if not needs_certificate(session.programme):
+        return ""
+    if certificate_valid_on(assignment.volunteer.certificates.all(), day):
+        return ""
+    return _(
+        "Your child-safety certificate is not valid on %(day)s, and children under 15 "
+        "come to this session: you can say yes once your coordinator has recorded a new "
+        "certificate."
+    ) % {"day": _day(day)}
+
+
+def _refuse_without_certificate(assignment: Assignment) -> None:
+    reason = confirm_certificate_refusal(assignment=assignment)
+    if reason:
+        raise AssignmentError(reason)
+
+
 def assignment_confirm(*, assignment: Assignment, now: datetime | None = None) -> Assignment:
-    """The volunteer says yes through their link."""
+    """The volunteer says yes through their link, when they will hold a certificate valid
+    on the day (the certificate rule holds when asked, when confirmed and every day)."""
     now = now or timezone.now()
     with transaction.atomic():
         assignment = _lock_assignment(assignment.pk)
@@ -552,9 +603,250 @@ def assignment_confirm(*, assignment: Assignment, now: datetime | None = None) -
             return assignment
         _refuse_unless_waiting(assignment)
         _refuse_closed(assignment.shift.session, now)
+        _refuse_without_certificate(assignment)
         _stamp(assignment, _S.CONFIRMED, None, now)
-        assignment.save(update_fields=["status", "changed_by", "changed_at"])
+        assignment.save(update_fields=STAMPED)
     return assignment
+
+
+@dataclass(frozen=True)
+class ConfirmAllResult:
+    confirmed: list[Assignment]
+    refused: list[tuple[Assignment, str]]
+
+
+def assignment_confirm_all(
+    *, volunteer: Volunteer, now: datetime | None = None
+) -> ConfirmAllResult:
+    """Every coming shift the volunteer was asked for and has not answered, confirmed at
+    once from their own page; each through assignment_confirm, so a week the rules refuse
+    (no certificate that day) stays unanswered with its reason."""
+    now = now or timezone.now()
+    waiting = Assignment.objects.filter(
+        volunteer=volunteer,
+        status=_S.PROPOSED,
+        shift__session__status=Session.Status.SCHEDULED,
+        shift__session__starts_at__gt=now,
+    ).order_by("shift__session__starts_at", "pk")
+    confirmed, refused = [], []
+    with transaction.atomic():
+        for assignment in waiting:
+            try:
+                with transaction.atomic():
+                    confirmed.append(assignment_confirm(assignment=assignment, now=now))
+            except AssignmentError as exc:
+                refused.append((assignment, str(exc)))
+    return ConfirmAllResult(confirmed=confirmed, refused=refused)
+
+
+def _staffed(shift: Shift) -> int:
+    """Everyone on the shift as the planning counts them (volunteers.models)."""
+    return (
+        Shift.objects.filter(pk=shift.pk)
+        .with_staffing()
+        .values_list(ON_SHIFT_COUNT, flat=True)
+        .get()
+    )
+
+
+def assignment_undo_decline(*, assignment: Assignment, now: datetime | None = None) -> Assignment:
+    """The volunteer said no and can come after all: through their own page they say yes,
+    while the shift still needs someone and every rule of asking holds (certificate, not
+    elsewhere at the time). The coordinators are told at once, as they were of the no."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The shift first, as asking locks it: the places are counted under its lock.
+        shift = _lock_shift(assignment.shift_id)
+        volunteer = _lock_volunteer(assignment.volunteer_id)
+        assignment = _lock_assignment(assignment.pk)
+        if assignment.status == _S.CONFIRMED:
+            return assignment
+        if assignment.status != _S.DECLINED:
+            raise AssignmentError(_("Only a shift you said no to can be taken back."))
+        session = shift.session
+        _refuse_closed(session, now)
+        staffed = _staffed(shift)
+        if not places_missing(required=shift.required_count, staffed=staffed):
+            raise AssignmentError(
+                _(
+                    "The shift has been filled since you said no: thank you all the same. "
+                    "Call your coordinator if you would like to come anyway."
+                )
+            )
+        reason = refusal(
+            shift=shift,
+            volunteer=volunteer,
+            certificates=list(volunteer.certificates.all()),
+            busy=overlapping_assignments(
+                volunteer=volunteer, starts_at=session.starts_at, ends_at=session.ends_at
+            ).exists(),
+            staffed=staffed,
+            above_required=False,
+        )
+        if reason:
+            raise AssignmentError(reason)
+        _stamp(assignment, _S.CONFIRMED, None, now)
+        assignment.above_required = False
+        assignment.told_starts_at = session.starts_at
+        assignment.told_session_cancelled = False
+        assignment.save()
+        notify_coordinators(assignment=assignment, kind="shift_taken", occasion=now)
+    return assignment
+
+
+def _refuse_unless_joined(volunteer: Volunteer, partnership: Partnership) -> None:
+    if not Onboarding.objects.filter(volunteer=volunteer, partnership=partnership).exists():
+        raise AssignmentError(
+            _("You are not a volunteer of this partnership: ask your coordinator.")
+        )
+
+
+def takes_open_shifts(partnership: Partnership) -> bool:
+    """Whether the coordinator lets the partnership's volunteers take open shifts."""
+    policy = ShiftPolicy.objects.filter(partnership=partnership).first()
+    return policy is not None and policy.volunteers_take_open_shifts
+
+
+def shift_policy_update(
+    *, partnership: Partnership, volunteers_take_open_shifts: bool
+) -> ShiftPolicy:
+    """The coordinator's choice of what the partnership's volunteers plan themselves."""
+    policy, _created = ShiftPolicy.objects.update_or_create(
+        partnership=partnership,
+        defaults={"volunteers_take_open_shifts": volunteers_take_open_shifts},
+    )
+    return policy
+
+
+def assignment_take_open(
+    *, shift: Shift, volunteer: Volunteer, now: datetime | None = None
+) -> Assignment:
+    """A volunteer takes a shift that still needs someone, from their own page, where the
+    coordinator allows it (ShiftPolicy): every rule of asking applies (no place above
+    the number needed), and the yes is given at once. The coordinators are told."""
+    now = now or timezone.now()
+    if not takes_open_shifts(shift.partnership):
+        raise AssignmentError(
+            _("Your coordinator plans these shifts: ask them if you would like this one.")
+        )
+    _refuse_unless_joined(volunteer, shift.partnership)
+    with transaction.atomic():
+        assignment, _new = _propose(
+            shift=shift, volunteer=volunteer, by=None, above_required=False, now=now
+        )
+        if assignment.status != _S.CONFIRMED:
+            _stamp(assignment, _S.CONFIRMED, None, now)
+            assignment.save(update_fields=STAMPED)
+            notify_coordinators(assignment=assignment, kind="shift_taken", occasion=now)
+    return assignment
+
+
+# -- swaps ---------------------------------------------------------------------------------
+
+
+def _swap_target_refusal(*, assignment: Assignment, to_shift: Shift, now: datetime) -> str:
+    """Why the volunteer cannot have ``to_shift`` instead of their assignment, or ""."""
+    volunteer = assignment.volunteer
+    session = to_shift.session
+    if to_shift.pk == assignment.shift_id:
+        return _("Choose another shift than the one you give up.")
+    if session.status != Session.Status.SCHEDULED:
+        return _("This session has been cancelled.")
+    if session.starts_at <= now:
+        return _("This session has already started.")
+    if not Onboarding.objects.filter(
+        volunteer=volunteer, partnership=to_shift.partnership
+    ).exists():
+        return _("You are not a volunteer of this partnership: ask your coordinator.")
+    staffed = _staffed(to_shift)
+    if not places_missing(required=to_shift.required_count, staffed=staffed):
+        return _("That shift has the volunteers it needs now.")
+    return refusal(
+        shift=to_shift,
+        volunteer=volunteer,
+        certificates=list(volunteer.certificates.all()),
+        busy=overlapping_assignments(
+            volunteer=volunteer, starts_at=session.starts_at, ends_at=session.ends_at
+        )
+        .exclude(pk=assignment.pk)
+        .exists(),
+        staffed=staffed,
+        above_required=False,
+    )
+
+
+def swap_request(
+    *, assignment: Assignment, to_shift: Shift, now: datetime | None = None
+) -> SwapRequest:
+    """A volunteer asks to give up one of their coming shifts for another that still needs
+    someone; the coordinators are told, and one of them approves or refuses
+    (swap_decide). Until then the volunteer stays on their shift."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        assignment = _lock_assignment(assignment.pk)
+        if assignment.status not in ASKED_OR_CONFIRMED:
+            raise AssignmentError(_("You are not on this shift any more."))
+        _refuse_closed(assignment.shift.session, now)
+        if assignment.swap_requests.filter(status=SwapRequest.Status.PENDING).exists():
+            raise AssignmentError(
+                _("You have asked to swap this shift already: your coordinator will answer.")
+            )
+        to_shift = Shift.objects.select_related(
+            "session__programme", "session__room__branch", "partnership__organisation"
+        ).get(pk=to_shift.pk)
+        reason = _swap_target_refusal(assignment=assignment, to_shift=to_shift, now=now)
+        if reason:
+            raise AssignmentError(reason)
+        swap = SwapRequest.objects.create(assignment=assignment, to_shift=to_shift, created_at=now)
+        notify_swap_requested(swap=swap)
+    return swap
+
+
+def swap_decide(
+    *, swap: SwapRequest, approve: bool, by, now: datetime | None = None
+) -> SwapRequest:
+    """A coordinator answers a swap request. Approved, the volunteer is on the shift they
+    wanted (with their yes: they asked for it) and off the one they gave up, under the
+    rules of asking, checked again now; refused, nothing changes. Either way they are told."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        swap = SwapRequest.objects.select_for_update().get(pk=swap.pk)
+        if swap.status != SwapRequest.Status.PENDING:
+            raise AssignmentError(_("This swap request has been answered already."))
+        if approve:
+            # Locked in the order asking locks: the shift, the volunteer, then the rows.
+            _lock_shift(swap.to_shift_id)
+            _lock_volunteer(swap.assignment.volunteer_id)
+            given_up = _lock_assignment(swap.assignment_id)
+            if given_up.status not in ASKED_OR_CONFIRMED:
+                swap.status, swap.decided_at, swap.decided_by = (
+                    SwapRequest.Status.WITHDRAWN,
+                    now,
+                    by,
+                )
+                swap.save(update_fields=["status", "decided_at", "decided_by"])
+                raise AssignmentError(
+                    _("The volunteer is no longer on the shift they wanted to give up.")
+                )
+            reason = _swap_target_refusal(assignment=given_up, to_shift=swap.to_shift, now=now)
+            if reason:
+                raise AssignmentError(reason)
+            taken, _new = _propose(
+                shift=swap.to_shift,
+                volunteer=given_up.volunteer,
+                by=by,
+                above_required=False,
+                now=now,
+            )
+            _stamp(taken, _S.CONFIRMED, by, now)
+            taken.save(update_fields=STAMPED)
+            _stamp(given_up, _S.CANCELLED, by, now)
+            given_up.save(update_fields=STAMPED)
+        swap.status = SwapRequest.Status.APPROVED if approve else SwapRequest.Status.REFUSED
+        swap.decided_at, swap.decided_by = now, by
+        swap.save(update_fields=["status", "decided_at", "decided_by"])
+        notify_swap_decided(swap=swap)
+    return swap
 
 
 def assignment_decline(*, assignment: Assignment, now: datetime | None = None) -> Assignment:
@@ -567,7 +859,7 @@ def assignment_decline(*, assignment: Assignment, now: datetime | None = None) -
         _refuse_unless_waiting(assignment)
         _refuse_closed(assignment.shift.session, now)
         _stamp(assignment, _S.DECLINED, None, now)
-        assignment.save(update_fields=["status", "changed_by", "changed_at"])
+        assignment.save(update_fields=STAMPED)
         notify_coordinators(assignment=assignment, kind="shift_declined", occasion=now)
     return assignment
 
@@ -604,7 +896,7 @@ def assignment_cancel(
         if by is None and now > cancel_deadline(assignment):
             raise AssignmentError(_("It is too late to cancel here: please call your coordinator."))
         _stamp(assignment, _S.CANCELLED, by, now)
-        assignment.save(update_fields=["status", "changed_by", "changed_at"])
+        assignment.save(update_fields=STAMPED)
         if by is None or not _is_coordinator(by, assignment.shift.partnership):
             notify_coordinators(assignment=assignment, kind="shift_cancelled", occasion=now)
         if by is not None:
@@ -632,7 +924,7 @@ def assignment_mark(
             )
         status = _S.DONE if came else _S.NO_SHOW
         _stamp(assignment, status, by, now)
-        assignment.save(update_fields=["status", "changed_by", "changed_at"])
+        assignment.save(update_fields=STAMPED)
     return assignment
 
 
@@ -663,23 +955,178 @@ def volunteer_create(
     """A new applicant of the organisation, with what they help with and when they can
     come; they take shifts once welcomed into a partnership (volunteer_join)."""
     now = now or timezone.now()
-    with transaction.atomic():
-        volunteer = Volunteer.objects.create(
-            organisation=organisation,
-            name=name,
-            email=email,
-            phone=phone,
-            language=language,
-            languages=languages,
-            applied_on=timezone.localdate(now),
-        )
-        volunteer.subjects.set(subjects)
-        Availability.objects.bulk_create(
-            Availability(
-                volunteer=volunteer, weekday=t.weekday, starts_at=t.starts_at, ends_at=t.ends_at
+    try:
+        with transaction.atomic():
+            _refuse_taken_email(organisation=organisation, email=email)
+            volunteer = Volunteer.objects.create(
+                organisation=organisation,
+                name=name,
+                email=email,
+                phone=phone,
+                language=language,
+                languages=languages,
+                applied_on=timezone.localdate(now),
             )
-            for t in availability
+            volunteer.subjects.set(subjects)
+            _set_availability(volunteer, availability)
+    except IntegrityError:
+        # Another coordinator registered the address a moment before (the constraint).
+        raise AssignmentError(email_taken_message()) from None
+    return volunteer
+
+
+def email_taken_message() -> str:
+    return _("The organisation already has a volunteer with this e-mail address.")
+
+
+def email_taken(
+    *, organisation: PartnerOrganisation | int, email: str, volunteer: Volunteer | None = None
+) -> bool:
+    """Whether another volunteer of the organisation has the address (in any case): one
+    person, one row, or two people get each other's invitations. The database holds the
+    same rule (unique_volunteer_email_per_organisation); the forms ask here first to show
+    it next to the field."""
+    others = Volunteer.objects.filter(
+        organisation=organisation, email__iexact=email.strip(), anonymised_at__isnull=True
+    )
+    if volunteer is not None:
+        others = others.exclude(pk=volunteer.pk)
+    return others.exists()
+
+
+def _refuse_taken_email(
+    *, organisation: PartnerOrganisation | int, email: str, volunteer: Volunteer | None = None
+) -> None:
+    if email_taken(organisation=organisation, email=email, volunteer=volunteer):
+        raise AssignmentError(email_taken_message())
+
+
+def _set_availability(volunteer: Volunteer, availability: Iterable[WeeklyTime]) -> None:
+    volunteer.availability.all().delete()
+    Availability.objects.bulk_create(
+        Availability(
+            volunteer=volunteer, weekday=t.weekday, starts_at=t.starts_at, ends_at=t.ends_at
         )
+        for t in availability
+    )
+
+
+def _weekly_times(volunteer: Volunteer) -> list[WeeklyTime]:
+    return [
+        WeeklyTime(weekday=a.weekday, starts_at=a.starts_at, ends_at=a.ends_at)
+        for a in volunteer.availability.order_by("weekday", "starts_at", "ends_at")
+    ]
+
+
+# What a coordinator changes of a volunteer (volunteer_update); the status, its dates and
+# certificates change through their own services.
+VOLUNTEER_FIELDS = ("name", "email", "phone", "language", "languages", "applied_on", "notes")
+# What a volunteer keeps up to date on their own page (volunteer_update_own).
+OWN_FIELDS = ("email", "phone", "language")
+
+
+def _volunteer_change(
+    volunteer: Volunteer,
+    *,
+    fields: Mapping[str, object],
+    subjects: Iterable[Subject] | None,
+    availability: Iterable[WeeklyTime] | None,
+) -> list[str]:
+    """Write the changes; returns the names (verbose, in the active language) of what
+    changed, for the record."""
+    changed = []
+    if "email" in fields:
+        _refuse_taken_email(
+            organisation=volunteer.organisation_id, email=str(fields["email"]), volunteer=volunteer
+        )
+    for name, value in fields.items():
+        if str(getattr(volunteer, name) or "") != str(value or ""):
+            setattr(volunteer, name, value)
+            changed.append(name)
+    # The fields changed here are columns, not relations.
+    labels = [str(cast(Field, Volunteer._meta.get_field(name)).verbose_name) for name in changed]
+    if subjects is not None:
+        subjects = list(subjects)
+        if {s.pk for s in subjects} != set(volunteer.subjects.values_list("pk", flat=True)):
+            volunteer.subjects.set(subjects)
+            labels.append(str(Volunteer._meta.get_field("subjects").verbose_name))
+    if availability is not None:
+        availability = sorted(availability, key=lambda t: (t.weekday, t.starts_at, t.ends_at))
+        if availability != _weekly_times(volunteer):
+            _set_availability(volunteer, availability)
+            labels.append(_("availability"))
+    if changed:
+        volunteer.save(update_fields=changed)
+    return labels
+
+
+def volunteer_update(
+    *,
+    volunteer: Volunteer,
+    fields: Mapping[str, object],
+    subjects: Iterable[Subject] | None = None,
+    availability: Iterable[WeeklyTime] | None = None,
+) -> list[str]:
+    """A coordinator corrects a volunteer of their organisation: any of VOLUNTEER_FIELDS,
+    what they help with and when they can come. One address per person in the
+    organisation. Returns what changed."""
+    unknown = set(fields) - set(VOLUNTEER_FIELDS)
+    if unknown:
+        raise ValueError(f"Not changed here: {sorted(unknown)}")
+    try:
+        with transaction.atomic():
+            volunteer = _lock_volunteer(volunteer.pk)
+            return _volunteer_change(
+                volunteer, fields=fields, subjects=subjects, availability=availability
+            )
+    except IntegrityError:
+        raise AssignmentError(email_taken_message()) from None
+
+
+def volunteer_update_own(
+    *,
+    volunteer: Volunteer,
+    fields: Mapping[str, object],
+    availability: Iterable[WeeklyTime] | None = None,
+    now: datetime | None = None,
+) -> list[str]:
+    """The volunteer keeps their contact details (OWN_FIELDS) and their weekly times up to
+    date on their own page. The record says what they changed and when, so the
+    coordinator sees it. Returns what changed."""
+    now = now or timezone.now()
+    unknown = set(fields) - set(OWN_FIELDS)
+    if unknown:
+        raise ValueError(f"Not changed by the volunteer: {sorted(unknown)}")
+    try:
+        with transaction.atomic():
+            volunteer = _lock_volunteer(volunteer.pk)
+            # Named in the coordinator's language, as they read it on the record.
+            with translation.override(settings.LANGUAGE_CODE):
+                labels = _volunteer_change(
+                    volunteer, fields=fields, subjects=None, availability=availability
+                )
+            if labels:
+                volunteer.changed_by_volunteer_at = now
+                volunteer.changed_by_volunteer = ", ".join(labels)[:200]
+                volunteer.save(update_fields=["changed_by_volunteer_at", "changed_by_volunteer"])
+            return labels
+    except IntegrityError:
+        raise AssignmentError(email_taken_message()) from None
+
+
+def volunteer_send_page_link(
+    *, volunteer: Volunteer, renew: bool = False, now: datetime | None = None
+) -> Volunteer:
+    """E-mail the volunteer the link to their own page (and its calendar feed). With
+    ``renew`` every link to the page and feed given out before stops working first: for
+    a link that went astray."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        volunteer = _lock_volunteer(volunteer.pk)
+        if renew:
+            volunteer.link_version += 1
+            volunteer.save(update_fields=["link_version"])
+        notify_page_link(volunteer=volunteer, occasion=now)
     return volunteer
 
 
@@ -706,12 +1153,33 @@ def certificate_record(
             notes=notes,
             checked_by=by,
         )
-        waiting = volunteer.onboardings.filter(certificate_checked_on__isnull=True)
-        for onboarding in waiting.select_related("volunteer"):
-            onboarding_tick(
-                onboarding=onboarding, step="certificate_checked_on", on=checked_on, by=by
-            )
+        _tick_certificate_steps(volunteer, by=by, today=timezone.localdate())
     return certificate
+
+
+def _tick_certificate_steps(
+    volunteer: Volunteer, *, by, today: date, onboardings: Iterable[Onboarding] | None = None
+) -> None:
+    """Every welcome checklist of the volunteer still waiting for the certificate step is
+    ticked on the day their certificate valid today was checked (the last step makes
+    the volunteer active). Whichever comes first, the certificate or the welcome."""
+    valid = [c for c in volunteer.certificates.all() if c.is_valid_on(today)]
+    if not valid:
+        return
+    checked_on = max(valid, key=lambda c: c.valid_until).checked_on
+    waiting = (
+        volunteer.onboardings.filter(certificate_checked_on__isnull=True)
+        if onboardings is None
+        else [o for o in onboardings if o.certificate_checked_on is None]
+    )
+    for onboarding in waiting:
+        onboarding_tick(onboarding=onboarding, step="certificate_checked_on", on=checked_on, by=by)
+
+
+def certificates_saved(*, volunteer: Volunteer, by) -> None:
+    """Certificates written outside certificate_record (a superuser's admin inline) tick
+    the welcome checklists as recording does."""
+    _tick_certificate_steps(volunteer, by=by, today=timezone.localdate())
 
 
 def volunteer_set_status(
@@ -795,6 +1263,10 @@ def volunteer_join(
             volunteer_set_status(
                 volunteer=volunteer, status=Volunteer.Status.ONBOARDING, by=by, now=now
             )
+        # A certificate recorded before the welcome ticks its step now: it was checked.
+        _tick_certificate_steps(
+            volunteer, by=by, today=timezone.localdate(now), onboardings=[onboarding]
+        )
         if created:
             notify_welcome(onboarding=onboarding)
     return onboarding

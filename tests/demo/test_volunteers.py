@@ -129,3 +129,17 @@ def test_every_branch_has_a_named_library_contact():
     call_command("load_demo", stdout=None)
 
     assert ContactPerson.objects.filter(organisation=None).count() == 4
+
+
+def test_the_demo_shows_shifts_planned_past_a_certificate_flagged():
+    call_command("load_demo", stdout=None)
+
+    flagged = Assignment.objects.lacking_certificate().filter(
+        shift__session__starts_at__gt=timezone.now()
+    )
+    names = set(flagged.values_list("volunteer__name", flat=True))
+    # Noah's ended last month, Ida's ends within the renewal window.
+    assert names == {"Noah Friis-Hansen", "Ida Kjeldsen"}
+    noah = Volunteer.objects.get(name="Noah Friis-Hansen")
+    assert noah.status == "active"
+    assert max(c.valid_until for c in noah.certificates.all()) < timezone.localdate()

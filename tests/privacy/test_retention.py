@@ -122,6 +122,8 @@ def test_the_purge_anonymises_exactly_what_has_passed_its_period(room, babydans)
         name="Karim Volunteer",
         phone="+45 11 22 33 44",
         languages="arabisk",
+        notes="Prefers Thursdays.",
+        changed_by_volunteer="phone",
         status=Volunteer.Status.LEFT,
         joined_on=date(2028, 1, 1),
         left_on=MONTHS_25_AGO,
@@ -215,7 +217,9 @@ def test_the_purge_anonymises_exactly_what_has_passed_its_period(room, babydans)
         left_long_ago.email,
         left_long_ago.phone,
         left_long_ago.languages,
-    ) == ("", "", "", "")
+        left_long_ago.notes,
+        left_long_ago.changed_by_volunteer,
+    ) == ("", "", "", "", "", "")
     assert left_long_ago.anonymised_at == NOW
     assert (left_long_ago.joined_on, left_long_ago.left_on) == (date(2028, 1, 1), MONTHS_25_AGO)
     assert not Availability.objects.filter(volunteer=left_long_ago).exists()

@@ -87,6 +87,10 @@ def shifts_for(series: Series, partnership: Partnership, *, required: int = 2) -
     )
 
 
+# A Danish mobile number, stored as E.164 and shown in the international format.
+PHONE = "+45 22 34 56 78"
+
+
 def volunteer(
     org: PartnerOrganisation,
     name: str = "Sofie Lund",
@@ -98,11 +102,15 @@ def volunteer(
 ) -> Volunteer:
     """A volunteer with a certificate valid until ``certified_until`` (None: none at all),
     available 14–19 on the given weekdays."""
+    email = f"{name.split()[0].lower()}@example.com"
+    if Volunteer.objects.filter(organisation=org, email=email).exists():
+        # One address per volunteer in an organisation: "Volunteer 1", "Volunteer 2"...
+        email = f"{name.lower().replace(' ', '.')}@example.com"
     person = VolunteerFactory(
         organisation=org,
         name=name,
-        email=f"{name.split()[0].lower()}@example.com",
-        phone="+45 12 34 56 78",
+        email=email,
+        phone=PHONE,
         status=status,  # active ones joined 200 days ago
         subjects=[SubjectFactory(name=subject) for subject in subjects],
     )

@@ -38,7 +38,7 @@ from .support import (
 pytestmark = pytest.mark.django_db
 
 NOTES = "Record seen by Red Barnet Ungdom on paper"
-PHONE = "+45 12 34 56 78"
+PHONE = "+45 22 34 56 78"
 
 
 @pytest.fixture

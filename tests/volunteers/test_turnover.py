@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from partners.models import Partnership
 from programmes.models import Session
 from tests.factories import BranchFactory, RoomFactory, SessionFactory
-from volunteers.models import Assignment, Onboarding, Shift, Volunteer
+from volunteers.models import Assignment, Certificate, Onboarding, Shift, Volunteer
 from volunteers.turnover import Term, term_of, turnover
 
 from .support import lektiecafe_programme, organisation
@@ -36,7 +36,8 @@ def member(partnership: Partnership, name: str, joined=None, left=None, status="
     person = Volunteer.objects.create(
         organisation=partnership.organisation,
         name=name,
-        email=f"{name.lower()}@example.com",
+        # One address per volunteer in an organisation: "Anna" of two partnerships is two.
+        email=f"{name.lower()}.{partnership.pk}@example.com",
         status=status,
         joined_on=joined,
         left_on=left,
@@ -58,7 +59,16 @@ def shift(partnership: Partnership, day: date, required: int, *statuses, cancell
     made = Shift.objects.create(session=session, partnership=partnership, required_count=required)
     for n, status in enumerate(statuses):
         helper = Volunteer.objects.create(
-            organisation=partnership.organisation, name=f"Helper {made.pk}-{n}", email="h@x.dk"
+            organisation=partnership.organisation,
+            name=f"Helper {made.pk}-{n}",
+            email=f"h{made.pk}-{n}@x.dk",
+        )
+        # Certified: a volunteer without a certificate for the day fills no place.
+        Certificate.objects.create(
+            volunteer=helper,
+            kind=Certificate.Kind.BOERNEATTEST,
+            checked_on=date(2020, 1, 1),
+            valid_until=date(2099, 1, 1),
         )
         Assignment.objects.create(shift=made, volunteer=helper, status=status)
     return made
