@@ -130,6 +130,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "common.second_factor.SecondFactorMiddleware",
+    # After the two above: the signed-in member of staff's language on the staff pages.
+    "programmes.middleware.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it answers a locked-out sign-in.
@@ -210,6 +212,27 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times as each language writes them, also in the admin's inputs: no seconds,
+# and Norwegian dates as 24.12.2026 rather than Django's ISO 2026-12-24 (config/formats).
+FORMAT_MODULE_PATH = ["config.formats"]
+# The URL namespaces of the pages staff work on: each member of staff reads them in their
+# own language, or their branches' (programmes.staff_language), whatever the address says.
+STAFF_PAGES = ["admin", "attendance", "volunteers", "reports", "project_reports"]
+# What librarians open every day, first on the admin's index in this order; the rest after
+# it, under "More" (common.admin_site).
+ADMIN_DAILY_MODELS = [
+    "programmes.Session",
+    "programmes.Series",
+    "bookings.Booking",
+    "courses.Enrolment",
+    "courses.Course",
+    "programmes.Programme",
+    "volunteers.Shift",
+    "volunteers.Volunteer",
+]
+# What the admin's index starts with: today's and this week's sessions at the librarian's
+# branches and what needs them (named here so that common imports no higher app).
+ADMIN_START_PAGE = "operations.start.start_page_context"
 TIME_ZONE = env("TIME_ZONE")
 USE_I18N = True
 USE_TZ = True
