@@ -17,7 +17,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 from bookings.admin import BookingInline
 from bookings.models import Booking
 from common.admin_scoping import ScopedModelAdmin, ScopedTabularInline
+from common.csv import csv_response
 from common.errors import DomainError
 from courses.selectors import session_course
 from operations.month import month_calendar, month_first
@@ -528,10 +529,7 @@ class SessionOperationsMixin(admin.ModelAdmin):
             f"{slugify(session.programme.name) or 'session'}-"
             f"{session.local_start:%Y-%m-%d-%H%M}.csv"
         )
-        response = HttpResponse(
-            content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
+        response = csv_response(filename=filename)
         write_participants_csv(rows, response)
         return response
 
