@@ -26,6 +26,7 @@ from programmes.models import (
     Series,
     SeriesExclusion,
     Session,
+    StaffProfile,
     StrategyTrack,
     SustainableDevelopmentGoal,
 )
@@ -122,6 +123,16 @@ class BranchMembershipFactory(ModelFactory):
 
     user = factory.SubFactory(UserFactory, is_staff=True)
     branch = factory.SubFactory(BranchFactory)
+
+
+class StaffProfileFactory(ModelFactory):
+    """A member of staff who chose Norwegian for the admin."""
+
+    class Meta:
+        model = StaffProfile
+
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    language = "nb"
 
 
 class RoomFactory(ModelFactory):

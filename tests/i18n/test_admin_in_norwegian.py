@@ -18,7 +18,8 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.test import RequestFactory
-from django.urls import reverse
+from django.urls import clear_url_caches, reverse
+from django.utils import translation
 from django.utils.translation import trans_real
 
 from bookings.models import Booking
@@ -75,6 +76,10 @@ def danish_default(settings, monkeypatch):
     falls back to where Norwegian lacks a string. Translations are loaded afresh with it."""
     settings.LANGUAGE_CODE = "da"
     monkeypatch.setattr(trans_real, "_translations", {})
+    # The addresses' language prefixes are kept per language, worked out for the default.
+    clear_url_caches()
+    yield
+    clear_url_caches()
 
 
 @pytest.fixture
@@ -130,7 +135,13 @@ def sandvika(clock):
 
 
 def _pages(world) -> list[str]:
-    """The pages a librarian opens in a working week."""
+    """The pages a librarian opens in a working week, at the addresses of the site's
+    default language (a page just opened leaves its language active in the thread)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _addresses(world)
+
+
+def _addresses(world) -> list[str]:
     session, series, room = world["today"], world["series"], world["room"]
     return [
         reverse("admin:index"),
