@@ -1,7 +1,8 @@
 # The two commands of the README:
 #   make run   installs, migrates, loads the demo and serves http://127.0.0.1:8000 (SQLite, no Redis);
-#              due reminders and follow-ups are printed to the console every minute
-#   make test  installs (also axe-core from npm) and runs every check and the whole test suite,
+#              due reminders and follow-ups are printed to the console every minute, and
+#              personal data past its retention period is purged on starting and once a day
+#   make test  installs (also axe-core and ical.js from npm) and runs every check and the whole test suite,
 #              the browser tests in Debian's Chromium included
 # The suite runs twice: on PostgreSQL + Redis (services mode) and on SQLite (embedded mode).
 
@@ -45,7 +46,8 @@ run: $(INSTALLED)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
-	@# Reminders, follow-ups and invitations (Celery beat's work in services mode) every minute.
+	@# Reminders, follow-ups and invitations every minute, and settings.DAILY_JOBS (the purge
+	@# of personal data) on starting and then once a day: Celery beat's work in services mode.
 	$(PY) manage.py plan_messages --every 60 & trap 'kill $$!' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 

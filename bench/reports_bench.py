@@ -373,6 +373,7 @@ def seed(*, n_bookings: int, n_households: int, rng: random.Random) -> dict[str,
                     Session(
                         programme=programmes["klub"],
                         series=series,
+                        series_date=first + timedelta(weeks=w),
                         room=rooms_of[b.pk][2],
                         starts_at=local(first + timedelta(weeks=w), 13),
                         ends_at=local(first + timedelta(weeks=w), 15),

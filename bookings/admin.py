@@ -1,19 +1,33 @@
 from typing import TYPE_CHECKING
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from bookings.models import Booking
-from bookings.services import BookingError, booking_cancel
+from bookings.models import CANCELLATION_REASON_MAX_LENGTH, Booking
+from bookings.services import BookingError, booking_cancel_by_library
 from common.admin_scoping import ScopedModelAdmin, ScopedTabularInline
 from notifications.models import Outbox
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+
+class BookingCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=CANCELLATION_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Each family is told it, in the message that its booking is cancelled."),
+        error_messages={"required": _("Give a reason: the family is told it.")},
+    )
 
 
 # Registered by attendance.admin, which adds who came to each booking (attendance is a
@@ -47,6 +61,8 @@ class BookingAdmin(ScopedModelAdmin):
         "waitlisted_at",
         "confirmed_at",
         "cancelled_at",
+        # Cancelling goes through the action, which asks for the reason and tells the family.
+        "cancellation_reason",
         "rating",
         "rated_at",
         "message_history",
@@ -87,27 +103,59 @@ class BookingAdmin(ScopedModelAdmin):
             ),
         )
 
-    @admin.action(description=_("Cancel the selected bookings (the waitlist moves up)"))
-    def cancel_bookings(self, request, queryset) -> None:
-        cancelled = promoted = 0
-        for booking in queryset.exclude(status=Booking.Status.CANCELLED):
-            try:
-                promoted += len(booking_cancel(booking_id=booking.pk))
-            except BookingError as exc:
-                messages.error(request, f"{booking}: {exc}")
-            else:
-                cancelled += 1
-        messages.success(
-            request,
-            ngettext("%(count)d booking cancelled", "%(count)d bookings cancelled", cancelled)
-            % {"count": cancelled}
-            + "; "
-            + ngettext(
-                "%(count)d family moved up from the waitlist and was told",
-                "%(count)d families moved up from the waitlist and were told",
-                promoted,
+    @admin.action(
+        permissions=["change"],
+        description=_("Cancel the selected bookings (families are told)"),
+    )
+    def cancel_bookings(self, request: HttpRequest, queryset):
+        """Asks for the reason first: each family is told it, with its calendar event
+        cancelled (booking_cancel_by_library); freed places go to the waitlist."""
+        live = queryset.exclude(status=Booking.Status.CANCELLED)
+        form = BookingCancelForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            cancelled = promoted = 0
+            for booking in live:
+                try:
+                    promoted += len(
+                        booking_cancel_by_library(
+                            booking_id=booking.pk, reason=form.cleaned_data["reason"]
+                        )
+                    )
+                except BookingError as exc:
+                    messages.error(request, f"{booking}: {exc}")
+                else:
+                    cancelled += 1
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d booking cancelled and its family told",
+                    "%(count)d bookings cancelled and their families told",
+                    cancelled,
+                )
+                % {"count": cancelled}
+                + "; "
+                + ngettext(
+                    "%(count)d family moved up from the waitlist and was told",
+                    "%(count)d families moved up from the waitlist and were told",
+                    promoted,
+                )
+                % {"count": promoted},
             )
-            % {"count": promoted},
+            return None
+        return TemplateResponse(
+            request,
+            "admin/bookings/booking/cancel_bookings.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Cancel bookings"),
+                "opts": self.model._meta,
+                "form": form,
+                "bookings": list(
+                    live.select_related("household", "session__programme", "session__room__branch")
+                ),
+                "action": "cancel_bookings",
+                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            },
         )
 
 

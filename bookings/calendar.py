@@ -1,32 +1,61 @@
-"""Calendar files (.ics) for a booked session and for the meetings of a course."""
+"""Calendar files (.ics) for a booked session: one event per booking, whose UID stays the
+same from the confirmation through every move to the cancellation."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from icalendar import Event
+
 from bookings.models import Booking
-from programmes.calendar import calendar_event, calendar_text, revised
+from notifications.services import Attachment
+from programmes.calendar import Attendee, EventStatus, calendar_attachment, calendar_event
 from programmes.models import Session
 
 
-def booking_ics(*, booking: Booking, link: str, changed_at: datetime | None = None) -> str:
-    """``link`` goes in the event: the manage link in e-mails, the session page on the web.
+def booking_uid(booking: Booking) -> str:
+    return f"session-{booking.session_id}-booking-{booking.pk}@familieliv"
 
-    ``changed_at``: the file tells of a change (a moved or cancelled session) made then.
-    """
-    session = booking.session
-    if booking.status == Booking.Status.CANCELLED or session.status == Session.Status.CANCELLED:
-        status = "CANCELLED"
-    elif booking.status == Booking.Status.WAITLISTED:
-        status = "TENTATIVE"
-    else:
-        status = "CONFIRMED"
-    event = calendar_event(
-        session=session,
-        uid=f"session-{session.pk}-booking-{booking.pk}@familieliv",
-        stamp=booking.created_at,
+
+def booking_sequence(booking: Booking) -> int:
+    """The changes the booking's event has had, from stored history alone: every move or
+    cancellation of the session (``Session.sequence``), a place given from the waitlist,
+    and the booking's own cancellation. Each only ever adds, so a later file always has a
+    higher SEQUENCE than an earlier one about the same booking."""
+    promoted = booking.waitlisted_at is not None and booking.confirmed_at is not None
+    cancelled = booking.status == Booking.Status.CANCELLED
+    return booking.session.sequence + int(promoted) + int(cancelled)
+
+
+def booking_event_status(booking: Booking) -> EventStatus:
+    if (
+        booking.status == Booking.Status.CANCELLED
+        or booking.session.status == Session.Status.CANCELLED
+    ):
+        return EventStatus.CANCELLED
+    if booking.status == Booking.Status.WAITLISTED:
+        return EventStatus.TENTATIVE
+    return EventStatus.CONFIRMED
+
+
+def booking_event(*, booking: Booking, link: str, stamp: datetime) -> Event:
+    """``link`` goes in the event: the family's manage link. ``stamp``: when it is written."""
+    household = booking.household
+    return calendar_event(
+        session=booking.session,
+        uid=booking_uid(booking),
+        stamp=stamp,
         link=link,
-        status=status,
+        status=booking_event_status(booking),
+        sequence=booking_sequence(booking),
+        attendee=Attendee(name=household.name, email=household.email),
     )
-    revised(event, created_at=booking.created_at, changed_at=changed_at)
-    return calendar_text([event], session.room.branch.time_zone)
+
+
+def booking_calendar_attachment(*, booking: Booking, link: str, stamp: datetime) -> Attachment:
+    """The booking's event as an e-mail attachment: a REQUEST, or a CANCEL once cancelled."""
+    return calendar_attachment(
+        filename="familieliv.ics",
+        events=[booking_event(booking=booking, link=link, stamp=stamp)],
+        zone=booking.session.room.branch.time_zone,
+    )

@@ -9,26 +9,31 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from bookings.calendar import booking_ics
+from bookings.calendar import booking_calendar_attachment
 from bookings.links import cant_come_url, rating_url
 from bookings.models import Booking
 from bookings.selectors import waitlist_position
 from households.links import unsubscribe_url
 from households.messages import household_context, household_invitation
+from notifications.models import Outbox
 from notifications.planning import OutboxKey
 from notifications.services import Attachment, Message, notify
 from programmes.models import Programme
 
-# The cancellation carries the same event with STATUS:CANCELLED, so calendars drop it; a
-# move carries it at the new time (the same UID), so calendars move it.
+# Every file about one booking is one event (one UID): a move carries it at the new time, a
+# cancellation carries it with STATUS:CANCELLED and METHOD:CANCEL, so calendars move or drop
+# it by themselves (bookings.calendar).
 KINDS_WITH_CALENDAR = {
     "booking_confirmed",
     "waitlist_promoted",
     "session_cancelled",
     "session_moved",
 }
-# Messages about a change to an event the family may already have in its calendar.
-KINDS_REVISING_CALENDAR = {"session_cancelled", "session_moved"}
+# The booking cancelled: by the family ("waitlist_left" when it was only waiting), or by the
+# library with a reason. The event is cancelled in the family's calendar if it was ever sent.
+CANCELLATION_KINDS = {"booking_cancelled", "waitlist_left", "booking_cancelled_by_library"}
+# Changes to the session, which may happen more than once: told once per change.
+SESSION_CHANGE_KINDS = {"session_cancelled", "session_moved"}
 RATINGS = (1, 2, 3, 4, 5)
 
 # The keys of the messages the planners write (bookings.outreach, attendance.outreach).
@@ -41,19 +46,35 @@ def age_out_key(programme: Programme) -> OutboxKey:
     return OutboxKey("age_out:child:", f":programme:{programme.pk}")
 
 
+def session_change_key(*, kind: str, booking: Booking) -> str:
+    """A move or cancellation of the booking's session, told once per change: the session's
+    sequence names the change, so a second move is told again and the same change saved
+    twice is not."""
+    sequence = booking.session.sequence
+    return OutboxKey(f"{kind}:booking:", f":sequence:{sequence}").for_row(booking.pk)
+
+
+def _calendar_sent(booking: Booking) -> bool:
+    """Whether the household was ever sent the booking's event (a waitlist place has none
+    until the session moves or a place is given)."""
+    return Outbox.objects.filter(
+        reference=f"booking:{booking.pk}", kind__in=KINDS_WITH_CALENDAR
+    ).exists()
+
+
 def booking_message(
     *,
     booking: Booking,
     kind: str,
     key: str = "",
     unsubscribe: bool = False,
-    changed_at: datetime | None = None,
+    now: datetime | None = None,
     **context,
 ) -> Message:
     """A message about one booking; its key names the kind and the booking unless given.
 
     ``unsubscribe``: an invitation-like message, with the household's unsubscribe link.
-    ``changed_at``: when the change the message tells of was made (calendar files).
+    ``now``: when the message is written (the calendar file's DTSTAMP).
     """
     household = booking.household
     session = booking.session
@@ -67,17 +88,10 @@ def booking_message(
     if unsubscribe:
         base["unsubscribe_url"] = unsubscribe_url(household=household)
     attachments: tuple[Attachment, ...] = ()
-    if kind in KINDS_WITH_CALENDAR:
+    if kind in KINDS_WITH_CALENDAR or (kind in CANCELLATION_KINDS and _calendar_sent(booking)):
         attachments = (
-            Attachment(
-                filename="familieliv.ics",
-                content=booking_ics(
-                    booking=booking,
-                    link=base["manage_url"],
-                    changed_at=changed_at
-                    or (timezone.now() if kind in KINDS_REVISING_CALENDAR else None),
-                ),
-                mimetype="text/calendar",
+            booking_calendar_attachment(
+                booking=booking, link=base["manage_url"], stamp=now or timezone.now()
             ),
         )
     return Message(
@@ -86,7 +100,7 @@ def booking_message(
         recipient=household.email,
         language=household.language,
         reference=f"booking:{booking.pk}",
-        context={**base, **context},
+        context={**base, **context, "calendar": bool(attachments)},
         attachments=attachments,
         unsubscribe_url=base.get("unsubscribe_url", ""),
     )
@@ -97,6 +111,7 @@ def notify_booking(*, booking: Booking, kind: str, now: datetime | None = None) 
 
     "booking_repeated": the booking form was sent again for a booking the household already
     has (by the family, or by someone who typed its address); at most one a day.
+    "session_cancelled": once per cancellation of the session (session_change_key).
     """
     # A count under the session lock: only the messages that show it pay for it.
     waiting = booking.status == Booking.Status.WAITLISTED
@@ -109,7 +124,9 @@ def notify_booking(*, booking: Booking, kind: str, now: datetime | None = None) 
     if kind == "booking_repeated":
         day = timezone.localdate(now or timezone.now())
         key = f"{kind}:booking:{booking.pk}:{day.isoformat()}"
-    notify(booking_message(booking=booking, kind=kind, key=key, position=position))
+    elif kind in SESSION_CHANGE_KINDS:
+        key = session_change_key(kind=kind, booking=booking)
+    notify(booking_message(booking=booking, kind=kind, key=key, now=now, position=position))
 
 
 def reminder_message(*, booking: Booking) -> Message:

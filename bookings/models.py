@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from households.models import Child, Household
 from programmes.models import Session
 
+# The longest reason the library may give for cancelling a booking (forms use it too).
+CANCELLATION_REASON_MAX_LENGTH = 200
+
 
 # At module level so the model's constraints can name its members.
 class BookingStatus(models.TextChoices):
@@ -41,6 +44,11 @@ class Booking(models.Model):
     waitlisted_at = models.DateTimeField(_("joined the waitlist"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # Given when the library cancels a booking (the family is told it); empty when the
+    # family cancelled it themselves.
+    cancellation_reason = models.CharField(
+        _("reason for cancelling"), max_length=CANCELLATION_REASON_MAX_LENGTH, blank=True
+    )
     # The household's answer to the follow-up message: 1 (poor) to 5 (very good).
     rating = models.PositiveSmallIntegerField(
         _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]

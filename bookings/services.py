@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.messages import notify_booking
-from bookings.models import Booking
+from bookings.models import CANCELLATION_REASON_MAX_LENGTH, Booking
 from bookings.selectors import CONFIRMED_PLACES, WAITING, confirmed_places
 from common.errors import DomainError
 from common.transactions import require_atomic
@@ -218,18 +218,48 @@ def waitlist_refill(*, session_id: int) -> list[Booking]:
 
 
 def booking_cancel(*, booking_id: int, now: datetime | None = None) -> list[Booking]:
-    """Cancel a booking or leave the waitlist; returns the bookings promoted in its place."""
+    """The family cancels its booking or leaves the waitlist (the family page, the
+    reminder's "we can't come" link), and is told so; a booking's calendar event is
+    cancelled in the family's calendar. Returns the bookings promoted in its place."""
+    return _cancel(booking_id=booking_id, reason="", now=now)
+
+
+def booking_cancel_by_library(
+    *, booking_id: int, reason: str, now: datetime | None = None
+) -> list[Booking]:
+    """The library cancels a booking or a waitlist place; the family is told the reason
+    (required), with its calendar event cancelled. Returns the bookings promoted."""
+    reason = reason.strip()
+    if not reason:
+        raise BookingError(_("Give a reason: the family is told it."))
+    if len(reason) > CANCELLATION_REASON_MAX_LENGTH:
+        raise BookingError(
+            _("Keep the reason to %(count)d characters.")
+            % {"count": CANCELLATION_REASON_MAX_LENGTH}
+        )
+    return _cancel(booking_id=booking_id, reason=reason, now=now)
+
+
+def _cancel(*, booking_id: int, reason: str, now: datetime | None) -> list[Booking]:
     now = now or timezone.now()
     with transaction.atomic():
         session_id = Booking.objects.values_list("session_id", flat=True).get(pk=booking_id)
         session = lock_session(session_id)
         booking = Booking.objects.select_for_update().get(pk=booking_id)
         if booking.status == Booking.Status.CANCELLED:
-            return []
-        if booking.status == Booking.Status.CONFIRMED and session.starts_at <= now:
+            return []  # told when it was cancelled
+        was_waiting = booking.status == Booking.Status.WAITLISTED
+        if not was_waiting and session.starts_at <= now:
             raise BookingError(_("This session has already started."))
         booking.status, booking.cancelled_at = Booking.Status.CANCELLED, now
-        booking.save(update_fields=["status", "cancelled_at"])
+        booking.cancellation_reason = reason
+        booking.save(update_fields=["status", "cancelled_at", "cancellation_reason"])
+        booking.session = session
+        if reason:
+            kind = "booking_cancelled_by_library"
+        else:
+            kind = "waitlist_left" if was_waiting else "booking_cancelled"
+        notify_booking(booking=booking, kind=kind, now=now)
         return waitlist_promote(session=session, now=now)
 
 

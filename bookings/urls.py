@@ -17,5 +17,4 @@ urlpatterns = [
     path("cant-come/<str:token>/", views.cant_come, name="cant_come"),
     path("rate/<str:token>/<int:rating>/", views.rate, name="rate"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
-    path("privacy/", views.privacy, name="privacy"),
 ]

@@ -119,6 +119,7 @@ def booking_done(request: HttpRequest, token: str) -> HttpResponse:
 @rate_limited(MANAGE_RATE)
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     household = from_link(household_from_token, token)
+    speak_to(request, household)
     upcoming, past = household_bookings(household=household)
     preferences = PreferencesForm(
         initial={
@@ -145,8 +146,12 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 def preferences(request: HttpRequest, token: str) -> HttpResponse:
     household = from_link(household_from_token, token)
     form = PreferencesForm(request.POST)
-    if form.is_valid():
+    saved = form.is_valid()
+    if saved:
         household_update_preferences(household=household, **form.cleaned_data)
+    # After the change: "saved" is said in the language just chosen.
+    speak_to(request, household)
+    if saved:
         messages.success(request, _("Your choices are saved."))
     else:
         messages.error(request, _("Your choices could not be saved. Please try again."))
@@ -157,6 +162,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
 @rate_limited(MANAGE_RATE)
 def cancel(request: HttpRequest, token: str, booking_pk: int) -> HttpResponse:
     household = from_link(household_from_token, token)
+    speak_to(request, household)
     booking = get_object_or_404(Booking, pk=booking_pk, household=household)
     was_waiting = booking.status == Booking.Status.WAITLISTED
     try:
@@ -263,11 +269,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             "manage_url": reverse("bookings:manage", args=[manage_token(household=household)]),
         },
     )
-
-
-@require_safe
-def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "bookings/privacy.html")
 
 
 PAGE_SIZE = 20

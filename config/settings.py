@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,10 @@ env = environ.Env(
     HOUSEHOLD_RETENTION_MONTHS=(int, 24),
     VOLUNTEER_RETENTION_MONTHS=(int, 24),
     OUTBOX_BODY_RETENTION_DAYS=(int, 90),
+    # Where people write about their data (the privacy notices show them; empty: not shown).
+    DATA_CONTROLLER_EMAIL=(str, ""),
+    DATA_CONTROLLER_ADDRESS=(str, ""),
+    DATA_PROTECTION_OFFICER_EMAIL=(str, ""),
 )
 
 DEBUG = env("DEBUG")
@@ -53,6 +58,12 @@ DEBUG = env("DEBUG")
 HOUSEHOLD_RETENTION_MONTHS = env("HOUSEHOLD_RETENTION_MONTHS")
 VOLUNTEER_RETENTION_MONTHS = env("VOLUNTEER_RETENTION_MONTHS")
 OUTBOX_BODY_RETENTION_DAYS = env("OUTBOX_BODY_RETENTION_DAYS")
+# Each library's municipality is the data controller of what the site keeps (the branch's
+# municipality names it on the privacy notices); these say how to reach it about personal
+# data, for the installation as a whole, and its data protection officer.
+DATA_CONTROLLER_EMAIL = env("DATA_CONTROLLER_EMAIL")
+DATA_CONTROLLER_ADDRESS = env("DATA_CONTROLLER_ADDRESS")
+DATA_PROTECTION_OFFICER_EMAIL = env("DATA_PROTECTION_OFFICER_EMAIL")
 DATA_DIR = Path(env("DATA_DIR"))
 DATABASE_URL = env("DATABASE_URL")
 REDIS_URL = env("REDIS_URL")
@@ -124,7 +135,7 @@ MIDDLEWARE = [
     "common.middleware.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "common.locale.VisitorLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -212,8 +223,8 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Dates and times as each language writes them, also in the admin's inputs: no seconds,
-# and Norwegian dates as 24.12.2026 rather than Django's ISO 2026-12-24 (config/formats).
+# Dates and times as each language writes them (config/formats): English day first, no
+# seconds in the admin's inputs, Norwegian dates as 24.12.2026 rather than ISO 2026-12-24.
 FORMAT_MODULE_PATH = ["config.formats"]
 # The URL namespaces of the pages staff work on: each member of staff reads them in their
 # own language, or their branches' (programmes.staff_language), whatever the address says.
@@ -240,18 +251,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT"))
-# Hashed, compressed names once collectstatic has run (make run, deployments); a
-# developer's runserver without it still serves static/ as it is.
-_collected = (STATIC_ROOT / "staticfiles.json").exists()
+# Hashed, compressed names in every mode: collectstatic (make run, deployments) writes
+# them with staticfiles.json, and WhiteNoise serves the hashed names for ten years
+# (unhashed ones for a minute). The storage must not depend on the manifest's presence:
+# then the first collectstatic ran with plain storage and never wrote one. The test suite
+# swaps in plain storage (tests/conftest.py). Until collectstatic has run (a developer's
+# runserver with DEBUG), WhiteNoise finds files in static/ as they are.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if _collected
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = not _collected
+WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
@@ -312,6 +322,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.plan_messages",
         "schedule": env("OUTBOX_SWEEP_SECONDS"),
     },
+    # Personal data past its retention period, anonymised every night (privacy.retention).
+    "purge-personal-data": {
+        "task": "privacy.purge_personal_data",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 # What `manage.py plan_messages` runs without Celery beat (the embedded default): the
 # bodies of the planning tasks above, named here so that no app imports another's.
@@ -320,6 +335,11 @@ MESSAGE_PLANNERS = [
     "courses.outreach.plan_course_messages",
     "attendance.outreach.plan_attendance_messages",
     "volunteers.outreach.plan_volunteer_messages",
+]
+# What `manage.py plan_messages --every` also runs once a day (on starting, then every 24
+# hours): the bodies of the daily beat tasks above.
+DAILY_JOBS = [
+    "privacy.retention.purge_personal_data",
 ]
 
 if env("HTTPS"):

@@ -1,33 +1,45 @@
+"""Calendar files (.ics) for the meetings of a course: one event per meeting and enrolment,
+whose UID stays the same from the welcome through every move to a cancellation."""
+
 from __future__ import annotations
 
 from datetime import datetime
 
 from courses.models import Enrolment
-from programmes.calendar import calendar_event, calendar_text, revised
+from courses.selectors import TAKING_PART
+from notifications.services import Attachment
+from programmes.calendar import Attendee, EventStatus, calendar_attachment, calendar_event
 from programmes.models import Session
 
 
-def course_ics(
-    *,
-    enrolment: Enrolment,
-    meetings: list[Session],
-    link: str,
-    changed_at: datetime | None = None,
-) -> str:
-    """Every coming meeting of the course the family is enrolled on (or the one moved)."""
+def course_calendar_attachment(
+    *, enrolment: Enrolment, meetings: list[Session], link: str, stamp: datetime
+) -> Attachment:
+    """Every coming meeting of the course the family is enrolled on (or the one changed).
+    A meeting's SEQUENCE is its session's: it grows with every move or cancellation, and
+    once more when the family leaves the course (every coming meeting cancelled for it)."""
+    left = enrolment.status not in TAKING_PART
+    household = enrolment.household
+    attendee = Attendee(name=household.name, email=household.email)
     events = [
-        revised(
-            calendar_event(
-                session=meeting,
-                uid=f"session-{meeting.pk}-enrolment-{enrolment.pk}@familieliv",
-                stamp=enrolment.created_at,
-                link=link,
-                # A cancelled meeting keeps its UID, so calendars drop the event.
-                status=("CANCELLED" if meeting.status == Session.Status.CANCELLED else "CONFIRMED"),
+        calendar_event(
+            session=meeting,
+            uid=f"session-{meeting.pk}-enrolment-{enrolment.pk}@familieliv",
+            stamp=stamp,
+            link=link,
+            # A cancelled meeting keeps its UID, so calendars drop the event.
+            status=(
+                EventStatus.CANCELLED
+                if left or meeting.status == Session.Status.CANCELLED
+                else EventStatus.CONFIRMED
             ),
-            created_at=enrolment.created_at,
-            changed_at=changed_at,
+            sequence=meeting.sequence + int(left),
+            attendee=attendee,
         )
         for meeting in meetings
     ]
-    return calendar_text(events, enrolment.course.series.room.branch.time_zone)
+    return calendar_attachment(
+        filename="familieliv.ics",
+        events=events,
+        zone=enrolment.course.series.room.branch.time_zone,
+    )

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from courses.calendar import course_ics
+from django.utils import timezone
+
+from courses.calendar import course_calendar_attachment
 from courses.links import enrolment_url
 from courses.models import Enrolment
 from courses.selectors import course_meetings, enrolment_waitlist_position
 from households.messages import household_context, household_invitation
+from notifications.models import Outbox
 from notifications.planning import OutboxKey
 from notifications.services import Attachment, Message, notify
 
@@ -29,6 +32,17 @@ def course_end_message(*, enrolment: Enrolment, offers) -> Message:
     )
 
 
+def enrolment_key(*, kind: str, enrolment: Enrolment) -> str:
+    return f"{kind}:enrolment:{enrolment.pk}"
+
+
+def welcome_sent(enrolment: Enrolment) -> bool:
+    """Whether the family was sent its welcome, with the meetings in a calendar file."""
+    return Outbox.objects.filter(
+        key=enrolment_key(kind="course_enrolled", enrolment=enrolment)
+    ).exists()
+
+
 def enrolment_message(*, enrolment: Enrolment, kind: str) -> Message:
     """What a family is told when its place on a course changes, one message per change.
 
@@ -51,16 +65,19 @@ def enrolment_message(*, enrolment: Enrolment, kind: str) -> Message:
     if kind == "course_waitlisted":
         context["position"] = enrolment_waitlist_position(enrolment=enrolment)
     attachments: tuple[Attachment, ...] = ()
-    if kind == "course_enrolled" and meetings:
+    welcome = kind == "course_enrolled"
+    # A family leaving the course has its coming meetings taken out of its calendar, if
+    # the welcome put them there.
+    leaving = kind == "course_withdrawn" and welcome_sent(enrolment)
+    if (welcome or leaving) and meetings:
         attachments = (
-            Attachment(
-                filename="familieliv.ics",
-                content=course_ics(enrolment=enrolment, meetings=meetings, link=link),
-                mimetype="text/calendar",
+            course_calendar_attachment(
+                enrolment=enrolment, meetings=meetings, link=link, stamp=timezone.now()
             ),
         )
+    context["calendar"] = bool(attachments)
     return Message(
-        key=f"{kind}:enrolment:{enrolment.pk}",
+        key=enrolment_key(kind=kind, enrolment=enrolment),
         kind=kind,
         recipient=household.email,
         language=household.language,

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from courses.models import Course
 from programmes.goals import ensure_goals
 from programmes.models import (
+    COUNTRY_OF_TIME_ZONE,
     Branch,
     BranchMembership,
     Programme,
@@ -235,13 +236,14 @@ SERIES = [
 CHRISTMAS_CLOSED = "Jul og nytår"
 
 
-def christmas_dates(start: date, end: date) -> list[date]:
-    """The Christmas closure (23 Dec – 1 Jan) of each year the range touches."""
-    days = []
-    for year in range(start.year, end.year + 1):
-        first = date(year, 12, 23)
-        days += [first + timedelta(days=n) for n in range(10)]
-    return [d for d in days if start <= d <= end]
+def christmas_closures(start: date, end: date) -> list[tuple[date, date]]:
+    """The Christmas closure (23 Dec – 1 Jan) of each year the range touches, as ranges."""
+    closures = []
+    for year in range(start.year - 1, end.year + 1):
+        first, last = date(year, 12, 23), date(year + 1, 1, 1)
+        if first <= end and last >= start:
+            closures.append((first, last))
+    return closures
 
 
 def load_schedule(*, today: date) -> dict[str, list[GenerationResult]]:
@@ -263,6 +265,7 @@ def load_schedule(*, today: date) -> dict[str, list[GenerationResult]]:
                 "address": address,
                 "time_zone": zone,
                 "language": language,
+                "country": COUNTRY_OF_TIME_ZONE.get(zone, ""),
             },
         )
         branches[slug] = branch
@@ -315,9 +318,11 @@ def load_schedule(*, today: date) -> dict[str, list[GenerationResult]]:
                 "end_date": end_date,
             },
         )
-        for day in christmas_dates(start_date, end_date):
+        for first, last in christmas_closures(start_date, end_date):
             SeriesExclusion.objects.get_or_create(
-                series=series, date=day, defaults={"reason": CHRISTMAS_CLOSED}
+                series=series,
+                start_date=first,
+                defaults={"end_date": last, "reason": CHRISTMAS_CLOSED},
             )
         results.setdefault(series_spec.programme, []).append(
             series_generate_sessions(series=series)

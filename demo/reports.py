@@ -35,7 +35,7 @@ from attendance.models import Attendance
 from bookings.models import Booking
 from courses.models import Course, Enrolment
 from demo.bookings import CLUB_FAMILIES, baby_born_months_before
-from demo.programmes import CHRISTMAS_CLOSED, christmas_dates
+from demo.programmes import CHRISTMAS_CLOSED, christmas_closures
 from households.models import Child, Household
 from partners.models import Partnership
 from programmes.models import Branch, Programme, Room, Series, SeriesExclusion, Session
@@ -297,9 +297,11 @@ def _past_series(
             "end_date": last_day,
         },
     )
-    for day in christmas_dates(first_day, last_day):
+    for first, last in christmas_closures(first_day, last_day):
         SeriesExclusion.objects.get_or_create(
-            series=series, date=day, defaults={"reason": CHRISTMAS_CLOSED}
+            series=series,
+            start_date=first,
+            defaults={"end_date": last, "reason": CHRISTMAS_CLOSED},
         )
     series_generate_sessions(series=series)
     return list(

@@ -17,7 +17,7 @@ def privacy_label():
     return format_html(
         '{} <a href="{}">{}</a>',
         _("I have read the"),
-        reverse_lazy("bookings:privacy"),
+        reverse_lazy("privacy:notice"),
         _("privacy notice"),
     )
 

@@ -25,6 +25,13 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def _without_charset(mimetype: str) -> str:
+    """Django adds the charset to a text attachment's content type itself; the other
+    parameters (a calendar file's ``method=REQUEST``) go into the e-mail as they are."""
+    kept = [part for part in mimetype.split(";") if not part.strip().startswith("charset=")]
+    return ";".join(kept).strip()
+
+
 class EmailChannel:
     @contextmanager
     def open(self) -> Iterator[Sender]:
@@ -49,7 +56,8 @@ class EmailChannel:
         if message.body_html:
             email.attach_alternative(message.body_html, "text/html")
         for attachment in message.attachments:
-            email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+            mimetype = _without_charset(attachment["mimetype"])
+            email.attach(attachment["filename"], attachment["content"], mimetype)
         try:
             email.send()
         except SoftTimeLimitExceeded:

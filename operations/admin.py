@@ -17,13 +17,15 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
+from django.utils.html import format_html_join
 from django.utils.http import urlencode
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -35,35 +37,57 @@ from common.errors import DomainError
 from courses.selectors import session_course
 from operations.month import month_calendar, month_first
 from operations.participants import participants, session_figures, write_participants_csv
-from operations.selectors import coming_series_sessions
+from operations.selectors import coming_series_sessions, households_to_tell
 from operations.services import (
     CANCELLATION_REASON_MAX_LENGTH,
     SUBJECT_MAX_LENGTH,
     TEXT_MAX_LENGTH,
+    SeriesChange,
+    SeriesChangeResult,
     SessionChangeError,
     cancellation_reason_check,
     is_move,
     series_cancel,
+    series_change_apply,
+    series_change_preview,
     session_message_all,
     session_move_check,
     session_update,
 )
 from operations.week import week_calendar
 from programmes.models import (
+    MAX_SERIES_LENGTH,
     WEEKDAYS,
     Branch,
     Programme,
     Series,
     SeriesExclusion,
     Session,
-    room_conflict_message,
 )
 from programmes.selectors import branches_for_user
-from programmes.services import GenerationResult, SchedulingError, series_generate_sessions
+from programmes.services import (
+    ExcludedDays,
+    GenerationResult,
+    SchedulingError,
+    SeriesPlan,
+    series_generate_sessions,
+)
 from programmes.weeks import iso_week, week_monday
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise, WithAnnotations
+
+
+# Fields of a series that decide its sessions' dates, times and room.
+SCHEDULE_FIELDS = (
+    "room",
+    "weekdays",
+    "start_time",
+    "end_time",
+    "start_date",
+    "end_date",
+    "skip_public_holidays",
+)
 
 
 class SeriesAdminForm(forms.ModelForm):
@@ -73,6 +97,14 @@ class SeriesAdminForm(forms.ModelForm):
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one weekday.")},
+    )
+    # Shown with the preview of a change that cancels sessions (not in the fieldsets).
+    cancel_reason = forms.CharField(
+        label=_("Reason for cancelling"),
+        required=False,
+        max_length=CANCELLATION_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("The families of the sessions cancelled are told it."),
     )
 
     class Meta:
@@ -87,24 +119,136 @@ class SeriesAdminForm(forms.ModelForm):
             "end_time",
             "start_date",
             "end_date",
+            "skip_public_holidays",
         )
+
+
+def _plan_complete(series: Series) -> bool:
+    """Whether the form gave every value a plan needs (a form with errors may not have)."""
+    return bool(
+        series.room_id
+        and series.weekdays
+        and series.start_time
+        and series.end_time
+        and series.start_date
+        and series.end_date
+        and series.end_time > series.start_time
+        and series.end_date >= series.start_date
+        and series.end_date <= series.start_date + MAX_SERIES_LENGTH
+    )
+
+
+class SeriesExclusionFormSet(BaseInlineFormSet):
+    """The series' excluded dates, and where a change of the series' plan is checked: the
+    formset is validated after the series' own form, so it sees the new values and the
+    new excluded dates together. A change that moves or cancels sessions is shown first
+    (operations.services.series_change_preview) and saved only once confirmed; one that
+    cannot be made (the room is taken) is refused with the dates named."""
+
+    CONFIRM = "confirm"
+
+    def __init__(self, *args, confirmation: str = "", cancel_reason: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.confirmation = confirmation
+        self.cancel_reason = cancel_reason
+        self.series_change: SeriesChange | None = None
+        self.reason_error = ""
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            # The tick box's column heading is no label to a screen reader.
+            form.fields["DELETE"].widget.attrs["aria-label"] = form.fields["DELETE"].label
+
+    def clean(self) -> None:
+        super().clean()
+        series = self.instance
+        if any(self.errors) or series.cancelled_at is not None or not _plan_complete(series):
+            return
+        exclusions = [
+            ExcludedDays(
+                form.cleaned_data["start_date"],
+                form.cleaned_data.get("end_date") or form.cleaned_data["start_date"],
+                form.cleaned_data.get("reason", ""),
+            )
+            for form in self.forms
+            if form.cleaned_data.get("start_date") and not form.cleaned_data.get("DELETE")
+        ]
+        plan = SeriesPlan.of(series, exclusions)
+        saved = Series.objects.filter(pk=series.pk).select_related("room__branch").first()
+        if saved is not None and plan == SeriesPlan.of(saved):
+            return  # the title, capacity or programme: no session changes
+        change = series_change_preview(series=series, plan=plan, now=timezone.now())
+        self.series_change = change
+        if change.problems:
+            raise forms.ValidationError(change.refusal())
+        if change.needs_confirmation and self.confirmation != change.token:
+            raise forms.ValidationError(
+                _("Check what this change does (at the top of the page), then confirm it."),
+                code=self.CONFIRM,
+            )
+        if change.drops:
+            try:
+                cancellation_reason_check(self.cancel_reason)
+            except SessionChangeError as exc:
+                self.reason_error = str(exc)
+                raise forms.ValidationError(self.reason_error) from exc
+
+    def awaits_confirmation(self) -> bool:
+        """Whether the only thing keeping the change from being saved is the librarian's
+        confirmation of its preview."""
+        errors = self.non_form_errors().as_data()
+        return bool(errors) and all(error.code == self.CONFIRM for error in errors)
 
 
 class SeriesExclusionInline(ScopedTabularInline):
     model = SeriesExclusion
+    formset = SeriesExclusionFormSet
+    fields = ("start_date", "end_date", "reason")
     extra = 1
     verbose_name_plural = _("dates without a session (holidays, closures)")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            # A table's cells have no <label>: screen readers name each input by its column.
+            field.widget.attrs["aria-label"] = capfirst(db_field.verbose_name)
+        return field
+
 
 class SessionInline(ScopedTabularInline):
+    """The series' sessions, each a link to its own page: a session is moved, cancelled or
+    messaged there (where the families are told), never from the series' list."""
+
     model = Session
+    template = "admin/programmes/series/sessions_inline.html"
     extra = 0
-    fields = ("starts_at", "ends_at", "capacity", "status")
-    show_change_link = True
+    max_num = 0
+    can_delete = False
+    fields = ("starts_at", "room", "status")
+    readonly_fields = fields
+    ordering = ("starts_at",)
     verbose_name_plural = _("sessions made from this series")
 
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("room__branch")
+            .annotate(
+                booked=Count(
+                    "bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED), distinct=True
+                )
+            )
+        )
+
     def has_add_permission(self, request, obj=None) -> bool:
-        # New sessions come from the series' dates, through "Generate sessions".
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -119,16 +263,6 @@ def report_generation(request: HttpRequest, series: Series, result: GenerationRe
             "%(count)d was already there", "%(count)d were already there", result.already_there
         ) % {"count": result.already_there}
     messages.success(request, made + ".")
-    for day, clash in result.conflicts:
-        messages.warning(
-            request,
-            _("%(series)s: no session on %(date)s. %(why)s")
-            % {
-                "series": series,
-                "date": formats.date_format(day, "SHORT_DATE_FORMAT"),
-                "why": room_conflict_message(clash),
-            },
-        )
     for session in result.on_excluded_dates:
         messages.warning(
             request,
@@ -138,6 +272,31 @@ def report_generation(request: HttpRequest, series: Series, result: GenerationRe
             )
             % {"session": session},
         )
+
+
+def report_change(request: HttpRequest, series: Series, result: SeriesChangeResult) -> None:
+    parts = [
+        ngettext("%(count)d session created", "%(count)d sessions created", result.created)
+        % {"count": result.created}
+    ]
+    if result.moved:
+        parts.append(
+            ngettext("%(count)d session moved", "%(count)d sessions moved", result.moved)
+            % {"count": result.moved}
+        )
+    if result.cancelled:
+        parts.append(
+            ngettext(
+                "%(count)d session cancelled", "%(count)d sessions cancelled", result.cancelled
+            )
+            % {"count": result.cancelled}
+        )
+    if result.moved or result.cancelled:
+        parts.append(
+            ngettext("%(count)d family was told", "%(count)d families were told", result.told)
+            % {"count": result.told}
+        )
+    messages.success(request, f"{series}: " + ", ".join(parts) + ".")
 
 
 # -- cancelling a whole series ---------------------------------------------------------------
@@ -160,6 +319,10 @@ class Scheduled(TypedDict):
 @admin.register(Series)
 class SeriesAdmin(ScopedModelAdmin):
     form = SeriesAdminForm
+    change_form_template = "admin/programmes/series/change_form.html"
+    # "Save as new": the same series for another term, with the dates changed first; its
+    # sessions are made when it is saved, none are copied.
+    save_as = True
     list_display = (
         "__str__",
         "weekday_names",
@@ -168,6 +331,7 @@ class SeriesAdmin(ScopedModelAdmin):
         "start_date",
         "end_date",
         "session_count",
+        "cancelled_at",
     )
     list_filter = (("room__branch", admin.RelatedOnlyFieldListFilter), "programme")
     search_fields = ("title", "programme__name", "room__name", "room__branch__name")
@@ -178,7 +342,14 @@ class SeriesAdmin(ScopedModelAdmin):
         (None, {"fields": ("programme", "room", "title", "capacity")}),
         (
             _("When"),
-            {"fields": ("weekdays", ("start_time", "end_time"), ("start_date", "end_date"))},
+            {
+                "fields": (
+                    "weekdays",
+                    ("start_time", "end_time"),
+                    ("start_date", "end_date"),
+                    "skip_public_holidays",
+                )
+            },
         ),
     )
 
@@ -191,6 +362,36 @@ class SeriesAdmin(ScopedModelAdmin):
             )
         )
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        (main, (when, options)) = fieldsets
+        return (main, (when, {**options, "fields": (*options["fields"], "left_out")}))
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.cancelled_at is not None:
+            # A cancelled series stays cancelled: nothing of its schedule changes.
+            return ("left_out", *SCHEDULE_FIELDS)
+        return ("left_out",)
+
+    def get_inlines(self, request, obj):
+        if "_saveasnew" in request.POST:
+            return (SeriesExclusionInline,)  # the new series makes its own sessions
+        return self.inlines
+
+    def get_changeform_initial_data(self, request):
+        return {"skip_public_holidays": True, **super().get_changeform_initial_data(request)}
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, SeriesExclusionInline) and request.method == "POST":
+            # The token of the change the librarian saw, when they confirmed it.
+            if "_confirm_change" in request.POST:
+                kwargs["confirmation"] = request.POST.get("_change_token", "")
+            kwargs["cancel_reason"] = request.POST.get("cancel_reason", "")
+        return kwargs
+
     @admin.display(description=_("weekdays"))
     def weekday_names(self, obj: Series) -> str:
         return obj.weekday_names()
@@ -199,23 +400,84 @@ class SeriesAdmin(ScopedModelAdmin):
     def session_count(self, obj: WithAnnotations[Series, Scheduled]) -> int:
         return obj.scheduled
 
+    @admin.display(description=_("no session on"))
+    def left_out(self, obj: Series) -> str:
+        days = SeriesPlan.of(obj).left_out()
+        if not days:
+            return "–"
+        return format_html_join(
+            ", ",
+            "{} {}",
+            (
+                (formats.date_format(day, "SHORT_DATE_FORMAT"), f"({why})" if why else "")
+                for day, why in days.items()
+            ),
+        )
+
+    # -- saving: a change of plan is previewed, confirmed, then carried out ----------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as exc:
+            # Raised while saving (save_related): the admin's transaction is rolled back,
+            # so nothing of the change was saved.
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(request.get_full_path())
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        formset = next(
+            (
+                admin_formset.formset
+                for admin_formset in context.get("inline_admin_formsets", [])
+                if isinstance(admin_formset.formset, SeriesExclusionFormSet)
+            ),
+            None,
+        )
+        form = context["adminform"].form
+        # A form with errors first gets them put right: its preview would show half a change.
+        if formset is not None and formset.series_change is not None and not form.errors:
+            context["series_change"] = formset.series_change
+            context["cancel_reason"] = form["cancel_reason"]
+            context["cancel_reason_error"] = formset.reason_error
+            if formset.awaits_confirmation():
+                # Not an error the librarian made: the preview says what to do.
+                context["errors"] = None
+        if obj is not None and obj.cancelled_at is not None:
+            context["series_cancelled"] = True
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def save_related(self, request, form, formsets, change) -> None:
         # Excluded dates are saved with the inlines, so sessions are made after them.
         super().save_related(request, form, formsets, change)
-        self._generate(request, form.instance)
+        series = form.instance
+        formset = next((f for f in formsets if isinstance(f, SeriesExclusionFormSet)), None)
+        if formset is None or formset.series_change is None:
+            return
+        result = series_change_apply(
+            series_id=series.pk,
+            change=formset.series_change,
+            reason=form.cleaned_data.get("cancel_reason", ""),
+        )
+        report_change(request, series, result)
+
+    def response_change(self, request, obj):
+        if "_confirm_change" in request.POST:
+            # After a confirmed change, the series' page shows its sessions as they now are.
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    # -- actions -------------------------------------------------------------------------------
 
     @admin.action(description=_("Generate sessions for the selected series"))
     def generate_sessions(self, request: HttpRequest, queryset) -> None:
         for series in queryset.select_related("programme", "room__branch"):
-            self._generate(request, series)
-
-    def _generate(self, request: HttpRequest, series: Series) -> None:
-        try:
-            result = series_generate_sessions(series=series)
-        except SchedulingError as exc:
-            messages.error(request, f"{series}: {exc}")
-            return
-        report_generation(request, series, result)
+            try:
+                result = series_generate_sessions(series=series, after=timezone.now())
+            except SchedulingError as exc:
+                messages.error(request, f"{series}: {exc}")
+            else:
+                report_generation(request, series, result)
 
     @admin.action(
         permissions=["change"],
@@ -251,18 +513,12 @@ class SeriesAdmin(ScopedModelAdmin):
                 + ".",
             )
             return None
-        now = timezone.now()
-        coming_sessions = coming_series_sessions(series=queryset, now=now)
-        coming = dict(
-            coming_sessions.values("series")
-            .annotate(sessions=Count("pk"))
-            .values_list("series", "sessions")
+        coming_sessions = list(
+            coming_series_sessions(series=queryset, now=timezone.now())
+            .select_related("room__branch")
+            .order_by("starts_at")
         )
-        booked = (
-            Booking.objects.filter(session__in=coming_sessions)
-            .exclude(status=Booking.Status.CANCELLED)
-            .count()
-        )
+        families = households_to_tell(sessions=coming_sessions)
         chosen = list(queryset.select_related("programme", "room__branch"))
         return TemplateResponse(
             request,
@@ -272,8 +528,14 @@ class SeriesAdmin(ScopedModelAdmin):
                 "title": _("Cancel the coming sessions"),
                 "opts": self.model._meta,
                 "form": form,
-                "series_list": [(series, coming.get(series.pk, 0)) for series in chosen],
-                "bookings": booked,
+                "series_list": [
+                    (
+                        series,
+                        [(s, families[s.pk]) for s in coming_sessions if s.series_id == series.pk],
+                    )
+                    for series in chosen
+                ],
+                "bookings": sum(families.values()),
                 "action": "cancel_coming_sessions",
                 "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
             },
@@ -605,14 +867,20 @@ class SessionAdmin(SessionOperationsMixin, ScopedModelAdmin):
     list_select_related = ("programme", "room__branch")
     fields = (
         "programme",
-        "series",
+        ("series", "series_date"),
         "room",
         ("starts_at", "ends_at"),
         "capacity",
         "status",
         "cancellation_reason",
     )
-    readonly_fields = ("series",)
+    readonly_fields = ("series", "series_date")
+    # "Save as new" duplicates a session at the time and room given first: a session of its
+    # own (no series), without the original's bookings.
+    save_as = True
+
+    def get_inlines(self, request, obj):
+        return () if "_saveasnew" in request.POST else self.inlines
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def starts(self, obj: Session) -> str:

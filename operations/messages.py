@@ -4,19 +4,20 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from bookings.messages import booking_message
+from bookings.messages import booking_message, session_change_key
 from bookings.models import Booking
-from courses.calendar import course_ics
+from courses.calendar import course_calendar_attachment
 from courses.links import enrolment_url
 from courses.models import Enrolment
 from households.links import manage_url
 from households.messages import household_context
 from households.models import Household
-from notifications.services import Attachment, Message
+from notifications.services import Message
 
 
-def _occasion(now: datetime) -> str:
-    return now.strftime("%Y%m%dT%H%M%S%f")
+def meeting_change_key(*, kind: str, enrolment: Enrolment, session) -> str:
+    """A meeting moved or cancelled, told once per change of the session (its sequence)."""
+    return f"{kind}:enrolment:{enrolment.pk}:session:{session.pk}:sequence:{session.sequence}"
 
 
 def session_moved_message(
@@ -27,9 +28,9 @@ def session_moved_message(
     return booking_message(
         booking=booking,
         kind="session_moved",
-        # A session may move more than once: each move is news.
-        key=f"session_moved:booking:{booking.pk}:{session.starts_at:%Y%m%dT%H%M}:{_occasion(now)}",
-        changed_at=now,
+        # A session may move more than once: each move is news (its sequence names it).
+        key=session_change_key(kind="session_moved", booking=booking),
+        now=now,
         link=manage_url(household=booking.household),
         was_starts_at=was_starts_at,
         was_room=was_room if was_room != session.room else None,
@@ -43,10 +44,7 @@ def meeting_moved_message(
     household = enrolment.household
     link = enrolment_url(enrolment=enrolment)
     return Message(
-        key=(
-            f"session_moved:enrolment:{enrolment.pk}:session:{session.pk}:"
-            f"{session.starts_at:%Y%m%dT%H%M}:{_occasion(now)}"
-        ),
+        key=meeting_change_key(kind="session_moved", enrolment=enrolment, session=session),
         kind="session_moved",
         recipient=household.email,
         language=household.language,
@@ -62,12 +60,8 @@ def meeting_moved_message(
             "was_room": was_room if was_room != session.room else None,
         },
         attachments=(
-            Attachment(
-                filename="familieliv.ics",
-                content=course_ics(
-                    enrolment=enrolment, meetings=[session], link=link, changed_at=now
-                ),
-                mimetype="text/calendar",
+            course_calendar_attachment(
+                enrolment=enrolment, meetings=[session], link=link, stamp=now
             ),
         ),
     )
@@ -79,7 +73,7 @@ def meeting_cancelled_message(*, enrolment: Enrolment, session) -> Message:
     household = enrolment.household
     link = enrolment_url(enrolment=enrolment)
     return Message(
-        key=f"session_cancelled:enrolment:{enrolment.pk}:session:{session.pk}",
+        key=meeting_change_key(kind="session_cancelled", enrolment=enrolment, session=session),
         kind="session_cancelled",
         recipient=household.email,
         language=household.language,
@@ -93,12 +87,8 @@ def meeting_cancelled_message(*, enrolment: Enrolment, session) -> Message:
             "link": link,
         },
         attachments=(
-            Attachment(
-                filename="familieliv.ics",
-                content=course_ics(
-                    enrolment=enrolment, meetings=[session], link=link, changed_at=timezone.now()
-                ),
-                mimetype="text/calendar",
+            course_calendar_attachment(
+                enrolment=enrolment, meetings=[session], link=link, stamp=timezone.now()
             ),
         ),
     )

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import cast
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from bookings.messages import notify_booking
@@ -26,9 +27,16 @@ from operations.messages import (
     session_moved_message,
     session_note_message,
 )
-from operations.selectors import coming_series_sessions
+from operations.selectors import coming_series_sessions, households_to_tell
 from programmes.locks import lock_session
-from programmes.models import Room, Session, session_slot_problem
+from programmes.models import Room, Series, Session, room_conflict_message, session_slot_problem
+from programmes.services import (
+    SchedulingError,
+    SeriesPlan,
+    Slot,
+    series_generate_sessions,
+    slot_clashes,
+)
 
 
 class SessionChangeError(DomainError):
@@ -65,10 +73,15 @@ def session_cancel(*, session_id: int, reason: str) -> int:
     reason = cancellation_reason_check(reason)
     with transaction.atomic():
         session = lock_session(session_id)
-        if session.status != Session.Status.CANCELLED or reason != session.cancellation_reason:
+        if session.status != Session.Status.CANCELLED:
+            # A change the families are told of: their calendar files supersede the last.
+            session.sequence += 1
             session.status = Session.Status.CANCELLED
             session.cancellation_reason = reason
-            session.save(update_fields=["status", "cancellation_reason"])
+            session.save(update_fields=["status", "cancellation_reason", "sequence"])
+        elif reason != session.cancellation_reason:
+            session.cancellation_reason = reason
+            session.save(update_fields=["cancellation_reason"])
         live = session.bookings.exclude(status=Booking.Status.CANCELLED).select_related("household")
         told = 0
         for booking in live:
@@ -93,13 +106,15 @@ class SeriesCancellation:
 def series_cancel(
     *, series_id: int, reason: str, now: datetime | None = None
 ) -> SeriesCancellation:
-    """Cancel every coming session of a series, each as session_cancel does (booked and
-    waiting households told; volunteers are told by their planner). Sessions already held
-    stay as they were."""
+    """Cancel a series: every coming session, each as session_cancel does (booked and
+    waiting households told; volunteers are told by their planner), and the series makes
+    no new sessions from now on. Sessions held, under way or with families checked in
+    already stay as they were (operations.selectors.coming_series_sessions)."""
     # session_cancel holds the rule; checked first so a bad reason cancels nothing.
     reason = cancellation_reason_check(reason)
     now = now or timezone.now()
     with transaction.atomic():
+        Series.objects.filter(pk=series_id, cancelled_at__isnull=True).update(cancelled_at=now)
         coming = list(
             coming_series_sessions(series=series_id, now=now)
             .order_by("starts_at")
@@ -129,6 +144,28 @@ def session_move_check(
     )
     if problem is not None:
         raise SessionChangeError(problem.message)
+    zone = session.room.branch.zone
+    day = starts_at.astimezone(zone).date()
+    if (
+        session.series_id is not None
+        and day != session.local_start.date()
+        and series_live_days(series_id=session.series_id, exclude_pk=session.pk, zone=zone) & {day}
+    ):
+        # One series meets once a day: families and the series' own dates rely on it.
+        raise SessionChangeError(
+            _("The series already has a session on %(date)s.")
+            % {"date": formats.date_format(day, "SHORT_DATE_FORMAT")}
+        )
+
+
+def series_live_days(*, series_id: int, exclude_pk: int, zone) -> set[date]:
+    """The days (at the branch) a series' scheduled sessions are on, but one."""
+    starts = (
+        Session.objects.filter(series_id=series_id, status=Session.Status.SCHEDULED)
+        .exclude(pk=exclude_pk)
+        .values_list("starts_at", flat=True)
+    )
+    return {moment.astimezone(zone).date() for moment in starts}
 
 
 def session_move(
@@ -155,9 +192,10 @@ def session_move(
         )
         was_starts_at, was_room = session.starts_at, session.room
         session.starts_at, session.ends_at, session.room = starts_at, ends_at, room
+        session.sequence += 1  # told to the families: their calendars move the event
         try:
             with transaction.atomic():
-                session.save(update_fields=["starts_at", "ends_at", "room"])
+                session.save(update_fields=["starts_at", "ends_at", "room", "sequence"])
         except IntegrityError as exc:
             # A concurrent change to the room (the exclusion constraint on PostgreSQL), or
             # the series already has a session at that time.
@@ -335,4 +373,249 @@ def session_message_all(
             enrolment=enrolment,
         )
         for household, reference, link, enrolment in recipients
+    )
+
+
+# -- changing a series' schedule -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedMove:
+    """A coming session the change moves: from its time and room now to the new ones."""
+
+    day: date  # its series date
+    session: Session
+    starts_at: datetime
+    ends_at: datetime
+    room: Room
+    told: int  # households told the new time
+
+
+@dataclass(frozen=True)
+class PlannedDrop:
+    """A coming session whose date is no longer in the series: cancelled, its families told."""
+
+    session: Session
+    why: str  # the reason a left-out date has (an excluded date's or a holiday's name)
+    told: int
+
+
+@dataclass(frozen=True)
+class SeriesChange:
+    """What saving a series' new plan does to its sessions, for the librarian to see before
+    anything is saved (series_change_preview) and for series_change_apply to carry out.
+
+    Only coming sessions change (operations.selectors.coming_series_sessions): sessions
+    held, under way or with families checked in stay as they were."""
+
+    moves: tuple[PlannedMove, ...] = ()
+    drops: tuple[PlannedDrop, ...] = ()
+    new_dates: tuple[date, ...] = ()
+    # coming sessions moved on their own page: they keep their own time and room
+    kept: tuple[Session, ...] = ()
+    # new dates without a session of their own: another of the series was moved to that day
+    served_by_moved: tuple[date, ...] = ()
+    # dates of the new plan left out, with why (excluded dates, public holidays)
+    left_out: tuple[tuple[date, str], ...] = ()
+    # (date, why the change cannot be made on it): the room is taken, the time has passed
+    problems: tuple[tuple[date, str], ...] = ()
+
+    @property
+    def told(self) -> int:
+        return sum(m.told for m in self.moves) + sum(d.told for d in self.drops)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Whether it changes sessions families may have booked: then the librarian sees it
+        first. Only adding new dates needs no confirmation."""
+        return bool(self.moves or self.drops)
+
+    @property
+    def token(self) -> str:
+        """Names this change: a confirmation of an older preview does not confirm it."""
+        described = repr(
+            (
+                [
+                    (m.session.pk, m.starts_at.isoformat(), m.ends_at.isoformat(), m.room.pk)
+                    for m in self.moves
+                ],
+                [d.session.pk for d in self.drops],
+                [d.isoformat() for d in self.new_dates],
+            )
+        )
+        return hashlib.sha256(described.encode()).hexdigest()[:24]
+
+    def refusal(self) -> str:
+        """Why the change cannot be made, every date named."""
+        return _("Nothing was saved: %(problems)s") % {
+            "problems": " ".join(why for _day, why in self.problems)
+        }
+
+
+def series_change_preview(*, series: Series, plan: SeriesPlan, now: datetime) -> SeriesChange:
+    """What giving ``series`` the plan ``plan`` would do, written nowhere: which coming
+    sessions move (old → new time and room), which are cancelled because their date is no
+    longer in the series (a weekday, a date range or an excluded date taken away), which new
+    dates get a session, how many households are told, and the dates it cannot be made on.
+
+    ``series`` may hold unsaved values (a form's) or be new; its saved row decides which
+    sessions follow the series: a session moved on its own page keeps its time. A
+    cancelled series changes nothing."""
+    if series.cancelled_at is not None:
+        return SeriesChange()
+    saved = (
+        Series.objects.select_related("room__branch").filter(pk=series.pk).first()
+        if series.pk
+        else None
+    )
+    slots = plan.slots()
+    left_out = plan.left_out()
+    own: list[Session] = []
+    coming: list[Session] = []
+    old_plan = SeriesPlan.of(saved) if saved is not None else None
+    if saved is not None:
+        own = list(saved.sessions.select_related("room__branch", "programme"))
+        coming_pks = set(
+            coming_series_sessions(series=saved.pk, now=now).values_list("pk", flat=True)
+        )
+        coming = sorted((s for s in own if s.pk in coming_pks), key=lambda s: s.starts_at)
+    told = households_to_tell(sessions=coming)
+
+    moves: list[PlannedMove] = []
+    drops: list[PlannedDrop] = []
+    kept: list[Session] = []
+    problems: list[tuple[date, str]] = []
+    for session in coming:
+        day = session.series_date
+        if day is None:
+            continue  # a duplicate the old generation made: left for a librarian to cancel
+        if day not in slots:
+            drops.append(
+                PlannedDrop(session=session, why=left_out.get(day, ""), told=told[session.pk])
+            )
+        elif old_plan is not None and not old_plan.holds(session):
+            kept.append(session)
+        else:
+            slot = slots[day]
+            if (slot.starts_at, slot.ends_at, plan.room.pk) == (
+                session.starts_at,
+                session.ends_at,
+                session.room_id,
+            ):
+                continue
+            if slot.starts_at <= now:
+                problems.append(
+                    (
+                        day,
+                        _("The session of %(date)s cannot move to %(time)s: that time has passed.")
+                        % {
+                            "date": formats.date_format(day, "SHORT_DATE_FORMAT"),
+                            "time": formats.time_format(
+                                slot.starts_at.astimezone(plan.room.branch.zone), "H:i"
+                            ),
+                        },
+                    )
+                )
+                continue
+            moves.append(
+                PlannedMove(
+                    day=day,
+                    session=session,
+                    starts_at=slot.starts_at,
+                    ends_at=slot.ends_at,
+                    room=plan.room,
+                    told=told[session.pk],
+                )
+            )
+
+    taken_dates = {s.series_date for s in own if s.series_date is not None}
+    dropped = {d.session.pk for d in drops}
+    live_days = {
+        s.local_start.date()
+        for s in own
+        if s.status == Session.Status.SCHEDULED and s.pk not in dropped
+    }
+    new_dates: list[date] = []
+    served: list[date] = []
+    for day, slot in slots.items():
+        if day in taken_dates or slot.starts_at <= now:
+            continue
+        if day in live_days:
+            served.append(day)
+        else:
+            new_dates.append(day)
+
+    targets = {m.day: Slot(m.starts_at, m.ends_at) for m in moves}
+    targets.update({day: slots[day] for day in new_dates})
+    leaving = [m.session.pk for m in moves] + list(dropped)
+    clashes = slot_clashes(room=plan.room, slots=targets, leaving=leaving)
+    problems += [(day, room_conflict_message(clash)) for day, clash in clashes.items()]
+    return SeriesChange(
+        moves=tuple(moves),
+        drops=tuple(drops),
+        new_dates=tuple(new_dates),
+        kept=tuple(kept),
+        served_by_moved=tuple(served),
+        left_out=tuple(
+            (day, why) for day, why in left_out.items() if plan.slot(day).starts_at > now
+        ),
+        problems=tuple(sorted(problems, key=lambda p: p[0])),
+    )
+
+
+@dataclass(frozen=True)
+class SeriesChangeResult:
+    moved: int = 0
+    cancelled: int = 0
+    created: int = 0
+    told: int = 0
+
+
+def series_change_apply(
+    *, series_id: int, change: SeriesChange, reason: str = "", now: datetime | None = None
+) -> SeriesChangeResult:
+    """Carry out a previewed change once the series' new plan is saved (in the same
+    transaction): cancel the sessions of dates no longer in the series (session_cancel, with
+    ``reason``: their families are told), move the coming sessions to the new time and room
+    (session_move, the session page's own move: their families are told), then make the
+    new dates' sessions (programmes.services.series_generate_sessions).
+
+    Refuses, changing nothing, when the preview found a problem, when sessions would be
+    cancelled without a reason, or when a session has begun since the preview."""
+    now = now or timezone.now()
+    if change.problems:
+        raise SessionChangeError(change.refusal())
+    if change.drops:
+        reason = cancellation_reason_check(reason)
+    with transaction.atomic():
+        series = (
+            Series.objects.select_for_update()
+            .select_related("room__branch", "programme")
+            .get(pk=series_id)
+        )
+        still_coming = set(
+            coming_series_sessions(series=series_id, now=now).values_list("pk", flat=True)
+        )
+        planned = [d.session.pk for d in change.drops] + [m.session.pk for m in change.moves]
+        if not still_coming.issuperset(planned):
+            raise SessionChangeError(
+                _("A session of this series has begun or changed since the preview. Check again.")
+            )
+        told = 0
+        for drop in change.drops:
+            told += session_cancel(session_id=drop.session.pk, reason=reason)
+        for move in change.moves:
+            told += session_move(
+                session_id=move.session.pk,
+                starts_at=move.starts_at,
+                ends_at=move.ends_at,
+                room=move.room,
+                now=now,
+            )
+        try:
+            created = series_generate_sessions(series=series, after=now).created
+        except SchedulingError as exc:
+            raise SessionChangeError(str(exc)) from exc
+    return SeriesChangeResult(
+        moved=len(change.moves), cancelled=len(change.drops), created=len(created), told=told
     )

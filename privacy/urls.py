@@ -11,4 +11,7 @@ urlpatterns = [
     path("manage/<str:token>/data/correct/", views.correct, name="correct"),
     path("manage/<str:token>/data/erase/", views.erase, name="erase"),
     path("erased/", views.erased, name="erased"),
+    # The privacy notices: what is kept, why, how long, the rights.
+    path("privacy/", views.notice, name="notice"),
+    path("privacy/volunteers/", views.volunteer_notice_page, name="volunteer_notice"),
 ]

@@ -1,4 +1,5 @@
-"""The family's own data, from its signed link: see it, download it, correct it, erase it.
+"""The family's own data, from its signed link: see it, download it, correct it, erase it;
+and the privacy notices for families and volunteers, which say what is held and for how long.
 
 The views parse input, call one service (privacy.services) and show its error; what is
 held, and what an erasure does, is decided there.
@@ -13,16 +14,18 @@ from django.contrib import messages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from common.errors import DomainError
-from common.web import MANAGE_RATE, from_link, rate_limited
+from common.web import MANAGE_RATE, from_link, rate_limited, speak_to
 from households.links import household_from_token
 from households.models import Child
 from privacy.forms import CorrectionForm
+from privacy.notices import family_notice, volunteer_notice
 from privacy.services import (
     EXPORT_JSON,
     EXPORT_PAGE,
@@ -51,6 +54,7 @@ def data_json_response(data: dict[str, Any]) -> HttpResponse:
 @rate_limited(MANAGE_RATE)
 def data(request: HttpRequest, token: str) -> HttpResponse:
     household = from_link(household_from_token, token)
+    speak_to(request, household)
     found = household_data_export(household=household, by=None, form=EXPORT_PAGE)
     return render(request, "privacy/data.html", {"data": found, "token": token})
 
@@ -60,6 +64,7 @@ def data(request: HttpRequest, token: str) -> HttpResponse:
 @rate_limited(MANAGE_RATE)
 def data_download(request: HttpRequest, token: str) -> HttpResponse:
     household = from_link(household_from_token, token)
+    speak_to(request, household)
     return data_json_response(household_data_export(household=household, by=None, form=EXPORT_JSON))
 
 
@@ -68,6 +73,7 @@ def data_download(request: HttpRequest, token: str) -> HttpResponse:
 @rate_limited(MANAGE_RATE)
 def correct(request: HttpRequest, token: str) -> HttpResponse:
     household = from_link(household_from_token, token)
+    speak_to(request, household)
     children = list(Child.objects.filter(household=household).order_by("birth_month", "pk"))
     form = CorrectionForm(request.POST or None, household=household, children=children)
     if request.method == "POST" and form.is_valid():
@@ -102,6 +108,7 @@ def erase(request: HttpRequest, token: str) -> HttpResponse:
     """What an erasure does, and a button that does it: only a POST from this page erases
     (mail scanners open links, and must not erase a family)."""
     household = from_link(household_from_token, token)
+    speak_to(request, household)
     error = ""
     if request.method == "POST":
         try:
@@ -122,3 +129,22 @@ def erase(request: HttpRequest, token: str) -> HttpResponse:
 def erased(request: HttpRequest) -> HttpResponse:
     """After an erasure: nothing personal, and the old link opens nothing any more."""
     return render(request, "privacy/erased.html")
+
+
+# -- the privacy notices, public and in every language ---------------------------------------
+
+
+@require_safe
+def notice(request: HttpRequest) -> HttpResponse:
+    """The families' privacy notice."""
+    return render(request, "privacy/families.html", {"notice": family_notice()})
+
+
+@require_safe
+def volunteer_notice_page(request: HttpRequest) -> HttpResponse:
+    """The volunteers' privacy notice."""
+    return render(
+        request,
+        "privacy/volunteers.html",
+        {"notice": volunteer_notice(today=timezone.localdate())},
+    )

@@ -44,7 +44,7 @@ class BranchMembershipInline(admin.TabularInline):
 
 @admin.register(Branch)
 class BranchAdmin(ScopedModelAdmin):
-    list_display = ("name", "municipality", "time_zone", "language", "room_count")
+    list_display = ("name", "municipality", "country", "time_zone", "language", "room_count")
     list_filter = ("municipality",)
     search_fields = ("name", "municipality", "address")
     prepopulated_fields = {"slug": ("name",)}
@@ -108,6 +108,8 @@ class ProgrammeAdmin(admin.ModelAdmin):
     search_fields = ("name", "summary", "description")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("owners", "goals", "next_programmes")
+    # "Save as new" duplicates a programme: give the copy its own name and address first.
+    save_as = True
     fieldsets = (
         (None, {"fields": ("name", "slug", "kind", "summary", "description", "is_published")}),
         (_("Run by"), {"fields": ("owners",)}),

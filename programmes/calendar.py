@@ -1,15 +1,57 @@
-"""Calendar files (.ics): one event per session, in the branch's time zone."""
+"""Calendar files (.ics): one event per session, in the branch's time zone.
+
+A file sent by e-mail is a scheduling message (iTIP, RFC 5546) that mail programs act on
+by themselves: METHOD:REQUEST adds the event or updates it, METHOD:CANCEL removes it. They
+find the event they already hold by its UID and take the file only when its SEQUENCE is
+higher than the one they have, so each event's SEQUENCE is derived from what happened to
+it (``Session.sequence`` and the booking's or assignment's own changes), never from the
+clock. The ORGANIZER is the branch, at the library's address. A file downloaded from a page
+is METHOD:PUBLISH: it is not a message from anybody.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parseaddr
+from enum import StrEnum
 from functools import lru_cache
 
-from icalendar import Calendar, Event, Timezone
+from django.conf import settings
+from icalendar import Calendar, Event, Timezone, vCalAddress
 
+from notifications.services import Attachment
 from programmes.models import Session
 
 CALENDAR_END = "END:VCALENDAR\r\n"
+
+
+class CalendarMethod(StrEnum):
+    PUBLISH = "PUBLISH"
+    REQUEST = "REQUEST"
+    CANCEL = "CANCEL"
+
+
+class EventStatus(StrEnum):
+    CONFIRMED = "CONFIRMED"
+    TENTATIVE = "TENTATIVE"
+    CANCELLED = "CANCELLED"
+
+
+# What the person the file is sent to has said to the event, as their calendar shows it.
+PARTSTAT = {
+    EventStatus.CONFIRMED: "ACCEPTED",
+    EventStatus.TENTATIVE: "TENTATIVE",
+    EventStatus.CANCELLED: "DECLINED",
+}
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """The person a file is for: their calendar lists them as taking part."""
+
+    name: str
+    email: str
 
 
 @lru_cache(maxsize=16)
@@ -19,11 +61,18 @@ def _vtimezone_text(zone: str) -> str:
     return Timezone.from_tzid(zone).to_ical().decode()
 
 
-def calendar_text(events: list[Event], zone: str) -> str:
+def organizer_email() -> str:
+    """The library's address, as messages are sent from it (DEFAULT_FROM_EMAIL)."""
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+
+def calendar_text(
+    events: list[Event], zone: str, *, method: CalendarMethod = CalendarMethod.PUBLISH
+) -> str:
     calendar = Calendar()
     calendar.add("prodid", "-//Familieliv//Family activities at the library//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", str(method))
     for event in events:
         calendar.add_component(event)
     text = calendar.to_ical().decode()
@@ -31,13 +80,47 @@ def calendar_text(events: list[Event], zone: str) -> str:
     return text.removesuffix(CALENDAR_END) + _vtimezone_text(zone) + CALENDAR_END
 
 
+def message_method(events: list[Event]) -> CalendarMethod:
+    """A file that only cancels is a CANCEL (calendars remove the events); any other file
+    sent by e-mail is a REQUEST (calendars add or update them)."""
+    if events and all(str(event.get("status")) == EventStatus.CANCELLED for event in events):
+        return CalendarMethod.CANCEL
+    return CalendarMethod.REQUEST
+
+
+def calendar_mimetype(method: CalendarMethod) -> str:
+    """Mail programs read the method from the attachment's content type too (RFC 6047)."""
+    return f"text/calendar; method={method}; charset=utf-8"
+
+
+def calendar_attachment(*, filename: str, events: list[Event], zone: str) -> Attachment:
+    """The events as an e-mail's calendar file: a REQUEST or, when it only cancels, a CANCEL."""
+    method = message_method(events)
+    return Attachment(
+        filename=filename,
+        content=calendar_text(events, zone, method=method),
+        mimetype=calendar_mimetype(method),
+    )
+
+
 def calendar_event(
-    *, session: Session, uid: str, stamp: datetime, link: str, status: str, summary: str = ""
+    *,
+    session: Session,
+    uid: str,
+    stamp: datetime,
+    link: str,
+    status: EventStatus,
+    sequence: int,
+    summary: str = "",
+    attendee: Attendee | None = None,
 ) -> Event:
+    """``stamp``: when the file is written. ``sequence``: how many changes the event has had
+    (only ever grows for one ``uid``)."""
     branch = session.room.branch
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
+    event.add("sequence", sequence)
     event.add("dtstart", session.local_start)
     event.add("dtend", session.local_end)
     event.add("summary", summary or f"{session.programme.name} – {branch.name}")
@@ -46,15 +129,18 @@ def calendar_event(
     )
     event.add("description", link)
     event.add("url", link)
-    event.add("status", status)
-    return event
-
-
-def revised(event: Event, *, created_at: datetime, changed_at: datetime | None) -> Event:
-    """A file sent about a change supersedes the ones sent before: calendars keep the event
-    with the highest SEQUENCE for its UID, so it counts the minutes since the first one."""
-    if changed_at is not None:
-        event.pop("dtstamp")
-        event.add("dtstamp", changed_at.astimezone(UTC))
-        event.add("sequence", max(int((changed_at - created_at).total_seconds() // 60), 0))
+    event.add("status", str(status))
+    event.add("organizer", vCalAddress.new(organizer_email(), cn=branch.name))
+    if attendee is not None:
+        event.add(
+            "attendee",
+            vCalAddress.new(
+                attendee.email,
+                cn=attendee.name,
+                role="REQ-PARTICIPANT",
+                partstat=PARTSTAT[status],
+                # Answers go through the family's own link, not as replies to the library.
+                rsvp=False,
+            ),
+        )
     return event

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Iterable, Set
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple, TypedDict, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -30,6 +30,18 @@ NORDIC_TIME_ZONES = [
     ("Atlantic/Faroe", "Atlantic/Faroe"),
     ("America/Nuuk", "America/Nuuk"),
 ]
+
+# The countries whose public holidays a branch's series can leave out (programmes.holidays).
+COUNTRIES = [
+    ("DK", _("Denmark")),
+    ("NO", _("Norway")),
+    ("SE", _("Sweden")),
+]
+COUNTRY_OF_TIME_ZONE = {
+    "Europe/Copenhagen": "DK",
+    "Europe/Oslo": "NO",
+    "Europe/Stockholm": "SE",
+}
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -74,6 +86,14 @@ class Branch(models.Model):
         choices=settings.LANGUAGES,
         default="da",
         help_text=_("The language the branch's pages and messages start in."),
+    )
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        choices=COUNTRIES,
+        blank=True,
+        default="DK",
+        help_text=_("Its public holidays are offered as dates without sessions."),
     )
 
     class Meta:
@@ -364,6 +384,10 @@ class Programme(models.Model):
             raise ValidationError(errors)
 
 
+# A series runs for a term or a school year; its dates are all listed when it is checked.
+MAX_SERIES_LENGTH = timedelta(days=2 * 366)
+
+
 def validate_weekdays(value: object) -> None:
     if (
         not isinstance(value, list)
@@ -399,6 +423,13 @@ class Series(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("Places per session; empty means the programme's default."),
     )
+    skip_public_holidays = models.BooleanField(
+        _("leave out public holidays"),
+        default=False,
+        help_text=_("No session on the public holidays of the branch's country."),
+    )
+    # Set by operations.services.series_cancel: a cancelled series makes no more sessions.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["start_date", "programme__name"]
@@ -427,42 +458,77 @@ class Series(models.Model):
 
     def occurrence_dates(self, excluded: Set[date] = frozenset()) -> list[date]:
         """Every date in the range that falls on one of the weekdays and is not excluded."""
-        days = set(self.weekdays)
-        span = (self.end_date - self.start_date).days
-        candidates = (self.start_date + timedelta(days=n) for n in range(span + 1))
-        return [d for d in candidates if d.weekday() in days and d not in excluded]
+        return weekly_dates(
+            weekdays=self.weekdays, first=self.start_date, last=self.end_date, excluded=excluded
+        )
 
     def clean(self) -> None:
         errors = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("The last date must not be before the first date.")
+        elif (
+            self.start_date
+            and self.end_date
+            and self.end_date - self.start_date > MAX_SERIES_LENGTH
+        ):
+            errors["end_date"] = _("A series runs for two years at most: make another after it.")
         if self.start_time and self.end_time and self.end_time <= self.start_time:
             errors["end_time"] = _("The session must end after it starts.")
         if errors:
             raise ValidationError(errors)
 
 
+def weekly_dates(
+    *, weekdays: Iterable[int], first: date, last: date, excluded: Set[date] = frozenset()
+) -> list[date]:
+    """Every date from ``first`` to ``last`` on one of the weekdays, less those excluded."""
+    days = set(weekdays)
+    span = (last - first).days
+    candidates = (first + timedelta(days=n) for n in range(span + 1))
+    return [d for d in candidates if d.weekday() in days and d not in excluded]
+
+
 class SeriesExclusion(models.Model):
-    """A date the series skips: a holiday, the room is needed for something else."""
+    """Days the series skips, from one date to another: a school holiday, a closure."""
 
     BRANCH_PATH = "series__room__branch"
 
     series = models.ForeignKey(
         Series, on_delete=models.CASCADE, related_name="exclusions", verbose_name=_("series")
     )
-    date = models.DateField(_("date"))
-    reason = models.CharField(_("reason"), max_length=120, blank=True)
+    start_date = models.DateField(_("from"))
+    # Empty in a form means the one day (clean() fills it in).
+    end_date = models.DateField(_("to"), blank=True, help_text=_("Empty for one day."))
+    reason = models.CharField(
+        _("reason"), max_length=120, blank=True, help_text=_("For example “Winter holiday”.")
+    )
 
     class Meta:
-        ordering = ["date"]
+        ordering = ["start_date"]
         verbose_name = _("excluded date")
         verbose_name_plural = _("excluded dates")
         constraints = [
-            models.UniqueConstraint(fields=["series", "date"], name="unique_series_exclusion")
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="series_exclusion_dates_ordered",
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{formats.date_format(self.date, 'SHORT_DATE_FORMAT')} {self.reason}".strip()
+        days = formats.date_format(self.start_date, "SHORT_DATE_FORMAT")
+        if self.end_date and self.end_date != self.start_date:
+            days += "–" + formats.date_format(self.end_date, "SHORT_DATE_FORMAT")
+        return f"{days} {self.reason}".strip()
+
+    def clean(self) -> None:
+        if self.start_date and not self.end_date:
+            self.end_date = self.start_date
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The last day must not be before the first.")})
+
+    def days(self) -> list[date]:
+        span = (self.end_date - self.start_date).days
+        return [self.start_date + timedelta(days=n) for n in range(span + 1)]
 
 
 class Places(TypedDict):
@@ -493,6 +559,9 @@ class Session(models.Model):
     room = models.ForeignKey(
         Room, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("room")
     )
+    # The date of the series this session was made for: it stays when the session is moved
+    # or cancelled, so that date is never made again (one session per series and date).
+    series_date = models.DateField(_("series date"), null=True, blank=True, editable=False)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     capacity = models.PositiveSmallIntegerField(_("capacity"), validators=[MinValueValidator(1)])
@@ -500,6 +569,10 @@ class Session(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED
     )
     cancellation_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    # Counts the changes families were told of (a move, a cancellation): the SEQUENCE of
+    # every calendar file about the session builds on it, so each file sent about a change
+    # replaces the one before in the family's calendar (operations.services).
+    sequence = models.PositiveIntegerField(_("changes told"), default=0, editable=False)
 
     class Meta:
         ordering = ["starts_at"]
@@ -514,9 +587,9 @@ class Session(models.Model):
                 condition=Q(ends_at__gt=models.F("starts_at")), name="session_times_ordered"
             ),
             models.UniqueConstraint(
-                fields=["series", "starts_at"],
-                condition=Q(series__isnull=False),
-                name="unique_session_per_series_start",
+                fields=["series", "series_date"],
+                condition=Q(series_date__isnull=False),
+                name="unique_session_per_series_date",
             ),
             # On PostgreSQL, migration 0002 adds the exclusion constraint that keeps a room
             # from being double-booked; clean() carries the same rule for every database.

@@ -112,6 +112,7 @@ class BranchFactory(ModelFactory):
     slug = factory.Sequence(lambda n: f"branch-{n}")
     municipality = "Bærum"
     time_zone = "Europe/Oslo"
+    country = "NO"
     # Its librarians' admin speaks the branch's language (programmes.staff_language), and
     # assertions read English; tests of the admin in Danish or Norwegian say so.
     language = "en"
@@ -216,7 +217,8 @@ class SeriesExclusionFactory(ModelFactory):
         model = SeriesExclusion
 
     series = factory.SubFactory(SeriesFactory)
-    date = factory.LazyAttribute(lambda o: o.series.start_date)
+    start_date = factory.LazyAttribute(lambda o: o.series.start_date)
+    end_date = factory.LazyAttribute(lambda o: o.start_date)
     reason = "The library is closed."
 
 

@@ -15,11 +15,18 @@ from datetime import datetime
 
 from django.urls import reverse
 from django.utils import timezone
+from icalendar import Event
 
 from common.links import absolute
 from notifications.services import Attachment, Message, notify
 from partners.models import ContactPerson, Partnership
-from programmes.calendar import calendar_event, calendar_text
+from programmes.calendar import (
+    Attendee,
+    EventStatus,
+    calendar_attachment,
+    calendar_event,
+    calendar_text,
+)
 from volunteers.links import meeting_url, shift_url
 from volunteers.models import (
     Assignment,
@@ -130,33 +137,41 @@ def _shift_context(shift: Shift) -> dict:
     }
 
 
-def _shift_event(assignment: Assignment, link: str, now: datetime):
+def _shift_event(assignment: Assignment, link: str, now: datetime) -> Event:
     session = assignment.shift.session
     if session.status == session.Status.CANCELLED or assignment.status in (
         Assignment.Status.CANCELLED,
         Assignment.Status.DECLINED,
     ):
-        status = "CANCELLED"
+        status = EventStatus.CANCELLED
     elif assignment.status == Assignment.Status.PROPOSED:
         # Not yet answered: the calendar shows it as pencilled in.
-        status = "TENTATIVE"
+        status = EventStatus.TENTATIVE
     else:
-        status = "CONFIRMED"
-    event = calendar_event(
+        status = EventStatus.CONFIRMED
+    volunteer = assignment.volunteer
+    return calendar_event(
         session=session,
         uid=f"shift-{assignment.shift_id}-volunteer-{assignment.volunteer_id}@familieliv",
-        stamp=assignment.changed_at,
+        stamp=now,
         link=link,
         status=status,
+        sequence=shift_sequence(assignment),
         summary=f"{assignment.shift.get_role_display()}: {session.programme.name}",
+        attendee=Attendee(name=volunteer.name, email=volunteer.email),
     )
-    # Calendars replace an event only by a higher SEQUENCE: seconds since the assignment
-    # was made grow with every file sent (a new answer, a moved or cancelled session).
-    event.add("sequence", max(int((now - assignment.created_at).total_seconds()), 0))
-    return event
+
+
+def shift_sequence(assignment: Assignment) -> int:
+    """Calendars replace an event only by a higher SEQUENCE. From stored history alone: the
+    session's changes (a move, a cancellation) and the seconds from the assignment's making
+    to its last change (an answer, a cancellation), each of which only grows."""
+    answered = int((assignment.changed_at - assignment.created_at).total_seconds())
+    return assignment.shift.session.sequence + max(answered, 0)
 
 
 def shift_ics(*, assignment: Assignment, link: str, now: datetime | None = None) -> str:
+    """The shift as a file downloaded from the volunteer's page (METHOD:PUBLISH)."""
     event = _shift_event(assignment, link, now or timezone.now())
     return calendar_text([event], assignment.shift.session.room.branch.time_zone)
 
@@ -168,10 +183,10 @@ def assignment_message(*, assignment: Assignment, kind: str, key: str) -> Messag
     attachments: tuple[Attachment, ...] = ()
     if kind in KINDS_WITH_CALENDAR:
         attachments = (
-            Attachment(
+            calendar_attachment(
                 filename="shift.ics",
-                content=shift_ics(assignment=assignment, link=link),
-                mimetype="text/calendar",
+                events=[_shift_event(assignment, link, timezone.now())],
+                zone=assignment.shift.session.room.branch.time_zone,
             ),
         )
     return Message(
@@ -229,9 +244,10 @@ def term_invitation_message(*, assignments: list[Assignment], occasion: datetime
     volunteer = first.volunteer
     weeks = [(assignment, shift_url(assignment=assignment)) for assignment in assignments]
     now = timezone.now()
-    ics = calendar_text(
-        [_shift_event(assignment, link, now) for assignment, link in weeks],
-        first.shift.session.room.branch.time_zone,
+    attachment = calendar_attachment(
+        filename="shifts.ics",
+        events=[_shift_event(assignment, link, now) for assignment, link in weeks],
+        zone=first.shift.session.room.branch.time_zone,
     )
     return Message(
         key=term_invitation_key(first=first, occasion=occasion),
@@ -248,7 +264,7 @@ def term_invitation_message(*, assignments: list[Assignment], occasion: datetime
             ],
             "coordinators": list(first.shift.partnership.coordinators.all()),
         },
-        attachments=(Attachment(filename="shifts.ics", content=ics, mimetype="text/calendar"),),
+        attachments=(attachment,),
     )
 
 

@@ -258,7 +258,7 @@ def test_confirmation_is_sent_in_the_households_language_with_calendar_and_link(
     assert "Babydans" in message.subject
     assert "/manage/" in message.body
     filename, content, mimetype = message.attachments[0]
-    assert (filename, mimetype) == ("familieliv.ics", "text/calendar")
+    assert (filename, mimetype) == ("familieliv.ics", "text/calendar; method=REQUEST")
     assert "BEGIN:VEVENT" in content
     assert "DTSTART;TZID=Europe/Oslo:20260603T110000" in content
     assert "BEGIN:VTIMEZONE" in content

@@ -1,6 +1,7 @@
 """Courses and drop-in in Chromium: a referral from a professional to an accepted place, the
 check-in list and the Lektiecafé head count on a phone."""
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -95,9 +96,11 @@ def test_a_professional_refers_a_family_the_library_offers_and_the_parent_accept
 def test_a_volunteer_checks_families_in_on_a_phone(demo, phone_page, axe_violations, screenshot):
     ballerup = Branch.objects.get(slug="ballerup")
     course = make_course(capacity=5, room=RoomFactory(branch=ballerup))
-    for email in ("fatima@example.com", "otto@example.com"):
-        enrolment_accept(enrolment_id=enrolment_offer(enrolment_id=refer(course, email).pk).pk)
     meeting = course.series.sessions.get(starts_at__date=timezone.localdate())
+    joined = meeting.starts_at - timedelta(days=1)  # families are listed from the day they join
+    for email in ("fatima@example.com", "otto@example.com"):
+        offered = enrolment_offer(enrolment_id=refer(course, email).pk, now=joined)
+        enrolment_accept(enrolment_id=offered.pk, now=joined)
 
     sign_in(phone_page, "frivillig", "/helpers/")
     phone_page.locator(f"a[href$='/helpers/sessions/{meeting.pk}/check-in/']").click()

@@ -17,14 +17,12 @@ from bookings.models import Booking
 from households.links import manage_token
 from tests.bookings.support import book
 from tests.factories import BranchFactory, ProgrammeFactory, RoomFactory, SessionFactory
-from tests.privacy.pending import needs_household_erase
 
 from .support import describe_violations
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    needs_household_erase,
 ]
 
 

@@ -129,7 +129,8 @@ PUBLIC: dict[str, Callable[[dict], str]] = {
     "referral form": lambda w: path_of(referral_url(partnership=w["partnership"])),
     "volunteer's shift": lambda w: path_of(shift_url(assignment=w["assignment"])),
     "meeting": lambda w: path_of(meeting_url(invitation=w["invitation"])),
-    "privacy": lambda w: reverse("bookings:privacy"),
+    "privacy": lambda w: reverse("privacy:notice"),
+    "volunteers' privacy notice": lambda w: reverse("privacy:volunteer_notice"),
     "login": lambda w: reverse("login"),
     "admin login": lambda w: reverse("admin:login"),
 }

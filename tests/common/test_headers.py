@@ -13,7 +13,9 @@ from tests.factories import SessionFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("url", ["/", "/sessions/", "/privacy/", "/healthz"])
+@pytest.mark.parametrize(
+    "url", ["/", "/sessions/", "/privacy/", "/privacy/volunteers/", "/healthz"]
+)
 def test_head_is_answered_wherever_get_is(client, url):
     assert client.head(url).status_code == 200
 

@@ -129,7 +129,7 @@ def test_accepting_enrols_the_family_with_the_meetings_in_a_calendar_file():
     welcomes = [m for m in sent_to("fatima@example.com") if "Welcome to" in m.subject]
     assert len(welcomes) == 1
     ((name, ics, mimetype),) = welcomes[0].attachments
-    assert mimetype == "text/calendar"
+    assert mimetype == "text/calendar; method=REQUEST"
     coming = course.series.sessions.filter(ends_at__gte=timezone.now()).count()
     assert ics.count("BEGIN:VEVENT") == coming > 0
 

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from programmes.models import SeriesExclusion, Session
-from programmes.services import series_generate_sessions
+from programmes.services import SchedulingError, series_generate_sessions
 from tests.factories import RoomFactory, SeriesFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +47,9 @@ def test_weekly_series_makes_a_session_on_each_chosen_weekday():
 
 def test_excluded_dates_get_no_session():
     series = SeriesFactory(weekdays=[2], start_date=date(2026, 12, 2), end_date=date(2027, 1, 13))
-    SeriesExclusion.objects.create(series=series, date=date(2026, 12, 23), reason="Jul")
-    SeriesExclusion.objects.create(series=series, date=date(2026, 12, 30), reason="Jul")
+    SeriesExclusion.objects.create(
+        series=series, start_date=date(2026, 12, 23), end_date=date(2026, 12, 30), reason="Jul"
+    )
 
     series_generate_sessions(series=series)
 
@@ -106,7 +107,7 @@ def test_local_time_holds_across_the_change_to_summer_time():
     assert (after.starts_at - before.starts_at).total_seconds() == 7 * 24 * 3600 - 3600
 
 
-def test_a_date_whose_room_is_taken_is_skipped_and_reported():
+def test_a_date_whose_room_is_taken_refuses_the_run_with_the_date_named():
     room = RoomFactory(name="Luftslottet")
     taken = SessionFactory(
         room=room,
@@ -122,11 +123,14 @@ def test_a_date_whose_room_is_taken_is_skipped_and_reported():
         end_date=date(2026, 3, 18),
     )
 
-    result = series_generate_sessions(series=series)
+    with pytest.raises(SchedulingError) as refused:
+        series_generate_sessions(series=series)
 
-    assert len(result.created) == 2
-    assert result.conflicts == [(date(2026, 3, 11), taken)]
-    assert date(2026, 3, 11) not in [d.date() for d in local_starts(series)]
+    assert str(refused.value) == (
+        "Nothing was saved: the room is taken on 1 of the dates. Luftslottet is already in use "
+        f"11 Mar 2026 10:30–11:30 by {taken.programme.name}."
+    )
+    assert series.sessions.count() == 0
 
 
 def test_a_cancelled_session_does_not_block_the_room():
@@ -144,13 +148,14 @@ def test_a_cancelled_session_does_not_block_the_room():
     result = series_generate_sessions(series=series)
 
     assert len(result.created) == 1
-    assert result.conflicts == []
 
 
 def test_sessions_left_on_a_newly_excluded_date_are_reported():
     series = SeriesFactory(weekdays=[2], start_date=date(2026, 3, 4), end_date=date(2026, 3, 18))
     series_generate_sessions(series=series)
-    SeriesExclusion.objects.create(series=series, date=date(2026, 3, 11))
+    SeriesExclusion.objects.create(
+        series=series, start_date=date(2026, 3, 11), end_date=date(2026, 3, 11)
+    )
 
     result = series_generate_sessions(series=series)
 

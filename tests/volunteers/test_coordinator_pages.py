@@ -204,7 +204,7 @@ def test_a_librarian_sees_names_and_certificate_status_but_no_contact_details_or
     page = client.get(reverse("volunteers:volunteer_detail", args=[sofie.pk])).content.decode()
     for content in (listed, page):
         assert "Sofie Lund" in content
-        assert "Valid until Jan. 1, 2099" in content
+        assert "Valid until 1 January 2099" in content
         assert sofie.email not in content
         assert sofie.phone not in content
         assert "Checked by phone with the police" not in content
@@ -594,7 +594,7 @@ def test_the_volunteer_list_shows_status_certificate_subjects_and_shifts_done(cl
     assert f"Expiring soon: valid until {soon}" in content
     assert f"Expired on {formats.date_format(today - timedelta(days=3), 'DATE_FORMAT')}" in content
     assert "No certificate" in content
-    assert "Valid until Jan. 1, 2099" in content
+    assert "Valid until 1 January 2099" in content
     assert "Maths" in content
 
     applicants = client.get(reverse("volunteers:volunteer_list"), {"status": "applicant"})
@@ -784,7 +784,7 @@ def test_the_every_week_choice_says_from_when_until_when(early_in_a_term, client
     client.force_login(term["user"])
     page = client.get(reverse("volunteers:shift_detail", args=[term["shift"].pk])).content.decode()
     day = formats.date_format(term["shift"].session.local_start, "MONTH_DAY_FORMAT")
-    assert f"From this shift on {day} until the end of the term on June 30." in page
+    assert f"From this shift on {day} until the end of the term on 30 June." in page
 
 
 def test_the_suitable_list_warns_when_a_certificate_ends_before_the_term_does(
@@ -800,7 +800,7 @@ def test_the_suitable_list_warns_when_a_certificate_ends_before_the_term_does(
     assert warned == {"Anna Bak": None, "Sofie Lund": date(2027, 4, 30)}
     page = response.content.decode()
     assert page.count("candidate-certificate") == 1
-    assert "Certificate valid until April 30: not for the whole term" in page
+    assert "Certificate valid until 30 April: not for the whole term" in page
 
 
 def checked_candidate(page: str) -> str:

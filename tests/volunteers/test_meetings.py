@@ -199,10 +199,10 @@ def test_a_meeting_moved_to_another_time_tells_everyone_invited_once(meeting):
 
     told = Outbox.objects.get(kind="meeting_changed", recipient="anna@example.com")
     # Anna said no to the old time: the new one may suit her.
-    assert told.subject == "New time: Erfa-møde forår is now on March 5, 2030 at 18:00"
+    assert told.subject == "New time: Erfa-møde forår is now on 5 March 2030 at 18:00"
     assert "Erfa-møde forår has a new time:" in told.body_text
-    assert "Tuesday March 5, 2030, 18:00–20:00" in told.body_text
-    assert "Before, it was Monday March 4, 2030 at 18:00." in told.body_text
+    assert "Tuesday 5 March 2030, 18:00–20:00" in told.body_text
+    assert "Before, it was Monday 4 March 2030 at 18:00." in told.body_text
     assert link_in(told.body_text) == MeetingInvitation.objects.get(volunteer=anna)
     # Saving the same change again tells nobody twice.
     meeting_changed(

@@ -28,9 +28,7 @@ class Command(BaseCommand):
         for programme, series_results in results.items():
             created = sum(len(r.created) for r in series_results)
             kept = sum(r.already_there for r in series_results)
-            clashes = sum(len(r.conflicts) for r in series_results)
-            line = f"{programme}: {created} sessions created, {kept} already there"
-            self.stdout.write(line + (f", {clashes} skipped (room taken)" if clashes else ""))
+            self.stdout.write(f"{programme}: {created} sessions created, {kept} already there")
         self.stdout.write(
             f"demo bookings made: {booked}; families enrolled on the course: {enrolled}; "
             f"Lektiecafé afternoons counted: {counted}"

@@ -9,13 +9,16 @@ from notifications.sending import outbox_send_due
 
 logger = logging.getLogger(__name__)
 
+DAY_SECONDS = 24 * 60 * 60
+
 
 class Command(BaseCommand):
     help = (
         "Write the reminders, follow-ups and invitations that are due (every planner in "
         "settings.MESSAGE_PLANNERS), and send what is due in the outbox. Celery beat does "
         "this in services mode; without Redis (the embedded default) `make run` keeps this "
-        "running with --every 60."
+        "running with --every 60, which also runs settings.DAILY_JOBS (the purge of personal "
+        "data) on starting and then once a day."
     )
 
     def add_arguments(self, parser) -> None:
@@ -26,7 +29,12 @@ class Command(BaseCommand):
     def handle(self, *args, every: float, **options) -> None:
         # By name from the settings: notifications depends on no other app.
         planners = [import_string(path) for path in settings.MESSAGE_PLANNERS]
+        daily = [(path, import_string(path)) for path in settings.DAILY_JOBS] if every else []
+        last_daily: float | None = None
         while True:
+            if daily and (last_daily is None or time.monotonic() - last_daily >= DAY_SECONDS):
+                last_daily = time.monotonic()
+                self._run_daily(daily)
             try:
                 written = {}
                 for plan in planners:
@@ -43,3 +51,13 @@ class Command(BaseCommand):
             if not every:
                 return
             time.sleep(every)
+
+    def _run_daily(self, jobs) -> None:
+        """Each daily job once; one that fails is tried again the next day, as beat would."""
+        for path, job in jobs:
+            try:
+                result = job()
+            except Exception:
+                logger.exception("The daily job %s failed; it runs again tomorrow", path)
+            else:
+                self.stdout.write(f"{path}: {result}")

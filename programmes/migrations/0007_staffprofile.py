@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0004_programme_owners'),
+        ('programmes', '0006_series_keep_their_sessions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

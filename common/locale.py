@@ -1,0 +1,35 @@
+"""Which language a page speaks when its address does not say."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponseBase
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+
+class VisitorLanguageMiddleware(LocaleMiddleware):
+    """An address without a language prefix ("/", a link in a message) speaks the
+    visitor's language: the one chosen with the switcher (its cookie), else the browser's
+    (Accept-Language), else LANGUAGE_CODE. Django's own middleware gives such an address
+    the default language whatever the browser asks, so Bærum's families met Danish.
+
+    A prefix (/nb/, /en/) still decides; pages behind a family's signed link then speak
+    the family's language (common.web.speak_to).
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        if translation.get_language_from_path(request.path_info) is None:
+            translation.activate(translation.get_language_from_request(request))
+            request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        response = super().process_response(request, response)
+        if translation.get_language_from_path(request.path_info) is None:
+            # The switcher's choice lives in a cookie: a cache must not hand one visitor's
+            # language to the next.
+            patch_vary_headers(response, ("Cookie",))
+        return response
