@@ -1,6 +1,12 @@
 """The admin site every model admin is registered on, with one rule for all of them: a
 list can be filtered only by what it offers (its filters and its date hierarchy).
 
+The site also puts first what librarians use every day: its index lists the models
+settings.ADMIN_DAILY_MODELS names in a group of their own, the rest after them (under
+"More"), and starts with the page settings.ADMIN_START_PAGE fills (operations.start: the
+day's sessions and what needs the librarian). A form's related-object widgets offer no
+delete link: deleting a room from a session's form is never what was meant.
+
 Django's admin accepts any lookup on a model's own fields written into the address, so a
 list that hides a volunteer's e-mail would still answer ``?email__startswith=alb`` with
 "1 volunteer" — enough to rebuild the address in a few hundred requests. Here any other
@@ -10,10 +16,16 @@ including those added later and Django's own.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.widgets import url_params_from_lookup_dict
+from django.contrib.admin.options import BaseModelAdmin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper, url_params_from_lookup_dict
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from common.second_factor import AdminLoginForm
 from common.web import LOGIN_RATE, rate_limited
@@ -78,6 +90,46 @@ def _limit_choices_lookup(model: type[Model], lookup: str, value: str) -> bool:
     return False
 
 
+class NoDeletingRelated(BaseModelAdmin):
+    """Mixed into every ModelAdmin and its inlines by FamilielivAdminSite.register: the ✖
+    beside a foreign key (a session's room, its programme) deletes that row everywhere."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            field.widget.can_delete_related = False
+        return field
+
+
+def _daily_first(app_list: list[dict], daily: list[str], url: str) -> list[dict]:
+    """The models named in ``daily`` ("app_label.ModelName") as one group first, in that
+    order; every app's other models after it, as before."""
+    wanted = [name.lower() for name in daily]
+    found: dict[str, dict] = {}
+    rest = []
+    for app in app_list:
+        kept = []
+        for model in app["models"]:
+            key = f"{app['app_label']}.{model['object_name']}".lower()
+            if key in wanted:
+                found[key] = model
+            else:
+                kept.append(model)
+        if kept:
+            rest.append({**app, "models": kept})
+    if not found:
+        return app_list
+    group = {
+        "name": _("Daily work"),
+        "app_label": "daily",
+        "app_url": url,
+        "has_module_perms": True,
+        "models": [found[key] for key in wanted if key in found],
+        "daily": True,
+    }
+    return [group, *rest]
+
+
 class FamilielivAdminSite(admin.AdminSite):
     # The login asks for an authenticator's code of those who need one; a session without
     # the code a superuser needs is signed out on every page (common.second_factor).
@@ -93,5 +145,29 @@ class FamilielivAdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, OfferedLookupsOnly):
-            admin_class = type(admin_class.__name__, (OfferedLookupsOnly, admin_class), {})
+            inlines = [
+                inline
+                if issubclass(inline, NoDeletingRelated)
+                else type(inline.__name__, (NoDeletingRelated, inline), {})
+                for inline in admin_class.inlines
+            ]
+            admin_class = type(
+                admin_class.__name__,
+                (OfferedLookupsOnly, NoDeletingRelated, admin_class),
+                {"inlines": inlines},
+            )
         return super().register(model_or_iterable, admin_class, **options)
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict]:
+        app_list = super().get_app_list(request, app_label)
+        if app_label is not None:
+            return app_list
+        # A link that is no app's page: "in request.path" would mark it current everywhere.
+        url = reverse("admin:index", current_app=self.name) + "#daily-work"
+        return _daily_first(app_list, settings.ADMIN_DAILY_MODELS, url)
+
+    def index(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
+        """The index starts with the librarian's start page (settings.ADMIN_START_PAGE)."""
+        start_page = import_string(settings.ADMIN_START_PAGE)
+        extra_context = {**(extra_context or {}), **start_page(request)}
+        return super().index(request, extra_context)

@@ -142,6 +142,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "common.second_factor.SecondFactorMiddleware",
+    # After the two above: the signed-in member of staff's language on the staff pages.
+    "programmes.middleware.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A signed link past its time, replaced or broken: a page offering a new link.
     "common.middleware.SignedLinkMiddleware",
@@ -224,8 +226,27 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Dates as each language writes them (English day-first: config/formats/en).
+# Dates and times as each language writes them (config/formats): English day first, no
+# seconds in the admin's inputs, Norwegian dates as 24.12.2026 rather than ISO 2026-12-24.
 FORMAT_MODULE_PATH = ["config.formats"]
+# The URL namespaces of the pages staff work on: each member of staff reads them in their
+# own language, or their branches' (programmes.staff_language), whatever the address says.
+STAFF_PAGES = ["admin", "attendance", "volunteers", "reports", "project_reports"]
+# What librarians open every day, first on the admin's index in this order; the rest after
+# it, under "More" (common.admin_site).
+ADMIN_DAILY_MODELS = [
+    "programmes.Session",
+    "programmes.Series",
+    "bookings.Booking",
+    "courses.Enrolment",
+    "courses.Course",
+    "programmes.Programme",
+    "volunteers.Shift",
+    "volunteers.Volunteer",
+]
+# What the admin's index starts with: today's and this week's sessions at the librarian's
+# branches and what needs them (named here so that common imports no higher app).
+ADMIN_START_PAGE = "operations.start.start_page_context"
 TIME_ZONE = env("TIME_ZONE")
 USE_I18N = True
 USE_TZ = True

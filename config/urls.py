@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.second_factor import SiteLoginForm
 from common.web import LOGIN_RATE, health, rate_limited
+from programmes.staff_views import set_language
 
 admin.site.site_header = _("Familieliv administration")
 admin.site.site_title = _("Familieliv")
@@ -18,11 +19,14 @@ LOGIN_VIEW = rate_limited(LOGIN_RATE, method="POST")(
 
 urlpatterns = [
     path("healthz", health, name="health"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language menu; signed in, it also sets the user's own language.
+    path("i18n/setlang/", set_language, name="set_language"),
+    # One address in every language: the admin speaks each librarian's own language
+    # (programmes.staff_language), not the address's.
+    path("admin/", admin.site.urls),
 ]
 
 urlpatterns += i18n_patterns(
-    path("admin/", admin.site.urls),
     path("accounts/login/", LOGIN_VIEW, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Funder reports first: the impact report owns the rest of reports/.

@@ -18,12 +18,13 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html_join
+from django.utils.http import urlencode
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -31,8 +32,10 @@ from django.utils.translation import ngettext
 from bookings.admin import BookingInline
 from bookings.models import Booking
 from common.admin_scoping import ScopedModelAdmin, ScopedTabularInline
+from common.csv import csv_response
 from common.errors import DomainError
 from courses.selectors import session_course
+from operations.month import month_calendar, month_first
 from operations.participants import participants, session_figures, write_participants_csv
 from operations.selectors import coming_series_sessions, households_to_tell
 from operations.services import (
@@ -55,6 +58,7 @@ from operations.week import week_calendar
 from programmes.models import (
     MAX_SERIES_LENGTH,
     WEEKDAYS,
+    Branch,
     Programme,
     Series,
     SeriesExclusion,
@@ -649,6 +653,7 @@ class SessionOperationsMixin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("week/", view(self.week_view), name="programmes_session_week"),
+            path("month/", view(self.month_view), name="programmes_session_month"),
             path(
                 "<int:pk>/participants/",
                 view(self.participants_view),
@@ -686,36 +691,59 @@ class SessionOperationsMixin(admin.ModelAdmin):
             raise PermissionDenied
         return session
 
-    # -- the week calendar -----------------------------------------------------------------
+    # -- the week and month calendars --------------------------------------------------------
 
-    def week_view(self, request: HttpRequest):
+    def _calendar_branches(self, request: HttpRequest) -> tuple[list[Branch], list[Branch]]:
+        """The librarian's branches, and those the calendar shows: the ones ticked (?branch=
+        once per branch), or all of theirs. A branch not theirs is not found."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        branches = list(branches_for_user(user=request.user).order_by("name"))
-        branch = None
-        wanted = request.GET.get("branch", "")
-        if wanted.isdigit():
-            branch = next((b for b in branches if b.pk == int(wanted)), None)
-            if branch is None:
-                raise Http404(_("No such branch among yours."))
-        elif branches:
-            branch = branches[0]  # no choice, or a choice that is not a number
-        calendar = None
-        if branch is not None:
-            today = timezone.localdate(timezone=branch.zone)
-            calendar = week_calendar(
-                branch=branch,
+        branches = list(branches_for_user(user=request.user).order_by("name", "pk"))
+        wanted = {int(v) for v in request.GET.getlist("branch") if v.isdigit() and len(v) < 12}
+        mine = {b.pk for b in branches}
+        if wanted - mine:
+            raise Http404(_("No such branch among yours."))
+        return branches, [b for b in branches if b.pk in wanted] or branches
+
+    def _calendar_context(self, request: HttpRequest, kind: StrOrPromise, branches, chosen):
+        title: StrOrPromise = kind
+        if chosen:
+            title = _("%(calendar)s: %(branches)s") % {
+                "calendar": kind,
+                "branches": ", ".join(b.name for b in chosen),
+            }
+        return self._context(
+            request,
+            title,
+            branches=branches,
+            chosen=chosen,
+            chosen_pks=[b.pk for b in chosen],
+            branch_query=urlencode([("branch", b.pk) for b in chosen]),
+        )
+
+    def week_view(self, request: HttpRequest):
+        branches, chosen = self._calendar_branches(request)
+        context = self._calendar_context(request, _("Week calendar"), branches, chosen)
+        if chosen:
+            today = timezone.localdate(timezone=chosen[0].zone)
+            context["calendar"] = week_calendar(
+                branches=chosen,
                 monday=week_monday(request.GET.get("week", ""), today=today),
                 today=today,
             )
-        title: StrOrPromise = _("Week calendar")
-        if branch is not None:
-            title = _("Week calendar: %(branch)s") % {"branch": branch}
-        return TemplateResponse(
-            request,
-            "admin/programmes/session/week.html",
-            self._context(request, title, branches=branches, branch=branch, calendar=calendar),
-        )
+        return TemplateResponse(request, "admin/programmes/session/week.html", context)
+
+    def month_view(self, request: HttpRequest):
+        branches, chosen = self._calendar_branches(request)
+        context = self._calendar_context(request, _("Month calendar"), branches, chosen)
+        if chosen:
+            today = timezone.localdate(timezone=chosen[0].zone)
+            context["calendar"] = month_calendar(
+                branches=chosen,
+                first=month_first(request.GET.get("month", ""), today=today),
+                today=today,
+            )
+        return TemplateResponse(request, "admin/programmes/session/month.html", context)
 
     # -- a session's page --------------------------------------------------------------------
 
@@ -763,10 +791,7 @@ class SessionOperationsMixin(admin.ModelAdmin):
             f"{slugify(session.programme.name) or 'session'}-"
             f"{session.local_start:%Y-%m-%d-%H%M}.csv"
         )
-        response = HttpResponse(
-            content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
+        response = csv_response(filename=filename)
         write_participants_csv(rows, response)
         return response
 

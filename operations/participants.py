@@ -4,7 +4,6 @@ list and the CSV). First names and party sizes only: no e-mail, no phone, no bir
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from attendance.models import Attendance
 from bookings.models import Booking
 from bookings.selectors import CONFIRMED, CONFIRMED_PLACES, WAITING
-from common.csv import csv_cell
+from common.csv import csv_cell, csv_writer
 from courses.models import Course
 from courses.selectors import taking_part_at
 from programmes.models import Session
@@ -130,8 +129,8 @@ def participants(*, session: Session, course: Course | None) -> list[Participant
 
 
 def write_participants_csv(rows: list[Participant], out) -> None:
-    """The participant list as CSV, into ``out`` (a response or a file)."""
-    writer = csv.writer(out)
+    """The participant list as CSV, into ``out`` (a response or a file; common.csv)."""
+    writer = csv_writer(out)
     writer.writerow(
         [
             _("Parent"),

@@ -1,7 +1,7 @@
-"""The week calendar of a branch for librarians: its rooms, and each session as a block
-placed by its time, with its places booked.
+"""The week calendar of one or more branches for librarians: their rooms, and each session
+as a block placed by its time (at its own branch), with its places booked.
 
-Three queries whatever the week holds: the branches to choose from, the branch's rooms,
+Three queries whatever the week holds: the branches to choose from, the branches' rooms,
 the week's sessions with their places (bookings.selectors.with_places).
 """
 
@@ -110,7 +110,7 @@ class RoomWeek:
 
 @dataclass
 class WeekCalendar(WeekPage):
-    branch: Branch | None = None
+    branches: list[Branch] = field(default_factory=list)
     rooms: list[RoomWeek] = field(default_factory=list)
     first_hour: int = DEFAULT_HOURS[0]
     last_hour: int = DEFAULT_HOURS[1]
@@ -143,16 +143,23 @@ class WeekCalendar(WeekPage):
     def session_count(self) -> int:
         return len(self.blocks)
 
+    @property
+    def several_branches(self) -> bool:
+        return len(self.branches) > 1
 
-def week_sessions(*, branch: Branch, monday: date) -> QuerySet[WithAnnotations[Session, Places]]:
-    # A day of margin on each side covers every time zone; the local date decides.
-    start = datetime.combine(monday - timedelta(days=1), time(), tzinfo=UTC)
+
+def calendar_sessions(
+    *, branches: list[Branch], first: date, days: int
+) -> QuerySet[WithAnnotations[Session, Places]]:
+    """The branches' sessions from ``first`` for ``days`` days, with their places. A day of
+    margin on each side covers every time zone; the caller reads each session's local date."""
+    start = datetime.combine(first - timedelta(days=1), time(), tzinfo=UTC)
     return (
         with_places(
             Session.objects.filter(
-                room__branch=branch,
+                room__branch__in=branches,
                 starts_at__gte=start,
-                starts_at__lt=start + timedelta(days=9),
+                starts_at__lt=start + timedelta(days=days + 2),
             )
         )
         .select_related("programme", "room__branch")
@@ -160,12 +167,18 @@ def week_sessions(*, branch: Branch, monday: date) -> QuerySet[WithAnnotations[S
     )
 
 
-def week_calendar(*, branch: Branch, monday: date, today: date) -> WeekCalendar:
-    """The branch's rooms through the week, each session a block at its local time."""
-    zone = branch.zone
-    rooms = {room.pk: RoomWeek(room=room, monday=monday) for room in branch.rooms.order_by("name")}
+def week_calendar(*, branches: list[Branch], monday: date, today: date) -> WeekCalendar:
+    """The branches' rooms through the week (by branch, then room), each session a block at
+    its time at its own branch."""
+    rooms = {
+        room.pk: RoomWeek(room=room, monday=monday)
+        for room in Room.objects.filter(branch__in=branches)
+        .select_related("branch")
+        .order_by("branch__name", "branch__pk", "name")
+    }
     blocks: list[Block] = []
-    for session in week_sessions(branch=branch, monday=monday):
+    for session in calendar_sessions(branches=branches, first=monday, days=7):
+        zone = session.room.branch.zone
         start, end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
         offset = (start.date() - monday).days
         if not 0 <= offset < 7 or session.room_id not in rooms:
@@ -189,7 +202,7 @@ def week_calendar(*, branch: Branch, monday: date, today: date) -> WeekCalendar:
         for day in room.days:
             _share_lanes(day)
     return WeekCalendar(
-        branch=branch,
+        branches=branches,
         monday=monday,
         today=today,
         rooms=list(rooms.values()),

@@ -1,8 +1,11 @@
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from common.admin_scoping import ScopedModelAdmin, ScopedTabularInline
@@ -11,10 +14,12 @@ from programmes.models import (
     BranchMembership,
     Programme,
     Room,
+    StaffProfile,
     StrategyTrack,
     SustainableDevelopmentGoal,
 )
 from programmes.selectors import branches_for_user, programme_editable_by
+from programmes.staff_views import my_language
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -159,3 +164,38 @@ class ProgrammeAdmin(admin.ModelAdmin):
             "low": obj.min_age_months if obj.min_age_months is not None else 0,
             "high": obj.max_age_months if obj.max_age_months is not None else "…",
         }
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    """Who chose which language (superusers); every member of staff chooses their own on
+    "My language" (programmes.staff_views)."""
+
+    list_display = ("user", "language")
+    list_filter = ("language",)
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+    autocomplete_fields = ("user",)
+
+    def get_urls(self):
+        return [
+            path("mine/", self.admin_site.admin_view(my_language), name="my_language"),
+            *super().get_urls(),
+        ]
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    max_num = 1
+    fields = ("language",)
+    verbose_name_plural = _("language of the admin")
+
+
+User = get_user_model()
+# A superuser sets a member of staff's language on their user page too.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    inlines = (*UserAdmin.inlines, StaffProfileInline)

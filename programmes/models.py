@@ -135,6 +135,33 @@ class BranchMembership(models.Model):
         return f"{self.user} – {self.branch}"
 
 
+class StaffProfile(models.Model):
+    """What a member of staff (a librarian, a helper, a coordinator) chose for themselves:
+    the language of the admin and the staff pages. Empty: their branches' language
+    (programmes.staff_language)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(
+        _("language of the admin"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Empty: the language of the branches this person works at."),
+    )
+
+    class Meta:
+        verbose_name = _("staff language")
+        verbose_name_plural = _("staff languages")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language or '-'}"
+
+
 class Room(models.Model):
     BRANCH_PATH = "branch"
 
@@ -569,8 +596,9 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
-        local = self.local_start
-        return f"{self.programme.name}, {self.room.branch.name}, {local:%Y-%m-%d %H:%M}"
+        # In the reader's language: 24.12.2026 10:00 in Danish and Norwegian.
+        when = formats.date_format(self.local_start, "SHORT_DATETIME_FORMAT")
+        return f"{self.programme.name}, {self.room.branch.name}, {when}"
 
     @property
     def branch(self) -> Branch:

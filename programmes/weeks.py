@@ -41,6 +41,11 @@ class WeekPage:
         return iso_week(self.monday)
 
     @property
+    def number(self) -> int:
+        """The week's number as calendars print it (48), for headings."""
+        return self.monday.isocalendar()[1]
+
+    @property
     def previous(self) -> str:
         return iso_week(self.monday - timedelta(weeks=1))
 

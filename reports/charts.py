@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from common.numbers import round_half_up
+
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies, and dark enough
 # against white for the 3:1 contrast WCAG asks of graphics.
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9")
@@ -51,7 +53,7 @@ def nice_step(value: float) -> float:
 
 def _number(value: float, percent: bool) -> str:
     if percent:
-        return f"{value * 100:.0f}%"
+        return f"{round_half_up(value * 100)}%"
     return f"{value:,.0f}".replace(",", "\u202f") if value == int(value) else f"{value:.1f}"
 
 
@@ -65,6 +67,8 @@ def _frame(
     y_max: float | None,
     percent: bool,
     body,
+    reference: float | None = None,
+    reference_label: str = "",
 ) -> SafeString:
     legend = len(series) > 1
     top = MARGIN_TOP + (LEGEND_HEIGHT if legend else 0)
@@ -110,6 +114,23 @@ def _frame(
             )
         )
     parts.append(body(y=y, slot=slot, top=top, plot_h=plot_h))
+    if reference is not None:
+        # A line across the plot at a value the bars are read against (a target's 100 %),
+        # drawn over the bars and named at its right end.
+        parts.append(
+            format_html(
+                '<g class="reference"><line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#1b1b1b" '
+                'stroke-width="2" stroke-dasharray="8 4"/>'
+                '<text x="{}" y="{}" text-anchor="end">{}</text></g>',
+                MARGIN_LEFT,
+                WIDTH - MARGIN_RIGHT,
+                y(reference),
+                y(reference),
+                WIDTH - MARGIN_RIGHT,
+                round(y(reference) - 5, 1),
+                reference_label,
+            )
+        )
     parts.append(
         format_html(
             '<line class="axis" x1="{}" x2="{}" y1="{}" y2="{}"/>',
@@ -162,8 +183,11 @@ def bar_chart(
     series: Sequence[Series],
     y_max: float | None = None,
     percent: bool = False,
+    reference: float | None = None,
+    reference_label: str = "",
 ) -> SafeString:
-    """Bars per label, side by side when there is more than one series."""
+    """Bars per label, side by side when there is more than one series; ``reference`` draws
+    a labelled line across at that value (the funder chart's 100 %)."""
 
     def body(*, y, slot, top, plot_h):
         group = slot * 0.7
@@ -200,6 +224,8 @@ def bar_chart(
         y_max=y_max,
         percent=percent,
         body=body,
+        reference=reference,
+        reference_label=reference_label,
     )
 
 

@@ -6,7 +6,6 @@ one of their branches, and the figures of the whole project (what the funder is 
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django.contrib import admin
@@ -19,7 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from common.csv import csv_cell
+from common.csv import csv_cell, csv_number, csv_response, csv_writer
 from reports.charts import Series, bar_chart
 from reports.funding import ProjectReport, project_reach, projects_for_user
 from reports.models import FunderProject
@@ -74,6 +73,8 @@ def _reach_chart(report: ProjectReport):
         ],
         y_max=highest,
         percent=True,
+        reference=1.0,
+        reference_label=_("100 % = target"),
     )
 
 
@@ -104,7 +105,12 @@ def _file_name(name: str) -> str:
 
 
 def _percent(value: float | None) -> str:
-    return "" if value is None else f"{value * 100:.1f}"
+    return "" if value is None else csv_number(value * 100, 1)
+
+
+def _amount(value: float) -> str:
+    """A count as a whole number; hours with one decimal, in the reader's decimal mark."""
+    return str(int(value)) if float(value).is_integer() else csv_number(value, 1)
 
 
 def _day(value: date | None) -> str:
@@ -118,12 +124,8 @@ def project_export(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     today = timezone.localdate()
     report = project_reach(project=project, today=today)
-    filename = f"{_file_name(project.name)}-{today.isoformat()}.csv"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # A byte-order mark, so spreadsheet programs read æ, ø and å as UTF-8.
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    response = csv_response(filename=f"{_file_name(project.name)}-{today.isoformat()}.csv")
+    writer = csv_writer(response)
     writer.writerow(
         [
             _("project"),
@@ -149,7 +151,7 @@ def project_export(request: HttpRequest, pk: int) -> HttpResponse:
                 _day(report.counted_until),
                 csv_cell(measure.label),
                 "" if measure.target is None else measure.target,
-                measure.achieved,
+                _amount(measure.achieved),
                 _percent(measure.share),
                 _percent(measure.expected_share) if measure.target is not None else "",
                 measure.pace_label,

@@ -26,6 +26,7 @@ from programmes.models import (
     Series,
     SeriesExclusion,
     Session,
+    StaffProfile,
     StrategyTrack,
     SustainableDevelopmentGoal,
 )
@@ -112,6 +113,9 @@ class BranchFactory(ModelFactory):
     municipality = "Bærum"
     time_zone = "Europe/Oslo"
     country = "NO"
+    # Its librarians' admin speaks the branch's language (programmes.staff_language), and
+    # assertions read English; tests of the admin in Danish or Norwegian say so.
+    language = "en"
 
 
 class BranchMembershipFactory(ModelFactory):
@@ -120,6 +124,16 @@ class BranchMembershipFactory(ModelFactory):
 
     user = factory.SubFactory(UserFactory, is_staff=True)
     branch = factory.SubFactory(BranchFactory)
+
+
+class StaffProfileFactory(ModelFactory):
+    """A member of staff who chose Norwegian for the admin."""
+
+    class Meta:
+        model = StaffProfile
+
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    language = "nb"
 
 
 class RoomFactory(ModelFactory):

@@ -199,7 +199,9 @@ class Certificate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.checked_on:%Y-%m-%d}–{self.valid_until:%Y-%m-%d}"
+        checked = formats.date_format(self.checked_on, "SHORT_DATE_FORMAT")
+        until = formats.date_format(self.valid_until, "SHORT_DATE_FORMAT")
+        return f"{self.get_kind_display()} {checked}–{until}"
 
     def is_valid_on(self, day: date) -> bool:
         return self.checked_on <= day <= self.valid_until
@@ -672,7 +674,9 @@ class ExperienceMeeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+        # The site's calendar day: a name needs no query for the partnership's branch.
+        day = formats.date_format(timezone.localdate(self.starts_at), "SHORT_DATE_FORMAT")
+        return f"{self.title} ({day})"
 
 
 class MeetingInvitation(models.Model):

@@ -8,9 +8,12 @@ import os
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connections
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from programmes.staff_language import staff_language_set
 
 from . import support
 
@@ -103,5 +106,11 @@ def screenshot():
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo's branches, programmes, coming sessions and bookings (manage.py load_demo)."""
+    """The demo's branches, programmes, coming sessions and bookings (manage.py load_demo).
+
+    Its people read the staff pages in English, as the tests' browser asks, though their
+    branches speak Danish and Norwegian (programmes.staff_language): the tests read English.
+    tests/browser/test_admin_in_norwegian.py gives a Norwegian librarian her branch's."""
     call_command("load_demo", stdout=StringIO())
+    for user in get_user_model().objects.all():
+        staff_language_set(user=user, language="en")

@@ -96,7 +96,7 @@ def test_the_calendar_shows_each_session_in_its_room_and_day_at_its_time(
     page = response.text
 
     assert blocks_in(page) == {s.pk for s in sessions.values()}
-    assert "Week 2026-W48: 23 November 2026 – 29 November 2026" in page
+    assert "Week 48: 23 November 2026 – 29 November 2026" in page
     babydans = block(page, sessions["babydans"])
     assert text_of(babydans) == "11:00–12:00 Babydans 2/15 booked, 1 waiting"
     # 11:00 is two hours below the 09:00 top of the day, 60 pixels an hour.
@@ -143,7 +143,7 @@ def test_a_week_that_cannot_be_read_shows_this_week(client, sandvika, make_libra
     response = client.get(URL, {"branch": branch.pk, "week": week})
 
     assert response.status_code == 200
-    assert "Week 2026-W48:" in response.text
+    assert "Week 48:" in response.text
     assert sessions["babydans"].pk in blocks_in(response.text)
 
 
@@ -220,7 +220,7 @@ def test_overlapping_blocks_in_one_room_share_the_width(sandvika):
     cancelled = sessions["cancelled"]
     replacement = session_at(cancelled.starts_at, room=cancelled.room)
 
-    calendar = week_calendar(branch=branch, monday=date(2026, 11, 23), today=date(2026, 11, 23))
+    calendar = week_calendar(branches=[branch], monday=date(2026, 11, 23), today=date(2026, 11, 23))
 
     (luftslottet,) = [r for r in calendar.rooms if r.room.name == "Luftslottet"]
     monday = {b.session.pk: (b.left, b.width) for b in luftslottet.days[0]}

@@ -692,13 +692,37 @@ def test_the_csv_export_has_the_same_rows_and_defuses_formulas(client, booked, m
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="babydans-2026-11-25-1100.csv"' in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    # Opens as columns in Danish and Norwegian Excel: a byte-order mark, semicolons.
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows == [
         ["Parent", "Children", "Adults", "Party size", "Status", "Walk-in", "Attended"],
         ["'=HYPERLINK(1)", "Noa", "1", "2", "Confirmed", "no", ""],
         ["Anna", "Ella, Oskar", "2", "4", "Confirmed", "no", "yes"],
         ["Ole", "Liv", "1", "2", "On the waitlist", "no", ""],
     ]
+
+
+def test_the_csv_opens_in_danish_and_norwegian_excel_with_aeoeaa_intact(
+    client, booked, make_librarian
+):
+    book(
+        booked,
+        household("bjorn@example.com", "Bjørn Ærø"),
+        children=("Åse", "Søren"),
+        direct=True,
+    )
+    client.force_login(make_librarian(booked.room.branch))
+
+    response = client.get(reverse("admin:programmes_session_participants_csv", args=[booked.pk]))
+
+    # Excel reads UTF-8 only after a byte-order mark, and splits at the list separator of
+    # Danish and Norwegian Windows, the semicolon.
+    assert response.content.startswith("\ufeff".encode())
+    text = response.content.decode("utf-8")[1:]
+    assert text.splitlines()[0] == "Parent;Children;Adults;Party size;Status;Walk-in;Attended"
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert ["Bjørn", "Åse, Søren", "1", "3", "Confirmed", "no", ""] in rows
 
 
 def test_another_branchs_session_pages_are_not_found(client, booked, make_librarian):

@@ -3,6 +3,7 @@ funded projects in the admin."""
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -114,6 +115,19 @@ def test_the_report_shows_reach_against_target_with_a_chart_and_its_numbers(
     assert targets[Measure.CHILDREN].pace_label == "On track"  # 50 % against 49.9 %
     assert targets[Measure.HOUSEHOLDS].pace_label == "Target reached"
     assert '<svg class="chart" id="reach-chart" role="img"' in html
+    # A dashed line at 100 %, the target, the bars are read against: at the top gridline
+    # (the chart's highest share is 100 %).
+    line = re.search(
+        r'<g class="reference"><line x1="48" x2="624" y1="([\d.]+)" y2="\1" stroke="#1b1b1b" '
+        r'stroke-width="2" stroke-dasharray="8 4"/><text [^>]*>100 % = target</text></g>',
+        html,
+    )
+    assert line, "no 100 % line on the chart"
+    assert f'<line class="grid" x1="48" x2="624" y1="{line[1]}" y2="{line[1]}"/>' in html
+    assert (
+        f'<text class="tick" x="42" y="{float(line[1]) + 4:.1f}" text-anchor="end">100%</text>'
+        in html
+    )
     assert "Reach against target" in html
     assert "Nordea-fonden" in html
     # Printed, the page is the report alone: the admin's header and links stay off paper.
@@ -132,7 +146,7 @@ def test_the_csv_has_a_row_per_measure(projects, client, make_librarian):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="sammen-om-boern-2026-07-01.csv"' in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["project", "funder", "from"]
     by_measure = {row[5]: row for row in rows[1:]}
     assert by_measure["Children reached"] == [
@@ -247,6 +261,26 @@ def test_librarians_may_work_with_questionnaires_and_projects(make_librarian, pr
 
 
 @time_machine.travel(MID_YEAR, tick=False)
+def test_the_csv_opens_in_danish_excel_with_its_letters_and_decimal_commas(
+    projects, client, make_librarian
+):
+    projects["ballerup"].language = "da"
+    projects["ballerup"].save()
+    client.force_login(make_librarian(projects["ballerup"]))
+
+    response = client.get(reverse("project_reports:export", args=[projects["ours"].pk]))
+
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8's byte-order mark
+    text = response.content.decode("utf-8")
+    assert text.splitlines()[0].count(";") == 10
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    by_measure = {row[5]: row for row in rows[1:]}
+    children = by_measure["Børn nået"]
+    assert children[0] == "Sammen om Børn"
+    assert children[8:10] == ["50,0", "49,9"]
+
+
+@time_machine.travel(MID_YEAR, tick=False)
 def test_the_csv_defuses_a_name_that_looks_like_a_formula(projects, client, make_librarian):
     tricky = projects["ours"]
     tricky.name, tricky.funder = "=HYPERLINK(1)", "@SUM(A1)"
@@ -255,7 +289,7 @@ def test_the_csv_defuses_a_name_that_looks_like_a_formula(projects, client, make
 
     response = client.get(reverse("project_reports:export", args=[tricky.pk]))
 
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert {tuple(row[:2]) for row in rows[1:]} == {("'=HYPERLINK(1)", "'@SUM(A1)")}
 
 

@@ -3,13 +3,16 @@
 import re
 from datetime import date, time
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from courses.models import Course, Enrolment
 from programmes.models import Programme, Series
@@ -21,6 +24,7 @@ from reports.models import (
     QuestionnaireItem,
     QuestionnaireResponse,
 )
+from reports.templatetags.report_format import decimal1, share, signed1
 from tests.bookings.support import book
 
 from .figures_support import NOW, at, branch, came, household, programme, room, session
@@ -125,9 +129,10 @@ def test_a_superuser_sees_every_branch_and_can_narrow_to_one(client, town):
     both = client.get(URL, {"starts_on": "2025-01-01"}).content.decode()
     only_b = client.get(URL, {"starts_on": "2025-01-01", "branch": town["B"].pk})
 
-    # Both: 10 + 20 places, 3 + 10 booked; 3 + 4 came of 8 recorded (one no-show at B).
+    # Both: 10 + 20 places, 3 + 10 booked; 3 + 4 came of 8 recorded (one no-show at B):
+    # 12.5 %, rounded half up.
     assert (figure(both, "offered"), figure(both, "booked")) == ("30", "13")
-    assert figure(both, "no-show-rate").startswith("12\u00a0%")
+    assert figure(both, "no-show-rate").startswith("13\u00a0%")
     assert figure(only_b.content.decode(), "households") == "4"
 
 
@@ -330,3 +335,45 @@ def test_the_page_shows_a_course_questionnaire_before_and_after(client, make_lib
     row = re.search(r"The child is thriving</th>(.*?)</tr>", html, re.S).group(1)
     cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
     assert cells == ["2.5 (n=2)", "4.0 (n=2)", "+1.5", "2", "+1.5"]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(2 / 3, "67\u00a0%"), (57 / 200, "29\u00a0%"), (1 / 8, "13\u00a0%"), (0.994, "99\u00a0%")],
+)
+def test_shares_are_rounded_not_cut_off(value, shown):
+    assert share(value) == shown
+
+
+def test_averages_are_rounded_in_the_readers_decimal_mark():
+    assert decimal1(3.96) == "4.0"
+    assert signed1(0.25) == "+0.3"
+    with translation.override("nb"):
+        assert decimal1(3.96) == "4,0"
+        assert share(2 / 3) == "67\u00a0%"
+
+
+def test_each_figure_leads_to_its_definition_on_the_page(client, make_librarian, town):
+    client.force_login(make_librarian(town["A"]))
+
+    html = client.get(URL, {"starts_on": "2025-01-01"}).content.decode()
+
+    targets = set(re.findall(r'href="#(def-[a-z-]+)"', html))
+    defined = set(re.findall(r'<dt id="(def-[a-z-]+)">', html))
+    assert len(targets) >= 14
+    assert targets <= defined
+    assert re.search(
+        r'<th scope="row"><a href="#def-fill-rate" class="figure-name">Fill rate</a></th>', html
+    )
+    assert "Places booked divided by places offered." in html
+    assert '<a href="#definitions">how it is counted</a>' in html
+
+
+def test_the_report_prints_the_whole_width_of_the_paper():
+    """Printed, the admin keeps no room for its hidden sidebar (tests/browser/test_start_page
+    measures it in Chromium)."""
+    stylesheet = Path(finders.find("reports/reports.css")).read_text()
+    printed = stylesheet.split("@media print", 1)[1]
+
+    assert ".main.shifted > #nav-sidebar + .content { max-width: none !important; }" in printed
+    assert "#nav-sidebar" in printed

@@ -1,5 +1,6 @@
 """English as the library writes it: day before month, the month in words, so 6 January
-never reads as June (Django's English formats are American: "01/06/2027")."""
+never reads as June (Django's English formats are American: "01/06/2027"); a time in the
+admin's inputs has no seconds."""
 
 DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j F Y, H:i"
@@ -9,3 +10,4 @@ MONTH_DAY_FORMAT = "j F"
 YEAR_MONTH_FORMAT = "F Y"
 TIME_FORMAT = "H:i"
 FIRST_DAY_OF_WEEK = 1  # Monday
+TIME_INPUT_FORMATS = ["%H:%M", "%H:%M:%S", "%H:%M:%S.%f"]
