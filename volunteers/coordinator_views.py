@@ -7,8 +7,6 @@ partnerships are not found. Each POST calls one service and shows its Assignment
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from common.csv import csv_cell
+from common.csv import csv_cell, csv_number, csv_response, csv_writer
 from programmes.weeks import iso_week, week_monday
 from volunteers.forms import (
     CertificateForm,
@@ -511,9 +509,9 @@ def volunteer_export_csv(request: HttpRequest) -> HttpResponse:
     viewer = _viewer(request)
     today = timezone.localdate()
     rows = volunteer_export(viewer=viewer, today=today)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="volunteers-{today:%Y-%m-%d}.csv"'
-    writer = csv.writer(response)
+    # The same file as every export: a byte-order mark and semicolons, for Excel (common.csv).
+    response = csv_response(filename=f"volunteers-{today:%Y-%m-%d}.csv")
+    writer = csv_writer(response)
     contact = viewer.sees_contact_details
     writer.writerow(
         [
@@ -553,8 +551,8 @@ def volunteer_export_csv(request: HttpRequest) -> HttpResponse:
                 row.certificate.state_label,
                 row.certificate.valid_until.isoformat() if row.certificate.valid_until else "",
                 row.shifts_done,
-                formats.number_format(row.hours, 2),
-                formats.number_format(row.hours_this_term, 2),
+                csv_number(row.hours, 2),
+                csv_number(row.hours_this_term, 2),
             ]
         )
     return response

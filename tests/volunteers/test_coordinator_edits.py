@@ -203,7 +203,7 @@ def test_the_migration_refuses_addresses_shared_in_an_organisation(team):
 
 
 def rows_of(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
 
 
 def test_the_export_has_status_hours_and_certificate_standing_but_no_certificate_content(
