@@ -18,8 +18,10 @@ class VisitorLanguageMiddleware(LocaleMiddleware):
     the family's language (common.web.speak_to).
     """
 
-    def process_request(self, request: HttpRequest) -> None:
-        super().process_request(request)
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        # After the address is resolved, not before: an address without a prefix belongs
+        # to the default language's patterns, and resolving it in another language would
+        # find nothing (404).
         if translation.get_language_from_path(request.path_info) is None:
             translation.activate(translation.get_language_from_request(request))
             request.LANGUAGE_CODE = translation.get_language()

@@ -88,6 +88,7 @@ def test_the_familys_data_pages_speak_its_language(client):
 def test_the_front_page_follows_the_browsers_language(client, accept, expected):
     response = client.get("/", headers={"accept-language": accept})
 
+    assert response.status_code == 200  # the page itself, not a "not found" in that language
     assert lang(response) == expected
     assert "Accept-Language" in response["Vary"]
     assert "Cookie" in response["Vary"]
@@ -96,7 +97,16 @@ def test_the_front_page_follows_the_browsers_language(client, accept, expected):
 def test_on_the_front_page_the_switcher_beats_the_browser(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "da"
 
-    assert lang(client.get("/", headers={"accept-language": "nb"})) == "da"
+    response = client.get("/", headers={"accept-language": "nb"})
+    assert response.status_code == 200
+    assert lang(response) == "da"
+
+
+@pytest.mark.parametrize("accept", ["nb", "en", "da"])
+def test_every_address_without_a_prefix_is_found_in_any_browser_language(client, accept):
+    headers = {"accept-language": accept}
+    for path in ("/", "/sessions/", "/privacy/", "/accounts/login/"):
+        assert client.get(path, headers=headers).status_code == 200, path
 
 
 def test_a_language_in_the_address_beats_the_browser(client):
