@@ -46,7 +46,9 @@ from volunteers.models import (
     MeetingInvitation,
     Onboarding,
     Shift,
+    ShiftPolicy,
     Subject,
+    SwapRequest,
     Volunteer,
 )
 
@@ -476,6 +478,29 @@ class AssignmentFactory(ModelFactory):
     shift = factory.SubFactory(ShiftFactory)
     volunteer = factory.SubFactory(
         VolunteerFactory, organisation=factory.SelfAttribute("..shift.partnership.organisation")
+    )
+
+
+class ShiftPolicyFactory(ModelFactory):
+    class Meta:
+        model = ShiftPolicy
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    volunteers_take_open_shifts = True
+
+
+class SwapRequestFactory(ModelFactory):
+    """A volunteer asks to give up their shift for another of the same partnership."""
+
+    class Meta:
+        model = SwapRequest
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    to_shift = factory.SubFactory(
+        ShiftFactory,
+        partnership=factory.SelfAttribute("..assignment.shift.partnership"),
+        session__programme=factory.SelfAttribute("...assignment.shift.session.programme"),
+        session__room=factory.SelfAttribute("...assignment.shift.session.room"),
     )
 
 
