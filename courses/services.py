@@ -234,11 +234,13 @@ def enrolment_expire_offer(*, enrolment_id: int, now: datetime | None = None) ->
     """An offer not answered in the course's offer_days: the family is told, and the place
     goes to the next family waiting. Answered in time (or already ended), nothing changes."""
     now = now or timezone.now()
+    # One transaction, the lock held from the check to the change: a family accepting at
+    # this moment either is in time or finds the offer expired, never half of each.
     with transaction.atomic():
         enrolment = _lock_enrolment(enrolment_id)
         if enrolment.status != Status.OFFERED or not offer_has_expired(enrolment, now):
             return enrolment
-    return _end(enrolment_id, Status.EXPIRED, "course_offer_expired", now)
+        return _end(enrolment_id, Status.EXPIRED, "course_offer_expired", now)
 
 
 def offer_has_expired(enrolment: Enrolment, now: datetime) -> bool:
